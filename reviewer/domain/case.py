@@ -1,0 +1,253 @@
+"""The case: what a secretary prepared and sealed (applications, experts, groups, rules).
+
+A ``Case`` lives only in memory once its bundle is opened; it is never written to the session
+database. ``to_dict``/``from_dict`` give the canonical JSON form stored inside the bundle.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from reviewer.domain.panel import Panel
+
+GROUP_KINDS = ("professional", "comprehensive")
+AGGREGATES = ("mean", "trimmed_mean")
+
+# 副高职或技师及以上 (云岭工匠选树管理办法 第十二条; 工作室/工作站 第十五条)
+_QUALIFIED_TITLE = re.compile(r"正高|副高|高级(?!工$)|教授|研究员|主任医师|主任药师|技师")
+
+
+def title_is_qualified(title: str) -> bool:
+    """True when the title is 副高职/技师 or above (第十二条/第十五条)."""
+    return bool(_QUALIFIED_TITLE.search(title.strip()))
+
+
+@dataclass(frozen=True)
+class Material:
+    name: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Application:
+    id: str
+    name: str
+    unit: str
+    group: str
+    track: str
+    flags: tuple[str, ...] = ()
+    summary: str = ""
+    id_number: str | None = None
+    leader_age: int | None = None
+    team_size: int | None = None
+    named_years: int | None = None
+    requested_amount: int | None = None
+    # values of criteria whose source is "application" (e.g. 理论 of a skills contest)
+    fixed_scores: dict[str, Decimal] = field(default_factory=dict)
+    materials: tuple[Material, ...] = ()
+
+    def has_flag(self, name: str) -> bool:
+        return any(f == name or f.startswith(name + ":") for f in self.flags)
+
+    def flag_value(self, name: str) -> str | None:
+        for f in self.flags:
+            if f.startswith(name + ":"):
+                return f.split(":", 1)[1]
+        return None
+
+
+@dataclass(frozen=True)
+class Expert:
+    id: str
+    name: str
+    title: str
+    unit: str
+    groups: tuple[str, ...]
+    pin_hash: str
+    id_number: str | None = None
+
+
+@dataclass(frozen=True)
+class Group:
+    id: str
+    name: str
+    kind: str
+    nominate: int | None = None
+
+
+@dataclass(frozen=True)
+class ListedConflict:
+    """A conflict the secretary listed in conflicts.csv."""
+
+    expert: str
+    application: str
+    reason: str
+    kind: str  # one of panel.RECUSAL_KINDS
+
+
+@dataclass(frozen=True)
+class Rules:
+    min_experts: int = 3
+    aggregate: str = "mean"
+    trim_min: int = 5
+    min_score: Decimal | None = None
+    points: dict[str, Decimal] = field(default_factory=dict)
+    budget: int | None = None
+    band_min_score: dict[str, Decimal] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Case:
+    case_id: str
+    measure: str
+    title: str
+    year: int
+    rules: Rules
+    groups: tuple[Group, ...]
+    applications: tuple[Application, ...]
+    experts: tuple[Expert, ...]
+    conflicts: tuple[ListedConflict, ...] = ()
+    unit_aliases: tuple[tuple[str, str], ...] = ()
+    secretary: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_apps", {a.id: a for a in self.applications})
+        object.__setattr__(self, "_experts", {e.id: e for e in self.experts})
+        object.__setattr__(self, "_groups", {g.id: g for g in self.groups})
+
+    def application(self, app_id: str) -> Application | None:
+        return self._apps.get(app_id)  # type: ignore[attr-defined, no-any-return]
+
+    def expert(self, expert_id: str) -> Expert | None:
+        return self._experts.get(expert_id)  # type: ignore[attr-defined, no-any-return]
+
+    def group(self, group_id: str) -> Group | None:
+        return self._groups.get(group_id)  # type: ignore[attr-defined, no-any-return]
+
+    @property
+    def professional_groups(self) -> tuple[Group, ...]:
+        return tuple(g for g in self.groups if g.kind == "professional")
+
+    @property
+    def comprehensive_group(self) -> Group | None:
+        return next((g for g in self.groups if g.kind == "comprehensive"), None)
+
+    def members(self, group_id: str) -> tuple[Expert, ...]:
+        return tuple(e for e in self.experts if group_id in e.groups)
+
+    def criterion_points(self, panel: Panel) -> dict[str, Decimal]:
+        """Maximum per criterion: the panel's default unless the case overrides it."""
+        return {c.key: self.rules.points.get(c.key, c.points) for c in panel.criteria}
+
+    # -- canonical form stored in the bundle -------------------------------------------------
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "case_id": self.case_id,
+            "measure": self.measure,
+            "title": self.title,
+            "year": self.year,
+            "secretary": self.secretary,
+            "rules": {
+                "min_experts": self.rules.min_experts,
+                "aggregate": self.rules.aggregate,
+                "trim_min": self.rules.trim_min,
+                "min_score": _dec_out(self.rules.min_score),
+                "points": {k: str(v) for k, v in sorted(self.rules.points.items())},
+                "budget": self.rules.budget,
+                "band_min_score": {k: str(v) for k, v in sorted(self.rules.band_min_score.items())},
+            },
+            "groups": [
+                {"id": g.id, "name": g.name, "kind": g.kind, "nominate": g.nominate}
+                for g in self.groups
+            ],
+            "applications": [
+                {
+                    "id": a.id, "name": a.name, "unit": a.unit, "group": a.group,
+                    "track": a.track, "flags": list(a.flags), "summary": a.summary,
+                    "id_number": a.id_number, "leader_age": a.leader_age,
+                    "team_size": a.team_size, "named_years": a.named_years,
+                    "requested_amount": a.requested_amount,
+                    "fixed_scores": {k: str(v) for k, v in sorted(a.fixed_scores.items())},
+                    "materials": [{"name": m.name, "text": m.text} for m in a.materials],
+                }
+                for a in self.applications
+            ],
+            "experts": [
+                {
+                    "id": e.id, "name": e.name, "title": e.title, "unit": e.unit,
+                    "groups": list(e.groups), "pin_hash": e.pin_hash, "id_number": e.id_number,
+                }
+                for e in self.experts
+            ],
+            "conflicts": [
+                {"expert": c.expert, "application": c.application, "reason": c.reason,
+                 "kind": c.kind}
+                for c in self.conflicts
+            ],
+            "unit_aliases": [list(pair) for pair in self.unit_aliases],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Case:
+        rules = data["rules"]
+        return cls(
+            case_id=data["case_id"],
+            measure=data["measure"],
+            title=data["title"],
+            year=int(data["year"]),
+            secretary=data.get("secretary", ""),
+            rules=Rules(
+                min_experts=int(rules["min_experts"]),
+                aggregate=rules["aggregate"],
+                trim_min=int(rules["trim_min"]),
+                min_score=_dec_in(rules.get("min_score")),
+                points={k: Decimal(v) for k, v in rules.get("points", {}).items()},
+                budget=rules.get("budget"),
+                band_min_score={k: Decimal(v) for k, v in rules.get("band_min_score", {}).items()},
+            ),
+            groups=tuple(
+                Group(id=g["id"], name=g["name"], kind=g["kind"], nominate=g.get("nominate"))
+                for g in data["groups"]
+            ),
+            applications=tuple(
+                Application(
+                    id=a["id"], name=a["name"], unit=a["unit"], group=a["group"],
+                    track=a["track"], flags=tuple(a.get("flags", ())),
+                    summary=a.get("summary", ""), id_number=a.get("id_number"),
+                    leader_age=a.get("leader_age"), team_size=a.get("team_size"),
+                    named_years=a.get("named_years"),
+                    requested_amount=a.get("requested_amount"),
+                    fixed_scores={k: Decimal(v) for k, v in a.get("fixed_scores", {}).items()},
+                    materials=tuple(
+                        Material(name=m["name"], text=m["text"]) for m in a.get("materials", ())
+                    ),
+                )
+                for a in data["applications"]
+            ),
+            experts=tuple(
+                Expert(
+                    id=e["id"], name=e["name"], title=e["title"], unit=e["unit"],
+                    groups=tuple(e["groups"]), pin_hash=e["pin_hash"],
+                    id_number=e.get("id_number"),
+                )
+                for e in data["experts"]
+            ),
+            conflicts=tuple(
+                ListedConflict(expert=c["expert"], application=c["application"],
+                               reason=c["reason"], kind=c["kind"])
+                for c in data.get("conflicts", ())
+            ),
+            unit_aliases=tuple((p[0], p[1]) for p in data.get("unit_aliases", ())),
+        )
+
+
+def _dec_out(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _dec_in(value: str | None) -> Decimal | None:
+    return None if value is None else Decimal(value)

@@ -1,0 +1,58 @@
+"""Audit events: the only record of what happened in a session.
+
+The session state is a fold over these events (``reviewer.domain.state``), so the audit trail
+cannot drift from what the program believes. Payloads hold ids, numbers as strings, and the
+reasons people typed; never an applicant's name, unit or materials.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+# kinds, grouped by who causes them
+SESSION_OPENED = "session.opened"
+PIN_FAILED = "pin.failed"
+PIN_LOCKED = "pin.locked"
+PIN_OK = "pin.ok"
+PIN_CHANGED = "pin.changed"
+ACK_RECORDED = "ack.recorded"
+CONFLICT_DECLARED = "conflict.declared"
+CONFLICT_CLEARED = "conflict.none"  # 无利害关系, declared by the expert
+CONFLICT_LIFTED = "conflict.lifted"
+ABSTAINED = "abstain.recorded"
+SCORE_SET = "score.set"
+SHEET_SUBMITTED = "sheet.submitted"
+SHEET_REOPENED = "sheet.reopened"
+SCORES_IMPORTED = "scores.imported"
+ROUND_ADVANCED = "round.advanced"
+TIE_RESOLVED = "tie.resolved"
+DISQUALIFIED = "application.disqualified"
+EXPORTED = "results.exported"
+
+KINDS = (
+    SESSION_OPENED, PIN_FAILED, PIN_LOCKED, PIN_OK, PIN_CHANGED, ACK_RECORDED,
+    CONFLICT_DECLARED, CONFLICT_CLEARED, CONFLICT_LIFTED, ABSTAINED, SCORE_SET,
+    SHEET_SUBMITTED, SHEET_REOPENED, SCORES_IMPORTED, ROUND_ADVANCED, TIE_RESOLVED,
+    DISQUALIFIED, EXPORTED,
+)
+
+SECRETARY = "secretary"
+SYSTEM = "system"
+
+
+def expert_actor(expert_id: str) -> str:
+    return f"expert:{expert_id}"
+
+
+@dataclass(frozen=True)
+class Event:
+    """One audited action. ``seq`` and the hashes are assigned when it is appended."""
+
+    kind: str
+    actor: str
+    at: str  # ISO-8601 UTC, second precision
+    payload: dict[str, Any] = field(default_factory=dict)
+    seq: int = 0
+    prev_hash: str = ""
+    hash: str = ""

@@ -1,0 +1,419 @@
+"""Aggregation, ordering, nominations and the final list, exactly as PRODUCT.md states them.
+
+- An expert's total is the sum of their criterion scores; only submitted, complete sheets of
+  members of the scoring group who neither recused nor abstained count.
+- Aggregate: mean, or trimmed mean (drop one highest and one lowest total at >= trim_min).
+- Fewer than min_experts counted sheets: not ranked, reported short of quorum.
+- Order: aggregate descending, then the panel's tie-break chain (e.g. 云岭工匠 第七条 priority
+  first; 技能竞赛 第十六条 higher 实操). Still equal = a tie.
+- Professional groups nominate their top ``nominate`` (≥ min_score); a tie across the boundary
+  nominates all tied (云岭工匠 第十二条: 按得分高低确定本组提名人选).
+- Final list per track: direct recognitions first (第六条, counting against the cap), then
+  comprehensive ranks while under the cap and ≥ min_score; tiers fill in rank order; a tie
+  across the cap or a tier boundary stops the track until the secretary resolves it. The cap
+  is never exceeded. Disqualification after 公示 removes a finalist and nobody moves up
+  (第十六条 空缺名额不予补足).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+
+from reviewer.domain.case import Application, Case
+from reviewer.domain.exact import aggregate
+from reviewer.domain.panel import Panel, Track
+from reviewer.domain.recusal import ConflictIndex
+from reviewer.domain.state import SessionState
+
+PROFESSIONAL = "professional"
+COMPREHENSIVE = "comprehensive"
+CLOSED = "closed"
+
+
+@dataclass(frozen=True)
+class Ineligibility:
+    application: str
+    reason: str  # prior_honoree | excluded | unfinished_project | eligibility
+    detail: str
+    article: str
+
+
+@dataclass
+class Entry:
+    """One application in one round's table."""
+
+    application: str
+    totals: dict[str, Fraction]  # counted sheets: expert -> raw total
+    aggregate: Fraction | None
+    tie_key: tuple[Fraction, ...] = ()
+    rank: int | None = None
+    quorum_ok: bool = True
+
+    @property
+    def counted(self) -> int:
+        return len(self.totals)
+
+
+@dataclass
+class RoundTable:
+    round: str
+    group: str
+    ranked: list[Entry]  # in order
+    short: list[Entry]  # short of quorum, by id
+    ties: list[list[str]] = field(default_factory=list)  # every tie group (size > 1), in order
+
+    def entry(self, app_id: str) -> Entry | None:
+        return next((e for e in self.ranked + self.short if e.application == app_id), None)
+
+
+@dataclass(frozen=True)
+class Lineage:
+    group: str
+    rank: int | None
+    aggregate: Fraction | None
+
+
+@dataclass(frozen=True)
+class Finalist:
+    application: str
+    track: str
+    tier: str | None
+    basis: str  # scored | direct
+    score: Fraction | None
+    position: int  # 1-based position within the track
+    lineage: Lineage | None
+    amount: int | None = None
+
+
+@dataclass
+class FinalList:
+    finalists: list[Finalist]
+    unresolved: list[list[str]]
+    disqualified: list[str]
+    budget_used: int = 0
+
+
+class Ranking:
+    """Computes tables and lists from the case and the current state. Pure and repeatable."""
+
+    def __init__(self, case: Case, panel: Panel, conflicts: ConflictIndex) -> None:
+        self.case = case
+        self.panel = panel
+        self.conflicts = conflicts
+        self.points = case.criterion_points(panel)
+        self._expert_keys = [c.key for c in panel.expert_criteria]
+        self._ineligible = {i.application: i for i in self._find_ineligible()}
+
+    # -- who is in which round -------------------------------------------------------------
+
+    def _find_ineligible(self) -> Iterable[Ineligibility]:
+        flags = self.panel.flags
+        for app in sorted(self.case.applications, key=lambda a: a.id):
+            if app.has_flag("prior_honoree"):
+                yield Ineligibility(app.id, "prior_honoree", "", flags.get("prior_honoree", ""))
+            elif app.has_flag("excluded"):
+                yield Ineligibility(app.id, "excluded", app.flag_value("excluded") or "",
+                                    flags.get("excluded", ""))
+            elif app.has_flag("unfinished_project"):
+                yield Ineligibility(app.id, "unfinished_project", "",
+                                    flags.get("unfinished_project", ""))
+            else:
+                failed = self.failed_eligibility(app)
+                if failed is not None:
+                    yield failed
+
+    def failed_eligibility(self, app: Application) -> Ineligibility | None:
+        for rule in self.panel.eligibility:
+            if rule.unless_flag and app.has_flag(rule.unless_flag):
+                continue
+            value = getattr(app, rule.field)
+            ok = value is not None and {
+                "<=": value <= rule.value, ">=": value >= rule.value,
+                "<": value < rule.value, ">": value > rule.value,
+            }[rule.op]
+            if not ok:
+                return Ineligibility(app.id, "eligibility", rule.message, rule.article)
+        return None
+
+    @property
+    def ineligible(self) -> list[Ineligibility]:
+        return list(self._ineligible.values())
+
+    def is_ineligible(self, app_id: str) -> bool:
+        return app_id in self._ineligible
+
+    def is_direct(self, app: Application) -> bool:
+        return "direct" in self.panel.flags and app.has_flag("direct")
+
+    def scored_in_professional(self, group_id: str) -> list[Application]:
+        return [
+            a for a in self.case.applications
+            if a.group == group_id and not self.is_ineligible(a.id) and not self.is_direct(a)
+        ]
+
+    def scorer_group(self, round_name: str, app: Application) -> str:
+        if round_name == PROFESSIONAL:
+            return app.group
+        group = self.case.comprehensive_group
+        return group.id if group else ""
+
+    # -- sheets and aggregates -------------------------------------------------------------
+
+    def counted_values(self, state: SessionState, round_name: str,
+                       app: Application) -> dict[str, dict[str, Decimal]]:
+        """Criterion values of every sheet that counts for ``app`` in ``round_name``."""
+        group = self.scorer_group(round_name, app)
+        result: dict[str, dict[str, Decimal]] = {}
+        for expert in self.case.members(group):
+            if (expert.id, round_name) not in state.submitted:
+                continue
+            key = (expert.id, app.id, round_name)
+            if key in state.abstained:
+                continue
+            values = state.scores.get(key)
+            if not values or any(k not in values for k in self._expert_keys):
+                continue
+            if self.conflicts.is_recused(expert.id, app.id, state):
+                continue
+            result[expert.id] = values
+        return result
+
+    def expert_total(self, values: dict[str, Decimal]) -> Fraction:
+        """The expert's own total: the plain sum of their criterion scores."""
+        return sum((Fraction(values[k]) for k in self._expert_keys), Fraction(0))
+
+    def _combined(self, app: Application, sheets: dict[str, dict[str, Decimal]]) -> Fraction:
+        method, trim_min = self.case.rules.aggregate, self.case.rules.trim_min
+        if self.panel.scoring == "sum":
+            return aggregate([self.expert_total(v) for v in sheets.values()], method, trim_min)
+        # weighted (职业技能竞赛 第十六条: 理论:实操 = 3:7)
+        weights = {c.key: Fraction(c.weight) for c in self.panel.criteria}
+        expert_part = aggregate(
+            [sum((weights[k] * Fraction(v[k]) for k in self._expert_keys), Fraction(0))
+             for v in sheets.values()],
+            method, trim_min,
+        )
+        fixed = sum(
+            (weights[c.key] * Fraction(app.fixed_scores.get(c.key, Decimal(0)))
+             for c in self.panel.criteria if c.source == "application"),
+            Fraction(0),
+        )
+        return (expert_part + fixed) / sum(weights.values(), Fraction(0))
+
+    def _tie_key(self, app: Application, sheets: dict[str, dict[str, Decimal]]) -> tuple[Fraction, ...]:
+        key: list[Fraction] = []
+        for rule in self.panel.tie_break:
+            if rule.rule == "flag:priority":
+                key.append(Fraction(1 if app.has_flag("priority") else 0))
+            elif rule.rule == "criterion" and rule.criterion:
+                criterion = self.panel.criterion(rule.criterion)
+                if criterion is not None and criterion.source == "application":
+                    key.append(Fraction(app.fixed_scores.get(criterion.key, Decimal(0))))
+                else:
+                    key.append(aggregate([Fraction(v[rule.criterion]) for v in sheets.values()],
+                                         self.case.rules.aggregate, self.case.rules.trim_min))
+        return tuple(key)
+
+    def table(self, state: SessionState, round_name: str, group: str,
+              apps: Sequence[Application]) -> RoundTable:
+        ranked: list[Entry] = []
+        short: list[Entry] = []
+        for app in sorted(apps, key=lambda a: a.id):
+            sheets = self.counted_values(state, round_name, app)
+            totals = {e: self.expert_total(v) for e, v in sorted(sheets.items())}
+            if len(sheets) < self.case.rules.min_experts:
+                short.append(Entry(app.id, totals, None, quorum_ok=False))
+                continue
+            ranked.append(Entry(app.id, totals, self._combined(app, sheets),
+                                self._tie_key(app, sheets)))
+        ranked.sort(key=lambda e: (_desc(e.aggregate), tuple(-k for k in e.tie_key), e.application))
+        ties: list[list[str]] = []
+        position = 0
+        previous: tuple[Fraction | None, tuple[Fraction, ...]] | None = None
+        for index, entry in enumerate(ranked, start=1):
+            current = (entry.aggregate, entry.tie_key)
+            if current != previous:
+                position = index
+                ties.append([entry.application])
+            else:
+                ties[-1].append(entry.application)
+            entry.rank = position
+            previous = current
+        return RoundTable(round_name, group, ranked, short, [t for t in ties if len(t) > 1])
+
+    def professional_tables(self, state: SessionState) -> dict[str, RoundTable]:
+        return {
+            g.id: self.table(state, PROFESSIONAL, g.id, self.scored_in_professional(g.id))
+            for g in self.case.professional_groups
+        }
+
+    def nominations(self, tables: dict[str, RoundTable]) -> dict[str, list[str]]:
+        result: dict[str, list[str]] = {}
+        min_score = self.case.rules.min_score
+        for group in self.case.professional_groups:
+            limit = group.nominate or 0
+            chosen: list[str] = []
+            for tie_group in _tie_groups(tables[group.id].ranked):
+                if len(chosen) >= limit:
+                    break
+                if min_score is not None and tie_group[0].aggregate < Fraction(min_score):  # type: ignore[operator]
+                    break
+                chosen.extend(e.application for e in tie_group)
+            result[group.id] = chosen
+        return result
+
+    def comprehensive_table(self, state: SessionState, nominees: dict[str, list[str]]) -> RoundTable:
+        ids = sorted({i for ids in nominees.values() for i in ids})
+        apps = [a for i in ids if (a := self.case.application(i)) is not None]
+        group = self.case.comprehensive_group
+        return self.table(state, COMPREHENSIVE, group.id if group else "", apps)
+
+    # -- the final list ----------------------------------------------------------------------
+
+    def final_list(self, state: SessionState, table: RoundTable,
+                   lineage: dict[str, Lineage]) -> FinalList:
+        finalists: list[Finalist] = []
+        unresolved: list[list[str]] = []
+        min_score = self.case.rules.min_score
+        placement = _Placement(self.case, self.case.rules.budget)
+        for track in self.panel.tracks:
+            placement.start_track(track, self.case.rules.band_min_score)
+            for app in sorted(self.case.applications, key=lambda a: a.id):
+                if app.track == track.key and self.is_direct(app) and not self.is_ineligible(app.id):
+                    if placement.placed < track.cap:
+                        placement.placed += 1
+                        finalists.append(Finalist(app.id, track.key, None, "direct", None,
+                                                  placement.placed, None))
+            entries = [e for e in table.ranked
+                       if (a := self.case.application(e.application)) and a.track == track.key]
+            for tie_group in _tie_groups(entries):
+                score = tie_group[0].aggregate
+                assert score is not None
+                if min_score is not None and score < Fraction(min_score):
+                    break
+                ordered = self._resolved(state, tie_group)
+                if ordered is None:
+                    outcomes = placement.simulate(tie_group, score)
+                    if len({o.key if o else "-" for o in outcomes}) > 1:
+                        unresolved.append(sorted(e.application for e in tie_group))
+                        break  # a tie across a boundary: nothing below it is placed yet
+                    if outcomes[0] is None:
+                        break
+                sequence = ordered or tie_group
+                full = False
+                for entry in sequence:
+                    slot = placement.next_slot(entry.application, score)
+                    if slot is None:
+                        full = True
+                        break
+                    placement.commit(slot)
+                    finalists.append(Finalist(
+                        entry.application, track.key, slot.key, "scored", entry.aggregate,
+                        placement.placed, lineage.get(entry.application), slot.amount,
+                    ))
+                if full:
+                    break
+        disqualified = sorted(
+            a for a in state.disqualified if any(f.application == a for f in finalists)
+        )
+        kept = [f for f in finalists if f.application not in state.disqualified]
+        return FinalList(kept, unresolved, disqualified, placement.budget_used)
+
+    def _resolved(self, state: SessionState, tie_group: list[Entry]) -> list[Entry] | None:
+        if len(tie_group) == 1:
+            return None
+        members = {e.application for e in tie_group}
+        for resolution in reversed(state.resolutions):
+            if set(resolution.order) == members:
+                by_id = {e.application: e for e in tie_group}
+                return [by_id[i] for i in resolution.order]
+        return None
+
+
+@dataclass(frozen=True)
+class _Slot:
+    key: str | None  # tier key, None for an untiered track
+    amount: int | None = None
+
+
+class _Placement:
+    """Where the next finalist of a track lands: tiers fill in rank order (成果奖 第四条); funding
+    bands go by the case's score thresholds, each band under its cap, amounts within the band
+    and the total budget (职工创新项目补助 第十一条)."""
+
+    def __init__(self, case: Case, budget: int | None) -> None:
+        self.case = case
+        self.budget_left = budget
+        self.budget_used = 0
+        self.track: Track | None = None
+        self.bands: dict[str, Decimal] = {}
+        self.placed = 0
+        self.tier_counts: dict[str, int] = {}
+
+    def start_track(self, track: Track, bands: dict[str, Decimal]) -> None:
+        self.track, self.bands, self.placed, self.tier_counts = track, bands, 0, {}
+
+    def next_slot(self, app_id: str, score: Fraction) -> _Slot | None:
+        track = self.track
+        assert track is not None
+        if self.placed >= track.cap:
+            return None
+        if not track.tiers:
+            return _Slot(None)
+        if not any(t.amount_max is not None for t in track.tiers):
+            boundary = 0
+            for tier in track.tiers:
+                boundary += tier.cap
+                if self.placed < boundary:
+                    return _Slot(tier.key)
+            return None
+        for tier in track.tiers:
+            threshold = self.bands.get(tier.key)
+            if threshold is None or score < Fraction(threshold):
+                continue
+            if self.tier_counts.get(tier.key, 0) >= tier.cap:
+                continue
+            app = self.case.application(app_id)
+            assert tier.amount_max is not None
+            amount = min(app.requested_amount or tier.amount_max, tier.amount_max) if app else tier.amount_max
+            if self.budget_left is not None and amount > self.budget_left:
+                return None
+            return _Slot(tier.key, amount)
+        return None
+
+    def commit(self, slot: _Slot) -> None:
+        self.placed += 1
+        if slot.key is not None:
+            self.tier_counts[slot.key] = self.tier_counts.get(slot.key, 0) + 1
+        if slot.amount is not None:
+            self.budget_used += slot.amount
+            if self.budget_left is not None:
+                self.budget_left -= slot.amount
+
+    def simulate(self, entries: Sequence[Entry], score: Fraction) -> list[_Slot | None]:
+        saved = (self.placed, dict(self.tier_counts), self.budget_left, self.budget_used)
+        outcomes: list[_Slot | None] = []
+        for entry in entries:
+            slot = self.next_slot(entry.application, score)
+            outcomes.append(slot)
+            if slot is not None:
+                self.commit(slot)
+        self.placed, self.tier_counts, self.budget_left, self.budget_used = saved
+        return outcomes
+
+
+def _desc(value: Fraction | None) -> Fraction:
+    return -(value or Fraction(0))
+
+
+def _tie_groups(entries: Sequence[Entry]) -> list[list[Entry]]:
+    groups: list[list[Entry]] = []
+    for entry in entries:
+        if groups and groups[-1][0].aggregate == entry.aggregate and groups[-1][0].tie_key == entry.tie_key:
+            groups[-1].append(entry)
+        else:
+            groups.append([entry])
+    return groups

@@ -1,0 +1,120 @@
+"""Who must 回避 (recuse) from which application (云岭工匠选树管理办法 第十九条 and the same
+article of the studio and station rules).
+
+A member who is the applicant, a direct relative of one, or has another relationship that may
+affect fairness must recuse. Conflicts come from three places: detected by the program (the
+expert *is* the applicant by id number; the expert works in the applicant's unit), listed by
+the secretary in conflicts.csv, and declared by the expert. Only a detected same-unit conflict
+may be lifted, by the secretary, with a reason.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from reviewer.domain.case import Case
+from reviewer.domain.state import Declaration, SessionState
+from reviewer.domain.units import normalise_unit
+
+DETECTED = "detected"
+LISTED = "listed"
+DECLARED = "declared"
+
+# strongest first: the reason shown when several apply
+_KIND_ORDER = {"self": 0, "relative": 1, "interest": 2, "same_unit": 3, "other": 4}
+
+
+@dataclass(frozen=True)
+class Conflict:
+    expert: str
+    application: str
+    kind: str
+    reason: str
+    source: str
+    lifted: Declaration | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.lifted is None
+
+    @property
+    def liftable(self) -> bool:
+        return self.kind == "same_unit" and self.source == DETECTED
+
+
+class ConflictIndex:
+    """Detected and listed conflicts, computed once per case (the sealed part never changes)."""
+
+    def __init__(self, case: Case) -> None:
+        self.case = case
+        self._fixed: dict[str, dict[str, Conflict]] = defaultdict(dict)
+        aliases = case.unit_aliases
+        by_unit: dict[str, list[str]] = defaultdict(list)
+        by_id_number: dict[str, list[str]] = defaultdict(list)
+        for app in case.applications:
+            by_unit[normalise_unit(app.unit, aliases)].append(app.id)
+            if app.id_number:
+                by_id_number[app.id_number.strip().upper()].append(app.id)
+        for expert in case.experts:
+            if expert.id_number:
+                for app_id in by_id_number.get(expert.id_number.strip().upper(), ()):
+                    self._add(Conflict(expert.id, app_id, "self", "", DETECTED))
+            for app_id in by_unit.get(normalise_unit(expert.unit, aliases), ()):
+                self._add(Conflict(expert.id, app_id, "same_unit", "", DETECTED))
+        for listed in case.conflicts:
+            self._add(Conflict(listed.expert, listed.application, listed.kind, listed.reason, LISTED))
+
+    def _add(self, conflict: Conflict) -> None:
+        current = self._fixed[conflict.expert].get(conflict.application)
+        if current is None or _KIND_ORDER[conflict.kind] < _KIND_ORDER[current.kind]:
+            self._fixed[conflict.expert][conflict.application] = conflict
+
+    def fixed(self, expert: str, application: str) -> Conflict | None:
+        return self._fixed.get(expert, {}).get(application)
+
+    def for_expert(self, expert: str, state: SessionState) -> dict[str, Conflict]:
+        """Every conflict of ``expert``, lifted ones included (``.active`` tells)."""
+        result: dict[str, Conflict] = {}
+        for app_id, conflict in self._fixed.get(expert, {}).items():
+            result[app_id] = self._with_state(conflict, state)
+        for (who, app_id), declaration in state.declared.items():
+            if who == expert:
+                result[app_id] = self._resolve(result.get(app_id), expert, app_id, declaration)
+        return result
+
+    def conflict(self, expert: str, application: str, state: SessionState) -> Conflict | None:
+        fixed = self.fixed(expert, application)
+        current = self._with_state(fixed, state) if fixed else None
+        declaration = state.declared.get((expert, application))
+        if declaration is not None:
+            return self._resolve(current, expert, application, declaration)
+        return current
+
+    def is_recused(self, expert: str, application: str, state: SessionState) -> bool:
+        found = self.conflict(expert, application, state)
+        return found is not None and found.active
+
+    def all_conflicts(self, state: SessionState) -> list[Conflict]:
+        """Every conflict in the session, for the secretary and the results document."""
+        experts = sorted({e.id for e in self.case.experts})
+        rows: list[Conflict] = []
+        for expert in experts:
+            rows.extend(sorted(self.for_expert(expert, state).values(), key=lambda c: c.application))
+        return rows
+
+    @staticmethod
+    def _with_state(conflict: Conflict, state: SessionState) -> Conflict:
+        lifted = state.lifted.get((conflict.expert, conflict.application))
+        if lifted is not None and conflict.liftable:
+            return Conflict(conflict.expert, conflict.application, conflict.kind,
+                            conflict.reason, conflict.source, lifted)
+        return conflict
+
+    @staticmethod
+    def _resolve(current: Conflict | None, expert: str, app_id: str,
+                 declaration: Declaration) -> Conflict:
+        declared = Conflict(expert, app_id, declaration.kind, declaration.reason, DECLARED)
+        if current is None or not current.active:
+            return declared
+        return current if _KIND_ORDER[current.kind] <= _KIND_ORDER[declared.kind] else declared

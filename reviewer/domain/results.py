@@ -1,0 +1,148 @@
+"""The results of a session as one plain, reproducible structure.
+
+``results(review)`` is what ``reviewer results --json`` prints and what the results PDF is
+built from: the same bundle and the same events always give byte-identical JSON (sorted
+keys, ids in a fixed order, exact aggregates shown as 2-decimal strings, no clock reads).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reviewer.domain.exact import show
+from reviewer.domain.ranking import (
+    PROFESSIONAL,
+    FinalList,
+    Lineage,
+    RoundTable,
+)
+from reviewer.domain.review import Review
+from reviewer.domain.stats import session_stats
+
+
+def professional_tables(review: Review) -> dict[str, RoundTable]:
+    return review.ranking.professional_tables(review.state)
+
+
+def nominees(review: Review, tables: dict[str, RoundTable] | None = None) -> dict[str, list[str]]:
+    if review.round == PROFESSIONAL:
+        return review.ranking.nominations(tables or professional_tables(review))
+    return {g: list(ids) for g, ids in review.state.nominees.items()}
+
+
+def comprehensive_table(review: Review) -> RoundTable | None:
+    if review.round == PROFESSIONAL:
+        return None
+    return review.ranking.comprehensive_table(review.state, review.state.nominees)
+
+
+def lineage(tables: dict[str, RoundTable], chosen: dict[str, list[str]]) -> dict[str, Lineage]:
+    result: dict[str, Lineage] = {}
+    for group, ids in chosen.items():
+        table = tables.get(group)
+        for app_id in ids:
+            entry = table.entry(app_id) if table else None
+            result[app_id] = Lineage(group, entry.rank if entry else None,
+                                     entry.aggregate if entry else None)
+    return result
+
+
+def final_list(review: Review) -> FinalList:
+    table = comprehensive_table(review)
+    if table is None:
+        return FinalList([], [], [])
+    tables = professional_tables(review)
+    return review.ranking.final_list(review.state, table, lineage(tables, nominees(review, tables)))
+
+
+def unresolved_ties(review: Review) -> list[list[str]]:
+    return final_list(review).unresolved
+
+
+def _table_json(table: RoundTable, chosen: set[str]) -> list[dict[str, Any]]:
+    rows = []
+    for entry in table.ranked + table.short:
+        rows.append({
+            "id": entry.application,
+            "rank": entry.rank,
+            "aggregate": show(entry.aggregate),
+            "counted": entry.counted,
+            "quorum": entry.quorum_ok,
+            "nominated": entry.application in chosen,
+            "totals": {e: show(t) for e, t in entry.totals.items()},
+        })
+    return rows
+
+
+def results(review: Review) -> dict[str, Any]:
+    case, panel, state = review.case, review.panel, review.state
+    tables = professional_tables(review)
+    chosen = nominees(review, tables)
+    chosen_ids = {i for ids in chosen.values() for i in ids}
+    comp = comprehensive_table(review)
+    final = (review.ranking.final_list(state, comp, lineage(tables, chosen))
+             if comp is not None else FinalList([], [], []))
+    comp_ranks = {e.application: e.rank for e in comp.ranked} if comp else {}
+    short = sorted({e.application for t in tables.values() for e in t.short}
+                   | ({e.application for e in comp.short} if comp else set()))
+    out: dict[str, Any] = {
+        "measure": panel.id,
+        "session": case.case_id,
+        "title": case.title,
+        "year": case.year,
+        "round": review.round,
+        "cap": panel.cap,
+        "nominees": chosen,
+        "professional": {g: _table_json(t, chosen_ids) for g, t in tables.items()},
+        "comprehensive": _table_json(comp, set()) if comp else [],
+        "final": [
+            {
+                "id": f.application,
+                "track": f.track,
+                "tier": f.tier,
+                "basis": f.basis,
+                "score": show(f.score),
+                "rank": comp_ranks.get(f.application),
+                "position": f.position,
+                "amount": f.amount,
+                "lineage": None if f.lineage is None else {
+                    "group": f.lineage.group,
+                    "rank": f.lineage.rank,
+                    "aggregate": show(f.lineage.aggregate),
+                },
+            }
+            for f in final.finalists
+        ],
+        "ineligible": [
+            {"id": i.application, "reason": i.reason, "detail": i.detail, "article": i.article}
+            for i in review.ranking.ineligible
+        ],
+        "direct": sorted(a.id for a in case.applications
+                         if review.ranking.is_direct(a) and not review.ranking.is_ineligible(a.id)),
+        "quorum_short": short,
+        "unresolved_ties": final.unresolved,
+        "resolved_ties": [
+            {"order": list(r.order), "reason": r.reason, "at": r.at, "round": r.round}
+            for r in state.resolutions
+        ],
+        "disqualified": final.disqualified,
+        "warnings": _warnings(review),
+        "stats": session_stats(review, tables, comp),
+        "audit": {"events": state.event_count, "head": state.head},
+    }
+    if panel.has_funding:
+        out["budget"] = {"total": case.rules.budget, "allocated": final.budget_used}
+    return out
+
+
+def _warnings(review: Review) -> list[dict[str, Any]]:
+    panel = review.panel
+    warnings: list[dict[str, Any]] = []
+    if panel.min_applications is not None:
+        count = len(review.case.applications)
+        if count < panel.min_applications:
+            warnings.append({"code": "min_applications", "count": count,
+                             "minimum": panel.min_applications,
+                             "article": panel.min_applications_article})
+    return warnings
+

@@ -1,0 +1,134 @@
+"""Session state as a fold over audit events.
+
+Nothing here validates: ``reviewer.domain.review`` decides whether an action is allowed and
+emits events; ``SessionState.apply`` only records their effect, so replaying the stored chain
+always rebuilds exactly the state the deciding code saw.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from reviewer.domain import events as ev
+from reviewer.domain.events import Event
+
+ScoreKey = tuple[str, str, str]  # expert, application, round
+
+
+@dataclass
+class Declaration:
+    """A conflict the expert (or the secretary for them) declared, or lifted."""
+
+    kind: str
+    reason: str
+    source: str  # "declared" | "secretary"
+    at: str
+
+
+@dataclass
+class PinState:
+    pin_hash: str | None = None  # set once the expert changed the sealed PIN
+    failures: int = 0
+    last_failure: str | None = None
+    locked_until: str | None = None
+    changed: bool = False
+
+
+@dataclass
+class Resolution:
+    order: tuple[str, ...]
+    reason: str
+    at: str
+    round: str
+
+
+@dataclass
+class SessionState:
+    round: str = "professional"
+    head: str = ""
+    event_count: int = 0
+    acks: dict[str, tuple[str, bool]] = field(default_factory=dict)  # expert -> (at, paper)
+    declared: dict[tuple[str, str], Declaration] = field(default_factory=dict)
+    cleared: dict[tuple[str, str], str] = field(default_factory=dict)  # 无利害关系 -> at
+    lifted: dict[tuple[str, str], Declaration] = field(default_factory=dict)
+    abstained: dict[ScoreKey, str] = field(default_factory=dict)
+    scores: dict[ScoreKey, dict[str, Decimal]] = field(default_factory=dict)
+    submitted: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    reopened: list[dict[str, Any]] = field(default_factory=list)
+    advances: list[dict[str, Any]] = field(default_factory=list)
+    nominees: dict[str, list[str]] = field(default_factory=dict)
+    resolutions: list[Resolution] = field(default_factory=list)
+    disqualified: dict[str, str] = field(default_factory=dict)
+    pins: dict[str, PinState] = field(default_factory=dict)
+    score_versions: int = 0
+    exports: list[dict[str, Any]] = field(default_factory=list)
+
+    def pin(self, expert: str) -> PinState:
+        return self.pins.setdefault(expert, PinState())
+
+    def apply(self, event: Event) -> None:
+        p = event.payload
+        kind = event.kind
+        if kind == ev.SCORE_SET:
+            key = (p["expert"], p["application"], p["round"])
+            cell = self.scores.setdefault(key, {})
+            if p["value"] is None:
+                cell.pop(p["criterion"], None)
+            else:
+                cell[p["criterion"]] = Decimal(p["value"])
+            self.score_versions += 1
+        elif kind == ev.ACK_RECORDED:
+            self.acks[p["expert"]] = (event.at, bool(p.get("paper")))
+        elif kind == ev.CONFLICT_DECLARED:
+            pair = (p["expert"], p["application"])
+            self.declared[pair] = Declaration(p["kind"], p["reason"], p["source"], event.at)
+            self.cleared.pop(pair, None)
+        elif kind == ev.CONFLICT_CLEARED:
+            self.cleared[(p["expert"], p["application"])] = event.at
+        elif kind == ev.CONFLICT_LIFTED:
+            self.lifted[(p["expert"], p["application"])] = Declaration(
+                "same_unit", p["reason"], "secretary", event.at
+            )
+        elif kind == ev.ABSTAINED:
+            self.abstained[(p["expert"], p["application"], p["round"])] = p["reason"]
+        elif kind == ev.SHEET_SUBMITTED:
+            self.submitted[(p["expert"], p["round"])] = {
+                "at": event.at, "source": p.get("source", "terminal"),
+                "confirmed_no_conflict": p.get("confirmed_no_conflict", False),
+            }
+        elif kind == ev.SHEET_REOPENED:
+            self.submitted.pop((p["expert"], p["round"]), None)
+            self.reopened.append({**p, "at": event.at})
+        elif kind == ev.ROUND_ADVANCED:
+            self.round = p["to"]
+            self.advances.append({**p, "at": event.at})
+            if p["from"] == "professional":
+                self.nominees = {g: list(ids) for g, ids in p.get("nominees", {}).items()}
+        elif kind == ev.TIE_RESOLVED:
+            self.resolutions.append(
+                Resolution(tuple(p["order"]), p["reason"], event.at, p["round"])
+            )
+        elif kind == ev.DISQUALIFIED:
+            self.disqualified[p["application"]] = p["reason"]
+        elif kind == ev.PIN_FAILED:
+            pin = self.pin(p["expert"])
+            pin.failures += 1
+            pin.last_failure = event.at
+        elif kind == ev.PIN_LOCKED:
+            pin = self.pin(p["expert"])
+            pin.locked_until = p["until"]
+            pin.failures = 0
+        elif kind == ev.PIN_OK:
+            pin = self.pin(p["expert"])
+            pin.failures = 0
+            pin.locked_until = None
+        elif kind == ev.PIN_CHANGED:
+            pin = self.pin(p["expert"])
+            pin.pin_hash = p["pin_hash"]
+            pin.changed = True
+        elif kind == ev.EXPORTED:
+            self.exports.append({**p, "at": event.at})
+        self.head = event.hash
+        self.event_count += 1

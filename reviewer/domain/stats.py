@@ -1,0 +1,127 @@
+"""What the supervision group looks for (第十八条): per-expert score habits, outlier sheets
+and agreement within each group (Kendall's W).
+
+- per expert and round: count, mean and sample standard deviation of their counted totals;
+- an outlier sheet: a total more than 2 standard deviations from the mean of the *other*
+  experts' totals for that application (at least two others; the deviation is floored at 0.5,
+  the scoring step, so three identical totals do not make a 0.5 difference an outlier);
+- Kendall's W per group over the experts' rankings of the applications every counted expert
+  scored, with the usual correction for tied ranks.
+Figures are computed exactly and shown half-up to 2 decimals (square roots to 28 digits).
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal, localcontext
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any
+
+from reviewer.domain.exact import show
+from reviewer.domain.ranking import COMPREHENSIVE, PROFESSIONAL, RoundTable
+
+if TYPE_CHECKING:
+    from reviewer.domain.review import Review
+
+OUTLIER_SDS = 2
+SD_FLOOR = Fraction(1, 2)
+
+
+def mean(values: list[Fraction]) -> Fraction:
+    return Fraction(sum(values, Fraction(0)), len(values))
+
+
+def variance(values: list[Fraction]) -> Fraction | None:
+    """Sample variance (n - 1)."""
+    if len(values) < 2:
+        return None
+    m = mean(values)
+    return Fraction(sum(((v - m) ** 2 for v in values), Fraction(0)), len(values) - 1)
+
+
+def sqrt_text(value: Fraction | None) -> str | None:
+    if value is None:
+        return None
+    with localcontext() as ctx:
+        ctx.prec = 28
+        root = (Decimal(value.numerator) / Decimal(value.denominator)).sqrt()
+        return str(root.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+def kendalls_w(rankings: dict[str, dict[str, Fraction]]) -> Fraction | None:
+    """Kendall's coefficient of concordance over complete blocks; None when undefined."""
+    experts = list(rankings)
+    if len(experts) < 2:
+        return None
+    common = set.intersection(*(set(r) for r in rankings.values()))
+    items = sorted(common)
+    n, m = len(items), len(experts)
+    if n < 2:
+        return None
+    rank_sums = dict.fromkeys(items, Fraction(0))
+    tie_correction = Fraction(0)
+    for expert in experts:
+        scores = rankings[expert]
+        ordered = sorted(items, key=lambda i: -scores[i])
+        position = 0
+        while position < n:
+            end = position
+            while end + 1 < n and scores[ordered[end + 1]] == scores[ordered[position]]:
+                end += 1
+            size = end - position + 1
+            average = Fraction(position + 1 + end + 1, 2)
+            for item in ordered[position:end + 1]:
+                rank_sums[item] += average
+            tie_correction += size ** 3 - size
+            position = end + 1
+    mean_sum = Fraction(m * (n + 1), 2)
+    s = sum(((r - mean_sum) ** 2 for r in rank_sums.values()), Fraction(0))
+    denominator = Fraction(m * m * (n ** 3 - n)) - m * tie_correction
+    if denominator == 0:
+        return None
+    return 12 * s / denominator
+
+
+def _round_stats(review: Review, round_name: str, tables: list[RoundTable]) -> dict[str, Any]:
+    per_expert: dict[str, list[Fraction]] = {}
+    outliers: list[dict[str, Any]] = []
+    agreement: dict[str, str | None] = {}
+    for table in tables:
+        by_expert: dict[str, dict[str, Fraction]] = {}
+        for entry in table.ranked + table.short:
+            for expert, total in entry.totals.items():
+                per_expert.setdefault(expert, []).append(total)
+                by_expert.setdefault(expert, {})[entry.application] = total
+                others = [t for e, t in entry.totals.items() if e != expert]
+                if len(others) < 2:
+                    continue
+                m = mean(others)
+                var = variance(others) or Fraction(0)
+                floor_var = max(var, SD_FLOOR ** 2)
+                # |x - m| > 2 sd  <=>  (x - m)^2 > 4 var, exactly
+                if (total - m) ** 2 > OUTLIER_SDS ** 2 * floor_var:
+                    outliers.append({
+                        "expert": expert, "application": entry.application,
+                        "group": table.group, "total": show(total), "others_mean": show(m),
+                        "others_sd": sqrt_text(var),
+                    })
+        w = kendalls_w(by_expert)
+        agreement[table.group] = None if w is None else show(w)
+    experts = {
+        expert: {
+            "count": len(values),
+            "mean": show(mean(values)),
+            "sd": sqrt_text(variance(values)),
+            "totals": [show(v) for v in sorted(values)],
+        }
+        for expert, values in sorted(per_expert.items())
+    }
+    outliers.sort(key=lambda o: (o["group"], o["application"], o["expert"]))
+    return {"experts": experts, "outliers": outliers, "kendalls_w": agreement}
+
+
+def session_stats(review: Review, professional: dict[str, RoundTable],
+                  comprehensive: RoundTable | None) -> dict[str, Any]:
+    stats = {PROFESSIONAL: _round_stats(review, PROFESSIONAL, list(professional.values()))}
+    if comprehensive is not None:
+        stats[COMPREHENSIVE] = _round_stats(review, COMPREHENSIVE, [comprehensive])
+    return stats

@@ -1,0 +1,25 @@
+"""Merges the per-area message tables into one catalogue (key -> (zh, en))."""
+
+from __future__ import annotations
+
+from reviewer.i18n import (
+    messages_bundle,
+    messages_casefolder,
+    messages_cli,
+    messages_core,
+    messages_pdf,
+    messages_tui,
+)
+
+AREAS: dict[str, dict[str, tuple[str, str]]] = {
+    "core": messages_core.MESSAGES,
+    "bundle": messages_bundle.MESSAGES,
+    "casefolder": messages_casefolder.MESSAGES,
+    "cli": messages_cli.MESSAGES,
+    "pdf": messages_pdf.MESSAGES,
+    "tui": messages_tui.MESSAGES,
+}
+
+MESSAGES: dict[str, tuple[str, str]] = {}
+for _area in AREAS.values():
+    MESSAGES.update(_area)

@@ -1,0 +1,91 @@
+"""Small in-memory cases for domain tests (no files, no bundle, cheap PIN hashes)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+from argon2 import PasswordHasher
+
+from reviewer.domain.case import Application, Case, Expert, Group, ListedConflict, Rules
+from reviewer.domain.events import Event
+from reviewer.domain.panel import Panel, load_panel_by_id
+from reviewer.domain.review import Review
+
+CHEAP = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+TEST_PIN = "246810"  # test-only PIN
+_PIN_HASH = CHEAP.hash(TEST_PIN)
+
+
+class Clock:
+    """A controllable clock so lockouts and timestamps are deterministic."""
+
+    def __init__(self) -> None:
+        self.now = datetime(2026, 11, 23, 9, 0, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **kwargs: float) -> None:
+        self.now += timedelta(**kwargs)
+
+
+def app(app_id: str, group: str = "g1", track: str = "main", unit: str | None = None,
+        flags: Iterable[str] = (), **extra: object) -> Application:
+    return Application(id=app_id, name=f"申报人{app_id}", unit=unit or f"示例单位{app_id}",
+                       group=group, track=track, flags=tuple(flags), summary="（虚构）",
+                       **extra)  # type: ignore[arg-type]
+
+
+def expert(expert_id: str, groups: Iterable[str], unit: str | None = None,
+           **extra: object) -> Expert:
+    return Expert(id=expert_id, name=f"专家{expert_id}", title="高级工程师",
+                  unit=unit or f"专家单位{expert_id}", groups=tuple(groups), pin_hash=_PIN_HASH,
+                  **extra)  # type: ignore[arg-type]
+
+
+def make_case(panel_id: str, apps: list[Application], experts: list[Expert],
+              groups: list[Group] | None = None, conflicts: Iterable[ListedConflict] = (),
+              aliases: Iterable[tuple[str, str]] = (), **rules: object) -> tuple[Case, Panel]:
+    panel = load_panel_by_id(panel_id)
+    if groups is None:
+        names = sorted({a.group for a in apps})
+        groups = [Group(g, f"专业组{g}", "professional", 2) for g in names]
+        groups.append(Group("comp", "综合组", "comprehensive"))
+    case = Case(case_id="case-test", measure=panel_id, title="测试", year=2026,
+                rules=Rules(**rules),  # type: ignore[arg-type]
+                groups=tuple(groups), applications=tuple(apps), experts=tuple(experts),
+                conflicts=tuple(conflicts), unit_aliases=tuple(aliases))
+    return case, panel
+
+
+def run(review: Review, events: list[Event]) -> list[Event]:
+    """Apply decided events as the store would (numbering them)."""
+    placed = []
+    for event in events:
+        seq = review.state.event_count + 1
+        placed_event = replace(event, seq=seq, hash=f"h{seq}")
+        review.state.apply(placed_event)
+        placed.append(placed_event)
+    return placed
+
+
+def score_all(review: Review, expert_id: str, totals: dict[str, Decimal | int | str]) -> None:
+    """Give ``expert_id`` criterion scores adding up to each total, then submit."""
+    panel = review.panel
+    for app_id, total in totals.items():
+        remaining = Decimal(str(total))
+        for criterion in panel.expert_criteria:
+            maximum = review.points[criterion.key]
+            value = min(maximum, remaining)
+            remaining -= value
+            run(review, review.set_score(expert_id, app_id, criterion.key, value))
+        assert remaining == 0, "total above the panel maximum"
+    run(review, review.submit(expert_id, confirm_no_conflict=True))
+
+
+def ack(review: Review, *expert_ids: str) -> None:
+    for expert_id in expert_ids:
+        run(review, review.acknowledge(expert_id))
