@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from reviewer.bundle import open_bundle
 from reviewer.domain import events as ev
 from reviewer.domain.audit import ChainReport, verify_chain
 from reviewer.domain.case import Case
@@ -42,6 +41,8 @@ class Unlocked:
 
 
 def unlock(bundle_path: Path, passphrase: str) -> Unlocked:
+    from reviewer.bundle import open_bundle
+
     opened = open_bundle(bundle_path, passphrase)
     case = Case.from_dict(json.loads(opened.entries[CASE_ENTRY].decode("utf-8")))
     panel = parse_panel(tomllib.loads(opened.entries[PANEL_ENTRY].decode("utf-8")),

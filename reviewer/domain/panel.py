@@ -203,10 +203,10 @@ class _Reader:
 
 def _decimal(reader: _Reader, key: str, default: Any = ...) -> Decimal:
     value = reader.get(key, (int, float), default)
-    if isinstance(value, Decimal):
-        return value
+    if isinstance(value, bool):
+        raise reader.fail(key, "expected a number")
     result = Decimal(str(value))
-    if result <= 0:
+    if not result.is_finite() or result <= 0:
         raise reader.fail(key, "must be positive")
     return result
 
@@ -237,16 +237,21 @@ def parse_panel(data: dict[str, Any], source: str) -> Panel:
         source_kind = r.text("source", "expert")
         if source_kind not in ("expert", "application"):
             raise r.fail("source", "expected 'expert' or 'application'")
+        points = _decimal(r, "points")
+        if (points * 2) % 1:
+            raise r.fail("points", "must be a multiple of 0.5")
         criteria.append(
             Criterion(
                 key=r.text("key"), name=r.text("name"), name_en=r.text("name_en"),
-                points=_decimal(r, "points"), article=r.article(),
+                points=points, article=r.article(),
                 source=source_kind, weight=_decimal(r, "weight", 1),
             )
         )
     _unique(criteria_readers, [c.key for c in criteria], "key", "criterion")
     _unique(criteria_readers, [c.name for c in criteria], "name", "criterion name")
     scoring = root.table("scoring") if "scoring" in data else None
+    if scoring:
+        scoring.unknown({"mode", "article"})
     mode = scoring.text("mode", "sum") if scoring else "sum"
     if mode not in ("sum", "weighted"):
         raise (scoring or root).fail("mode", "expected 'sum' or 'weighted'")
@@ -265,6 +270,12 @@ def parse_panel(data: dict[str, Any], source: str) -> Panel:
         tier_readers = r.tables("tiers", required=False)
         for tr in tier_readers:
             tr.unknown({"key", "name", "name_en", "cap", "article", "amount_min", "amount_max"})
+            low, high = tr.positive_int("amount_min", None), tr.positive_int("amount_max", None)
+            if (low is None) != (high is None):
+                raise tr.fail("amount_max" if high is None else "amount_min",
+                              "a funding band needs both amount_min and amount_max")
+            if low is not None and high is not None and low > high:
+                raise tr.fail("amount_min", "greater than amount_max")
             tiers.append(
                 Tier(
                     key=tr.text("key"), name=tr.text("name"), name_en=tr.text("name_en"),
@@ -274,6 +285,7 @@ def parse_panel(data: dict[str, Any], source: str) -> Panel:
                 )
             )
         _unique(tier_readers, [t.key for t in tiers], "key", "tier")
+        _unique(tier_readers, [t.name for t in tiers], "name", "tier name")
         track = Track(
             key=r.text("key"), name=r.text("name"), name_en=r.text("name_en"),
             cap=r.positive_int("cap"), article=r.article(), tiers=tuple(tiers),
@@ -282,6 +294,7 @@ def parse_panel(data: dict[str, Any], source: str) -> Panel:
             raise r.fail("tiers", f"tier caps add up to more than the track cap {track.cap}")
         tracks.append(track)
     _unique(track_readers, [t.key for t in tracks], "key", "track")
+    _unique(track_readers, [t.name for t in tracks], "name", "track name")
 
     total_cap = cap.positive_int("total")
     if sum(t.cap for t in tracks) > total_cap:
@@ -325,6 +338,7 @@ def parse_panel(data: dict[str, Any], source: str) -> Panel:
         if key not in RECUSAL_KINDS:
             raise r.fail("key", f"expected one of {', '.join(RECUSAL_KINDS)}")
         reasons.append(RecusalReason(key=key, name=r.text("name"), name_en=r.text("name_en")))
+    _unique(reason_readers, [r.key for r in reasons], "key", "recusal kind")
     missing = set(RECUSAL_KINDS) - {r.key for r in reasons}
     if missing:
         raise recusal.fail("reasons", f"missing recusal kinds: {', '.join(sorted(missing))}")
@@ -338,18 +352,34 @@ def parse_panel(data: dict[str, Any], source: str) -> Panel:
         flag_table.unknown({"direct", "priority", "prior_honoree", "excluded", "exempt",
                             "unfinished_project"})
         for name in flag_table.data:
-            flags[name] = flag_table.table(name).article()
+            flag_rule = flag_table.table(name)
+            flag_rule.unknown({"article", "note"})
+            flags[name] = flag_rule.article()
+    for index, rule in enumerate(tie_break):
+        if rule.rule == "flag:priority" and "priority" not in flags:
+            raise root.fail(f"tie_break[{index}].rule", "needs flags.priority")
+    for index, eligibility_rule in enumerate(eligibility):
+        if eligibility_rule.unless_flag and eligibility_rule.unless_flag not in flags:
+            raise root.fail(f"eligibility[{index}].unless_flag",
+                            f"flag {eligibility_rule.unless_flag!r} is not declared in [flags]")
+    period = head.text("period", "year")
+    if period not in ("year", "batch"):
+        raise head.fail("period", "expected 'year' or 'batch'")
 
     limits = root.table("limits") if "limits" in data else None
     if limits:
         limits.unknown({"one_per_unit", "min_applications", "min_applications_article",
                         "budget_article"})
+        if "min_applications" in limits.data and "min_applications_article" not in limits.data:
+            raise limits.fail("min_applications_article", "missing")
     qualification = root.table("expert_qualification") if "expert_qualification" in data else None
+    if qualification:
+        qualification.unknown({"article", "note"})
 
     panel = Panel(
         id=head.text("id"), name=head.text("name"), name_en=head.text("name_en"),
         policy=head.text("policy"), cap=total_cap, cap_article=cap.article(),
-        period=head.text("period", "year"),
+        period=period,
         criteria=tuple(criteria), tracks=tuple(tracks), tie_break=tuple(tie_break),
         eligibility=tuple(eligibility),
         recusal_article=recusal.article(), recusal_reasons=tuple(reasons),
@@ -376,7 +406,7 @@ def parse_panel(data: dict[str, Any], source: str) -> Panel:
 def load_panel(path: Path) -> Panel:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise PanelError("panel.invalid", source=str(path), key="-", problem=str(exc)) from exc
     panel = parse_panel(data, str(path))
     if panel.id != path.stem:

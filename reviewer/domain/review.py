@@ -114,7 +114,7 @@ class Review:
         for event in events:
             self.state.apply(event)
 
-    def event(self, kind: str, actor: str, **payload: object) -> Event:
+    def event(self, kind: str, actor: str, /, **payload: object) -> Event:
         return Event(kind=kind, actor=actor, at=stamp(self.clock()), payload=dict(payload))
 
     def _expert(self, expert_id: str) -> Expert:
