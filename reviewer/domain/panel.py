@@ -355,8 +355,8 @@ def parse_panel(data: dict[str, Any], source: str) -> Panel:
             flag_rule = flag_table.table(name)
             flag_rule.unknown({"article", "note"})
             flags[name] = flag_rule.article()
-    for index, rule in enumerate(tie_break):
-        if rule.rule == "flag:priority" and "priority" not in flags:
+    for index, tie_rule in enumerate(tie_break):
+        if tie_rule.rule == "flag:priority" and "priority" not in flags:
             raise root.fail(f"tie_break[{index}].rule", "needs flags.priority")
     for index, eligibility_rule in enumerate(eligibility):
         if eligibility_rule.unless_flag and eligibility_rule.unless_flag not in flags:

@@ -10,7 +10,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, func, select, update
+from sqlalchemy import Engine, create_engine, event, func, insert, select, update
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from reviewer import __version__
@@ -80,15 +80,15 @@ class EventStore:
         with self.engine.begin() as conn:
             info = conn.execute(select(SchemaInfo.version)).scalar()
             if info is None:
-                conn.execute(SchemaInfo.__table__.insert().values(
+                conn.execute(insert(SchemaInfo).values(
                     id=1, version=SCHEMA_VERSION, program=__version__))
             elif info > SCHEMA_VERSION:
                 raise StoreError("store.newer_schema", found=info, supported=SCHEMA_VERSION)
             meta = conn.execute(select(SessionMeta)).first()
             if meta is None:
-                conn.execute(SessionMeta.__table__.insert().values(
+                conn.execute(insert(SessionMeta).values(
                     id=1, case_id=case_id, bundle_sha256=bundle_sha256, created_at=now))
-                conn.execute(ChainHead.__table__.insert().values(
+                conn.execute(insert(ChainHead).values(
                     id=1, seq=0, hash=GENESIS, writes=0))
             elif meta.case_id != case_id or meta.bundle_sha256 != bundle_sha256:
                 raise StoreError("store.other_session", case=meta.case_id)
@@ -132,7 +132,7 @@ class EventStore:
                     placed.append(linked)
                     prev = linked.hash
                 if placed:
-                    conn.execute(AuditEvent.__table__.insert(), [
+                    conn.execute(insert(AuditEvent), [
                         {"seq": e.seq, "at": e.at, "actor": e.actor, "kind": e.kind,
                          "payload": json.dumps(e.payload, sort_keys=True, ensure_ascii=False),
                          "prev_hash": e.prev_hash, "hash": e.hash}
