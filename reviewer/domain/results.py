@@ -10,7 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from reviewer.domain.exact import show
+from reviewer.domain.errors import DomainError
 from reviewer.domain.ranking import (
+    CLOSED,
     PROFESSIONAL,
     FinalList,
     Lineage,
@@ -128,11 +130,28 @@ def results(review: Review) -> dict[str, Any]:
         "disqualified": final.disqualified,
         "warnings": _warnings(review),
         "stats": session_stats(review, tables, comp),
-        "audit": {"events": state.event_count, "head": state.head},
+        "audit": {"events": state.results_events, "head": state.results_head},
     }
     if panel.has_funding:
         out["budget"] = {"total": case.rules.budget, "allocated": final.budget_used}
     return out
+
+
+def export_blockers(review: Review) -> list[DomainError]:
+    """Why signed results cannot be issued yet: every reason at once."""
+    blockers: list[DomainError] = []
+    if review.round != CLOSED:
+        blockers.append(DomainError("results.round_open", round=review.round))
+    final = final_list(review)
+    for tie in final.unresolved:
+        blockers.append(DomainError("results.unresolved_tie", ids=", ".join(tie)))
+    comp = comprehensive_table(review)
+    if comp is not None:
+        for entry in comp.short:
+            blockers.append(DomainError("results.quorum_short", application=entry.application,
+                                        counted=entry.counted,
+                                        needed=review.case.rules.min_experts))
+    return blockers
 
 
 def _warnings(review: Review) -> list[dict[str, Any]]:

@@ -266,6 +266,7 @@ class Review:
                          by_secretary: bool = False) -> list[Event]:
         self._expert(expert_id)
         self._application(app_id)
+        self._require_open_round()  # a conflict declared after close would change the results
         if not by_secretary:
             self._require_ack(expert_id)
         if kind not in RECUSAL_KINDS:
@@ -292,6 +293,7 @@ class Review:
     def lift_conflict(self, expert_id: str, app_id: str, reason: str) -> list[Event]:
         self._expert(expert_id)
         self._application(app_id)
+        self._require_open_round()
         if not reason.strip():
             raise DomainError("review.reason_required")
         conflict = self.conflicts.conflict(expert_id, app_id, self.state)
@@ -303,6 +305,7 @@ class Review:
                             application=app_id, reason=reason.strip())]
 
     def abstain(self, expert_id: str, app_id: str, reason: str) -> list[Event]:
+        self._require_open_round()  # before scope: after close the scope is empty
         self.read_application(expert_id, app_id)
         self._require_open_sheet(expert_id)
         if not reason.strip():
@@ -344,6 +347,7 @@ class Review:
 
     def set_score(self, expert_id: str, app_id: str, criterion_key: str,
                   text: str | Decimal | None) -> list[Event]:
+        self._require_open_round()  # before scope: after close the scope is empty
         self.read_application(expert_id, app_id)
         self._require_open_sheet(expert_id)
         criterion = self.panel.criterion(criterion_key)

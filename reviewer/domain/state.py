@@ -49,6 +49,9 @@ class SessionState:
     round: str = "professional"
     head: str = ""
     event_count: int = 0
+    # the newest event that can change results (exports cannot): what a results PDF certifies
+    results_head: str = ""
+    results_events: int = 0
     acks: dict[str, tuple[str, bool]] = field(default_factory=dict)  # expert -> (at, paper)
     declared: dict[tuple[str, str], Declaration] = field(default_factory=dict)
     cleared: dict[tuple[str, str], str] = field(default_factory=dict)  # 无利害关系 -> at
@@ -132,3 +135,6 @@ class SessionState:
             self.exports.append({**p, "at": event.at})
         self.head = event.hash
         self.event_count += 1
+        if kind != ev.EXPORTED:
+            self.results_head = event.hash
+            self.results_events = self.event_count

@@ -9,6 +9,8 @@ has both languages and that no area redefines another's key.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from reviewer.i18n.catalog import MESSAGES
@@ -38,6 +40,18 @@ def set_locale(locale: str | None) -> None:
 
 def get_locale() -> str:
     return _locale or detect_locale()
+
+
+@contextmanager
+def locale_override(locale: str) -> Iterator[None]:
+    """Render in ``locale`` for a while (the results PDF is always Chinese)."""
+    global _locale
+    saved = _locale
+    set_locale(locale)
+    try:
+        yield
+    finally:
+        _locale = saved
 
 
 def t(key: str, /, **params: Any) -> str:

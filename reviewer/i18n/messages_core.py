@@ -58,4 +58,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "store.newer_schema": ("评审数据库版本为 {found}，本程序只支持到 {supported}，请升级程序", "The session database is version {found}; this program supports up to {supported}: upgrade the program"),
     "store.other_session": ("该数据库属于另一个评审案卷（{case}），不能与此案卷混用", "This database belongs to another case ({case}) and cannot be used with this bundle"),
     "store.write_failed": ("写入评审数据库失败：{detail}", "Writing the session database failed: {detail}"),
+    # signed results
+    "results.round_open": ("评审尚未结束（当前：{round}），请先用 reviewer advance 结束各轮评审", "The review is not closed yet (now: {round}); close the rounds with reviewer advance first"),
+    "results.unresolved_tie": ("存在未决并列：{ids}，请先用 reviewer ties resolve 确定顺序", "Unresolved tie: {ids}; fix its order with reviewer ties resolve first"),
+    "results.quorum_short": ("综合组评审中申报 {application} 有效评分 {counted} 份，不足 {needed} 份", "In the comprehensive round {application} has {counted} counted sheets, fewer than {needed}"),
 }

@@ -1,0 +1,176 @@
+"""Keys and the chunked AEAD stream of a bundle.
+
+Argon2id turns the passphrase into a master secret; HKDF-SHA256 splits it into the AES-256-GCM
+key and a key-check value stored in the header (so a wrong passphrase is told apart from a
+damaged chunk). The content is cut into chunks of ``chunk_size`` plaintext bytes and sealed
+with the STREAM construction (Hoang, Reyhanitabar, Rogaway, Vizár 2015): the nonce of chunk i
+is ``nonce_prefix || i`` and its associated data ``SHA-256(envelope) || i || last``, so a
+changed header, a reordered, dropped or repeated chunk, a cut at a chunk boundary and an
+appended chunk all fail authentication. The key is fresh for every file (random salt), and
+the nonce prefix is random as well.
+"""
+
+from __future__ import annotations
+
+import hmac
+import struct
+import unicodedata
+from collections.abc import Callable
+from typing import BinaryIO
+
+from argon2.low_level import Type, hash_secret_raw
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+from reviewer.bundle.errors import (
+    CorruptedBundleError,
+    TruncatedBundleError,
+    WrongPassphraseError,
+)
+from reviewer.bundle.header import (
+    ARGON2_VERSION,
+    KEY_CHECK_LENGTH,
+    KEY_LENGTH,
+    TAG_LENGTH,
+    BundleHeader,
+    KdfParams,
+)
+
+_AEAD_INFO = b"reviewer bundle v1: AES-256-GCM content key"
+_CHECK_INFO = b"reviewer bundle v1: passphrase check"
+_AAD_TAIL = struct.Struct(">QB")
+
+
+def master_secret(passphrase: str, kdf: KdfParams, salt: bytes) -> bytes:
+    """Argon2id of the NFC-normalised passphrase (the same 汉字 typed on any system)."""
+    secret = unicodedata.normalize("NFC", passphrase).encode("utf-8")
+    return hash_secret_raw(secret, salt, time_cost=kdf.time_cost, memory_cost=kdf.memory_cost,
+                           parallelism=kdf.parallelism, hash_len=KEY_LENGTH, type=Type.ID,
+                           version=ARGON2_VERSION)
+
+
+def _hkdf(master: bytes, info: bytes, length: int) -> bytes:
+    return HKDF(algorithm=hashes.SHA256(), length=length, salt=None, info=info).derive(master)
+
+
+def derive_keys(master: bytes) -> tuple[bytes, bytes]:
+    """(AEAD key, key-check value): separate keys, so the check value reveals nothing of the
+    content key."""
+    return _hkdf(master, _AEAD_INFO, KEY_LENGTH), _hkdf(master, _CHECK_INFO, KEY_CHECK_LENGTH)
+
+
+def unlock_key(header: BundleHeader, passphrase: str, name: str) -> bytes:
+    """The content key, or ``WrongPassphraseError`` when the header's check value differs."""
+    key, check = derive_keys(master_secret(passphrase, header.kdf, header.salt))
+    if not hmac.compare_digest(check, header.key_check):
+        raise WrongPassphraseError("bundle.wrong_passphrase", path=name)
+    return key
+
+
+def _nonce(prefix: bytes, index: int) -> bytes:
+    return prefix + index.to_bytes(4, "big")
+
+
+def _aad(digest: bytes, index: int, last: bool) -> bytes:
+    return digest + _AAD_TAIL.pack(index, 1 if last else 0)
+
+
+class ChunkWriter:
+    """A write-only file object that encrypts the plaintext a chunk at a time.
+
+    A full chunk is held back until more data arrives, so whichever chunk turns out to be the
+    last one (possibly full, possibly empty) is the one sealed with the "last" flag.
+    """
+
+    def __init__(self, sink: Callable[[bytes], object], key: bytes, nonce_prefix: bytes,
+                 digest: bytes, chunk_size: int, total: int,
+                 progress: Callable[[int, int], None] | None = None) -> None:
+        self._sink = sink
+        self._aead = AESGCM(key)
+        self._prefix = nonce_prefix
+        self._digest = digest
+        self._chunk_size = chunk_size
+        self._total = total
+        self._progress = progress
+        self._buffer = bytearray()
+        self._index = 0
+        self._done = 0
+
+    def write(self, data: bytes | bytearray | memoryview) -> int:
+        self._buffer += data
+        while len(self._buffer) > self._chunk_size:
+            chunk = bytes(self._buffer[: self._chunk_size])
+            del self._buffer[: self._chunk_size]
+            self._seal(chunk, last=False)
+        return len(data)
+
+    def finish(self) -> None:
+        self._seal(bytes(self._buffer), last=True)
+        self._buffer.clear()
+        if self._done != self._total:
+            raise RuntimeError(f"bundle content is {self._done} bytes, header says {self._total}")
+
+    def _seal(self, chunk: bytes, last: bool) -> None:
+        nonce = _nonce(self._prefix, self._index)
+        self._sink(self._aead.encrypt(nonce, chunk, _aad(self._digest, self._index, last)))
+        self._index += 1
+        self._done += len(chunk)
+        if self._progress is not None:
+            self._progress(self._done, self._total)
+
+
+class ChunkReader:
+    """A read-only file object over the decrypted content.
+
+    Every chunk is authenticated before any byte of it is returned; the caller must still not
+    use what it read until ``finish`` has authenticated the last chunk and found the end of file.
+    """
+
+    def __init__(self, stream: BinaryIO, key: bytes, header: BundleHeader, name: str,
+                 on_bytes: Callable[[bytes], object]) -> None:
+        self._stream = stream
+        self._aead = AESGCM(key)
+        self._header = header
+        self._name = name
+        self._on_bytes = on_bytes
+        self._buffer = bytearray()
+        self._index = 0
+
+    def read(self, size: int = -1) -> bytes:
+        while (size < 0 or len(self._buffer) < size) and self._index < self._header.chunk_count:
+            self._buffer += self._open_next()
+        if size < 0 or size >= len(self._buffer):
+            data = bytes(self._buffer)
+            self._buffer.clear()
+            return data
+        data = bytes(self._buffer[:size])
+        del self._buffer[:size]
+        return data
+
+    def finish(self) -> None:
+        """Authenticate whatever is left and make sure nothing follows the last chunk."""
+        while self._index < self._header.chunk_count:
+            self._open_next()
+        self._buffer.clear()
+        if self._stream.read(1):
+            raise CorruptedBundleError("bundle.trailing_data", path=self._name)
+
+    def _open_next(self) -> bytes:
+        header, index = self._header, self._index
+        last = index == header.chunk_count - 1
+        plain_size = header.content_size - index * header.chunk_size if last else header.chunk_size
+        wanted = plain_size + TAG_LENGTH
+        sealed = self._stream.read(wanted)
+        if len(sealed) < wanted:
+            raise TruncatedBundleError("bundle.truncated", path=self._name)
+        self._on_bytes(sealed)
+        try:
+            chunk = self._aead.decrypt(_nonce(header.nonce_prefix, index), sealed,
+                                       _aad(header.digest, index, last))
+        except InvalidTag:
+            raise CorruptedBundleError("bundle.corrupted_content", path=self._name,
+                                       chunk=index + 1, chunks=header.chunk_count) from None
+        self._index += 1
+        return chunk

@@ -1,0 +1,75 @@
+"""The ``reviewer`` console command: one entry point, a subcommand per job, ``--help`` on each.
+
+Every refusal reaches the user as one line in their language with a distinct exit code,
+never a traceback:
+  0 ok · 1 refused by a rule · 2 usage / missing input · 10–14 bundle (not a bundle, future
+  version, wrong passphrase, tampered, truncated) · 20–24 signature verification ·
+  30 database · 31 audit chain broken · 40 case folder invalid · 41 paper sheets rejected.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from reviewer import __version__
+from reviewer.cli import case_commands, review_commands
+from reviewer.cli.parser import Parser
+from reviewer.domain.errors import DomainError
+from reviewer.i18n import set_locale, t
+
+
+def _early_lang(argv: Sequence[str]) -> str | None:
+    for index, arg in enumerate(argv):
+        if arg == "--lang" and index + 1 < len(argv):
+            return argv[index + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    return None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = Parser(prog="reviewer", description=t("cli.description"))
+    parser.add_argument("--lang", choices=("zh", "en"), help=t("cli.arg_lang"))
+    parser.add_argument("--version", action="version", version=f"reviewer {__version__}",
+                        help=t("cli.arg_version"))
+    sub = parser.add_subparsers(dest="command", required=True, metavar=t("cli.command"),
+                                parser_class=Parser)
+    case_commands.register(sub)
+    review_commands.register(sub)
+    _register_optional(sub)
+    return parser
+
+
+def _register_optional(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Layers that pull in heavy libraries register lazily-importing commands."""
+    from reviewer.cli import open_command, pdf_commands
+
+    open_command.register(sub)
+    pdf_commands.register(sub)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    lang = _early_lang(args_list)
+    if lang in ("zh", "en"):
+        set_locale(lang)
+    parser = build_parser()
+    args = parser.parse_args(args_list)
+    try:
+        return int(args.handler(args))
+    except DomainError as err:
+        print(t("cli.error", message=err.render()), file=sys.stderr)
+        return int(getattr(err, "exit_code", 1))
+    except FileNotFoundError as err:
+        print(t("cli.error", message=t("cli.file_not_found", path=err.filename or str(err))),
+              file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(t("cli.interrupted"), file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,103 @@
+"""``reviewer results`` without ``--json``: the same facts as readable tables.
+
+Rich measures Chinese text in terminal cells, so wide characters stay aligned.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from reviewer.domain.review import Review
+from reviewer.i18n import get_locale, t
+
+
+def _name(review: Review, app_id: str) -> tuple[str, str]:
+    app = review.case.application(app_id)
+    return (app.name, app.unit) if app else ("", "")
+
+
+def _tier_name(review: Review, track_key: str, tier_key: str | None) -> str:
+    track = review.panel.track(track_key)
+    if track is None:
+        return track_key
+    label = track.name_en if get_locale() == "en" else track.name
+    for tier in track.tiers:
+        if tier.key == tier_key:
+            return f"{label} · {tier.name_en if get_locale() == 'en' else tier.name}"
+    return label
+
+
+def _round_table(review: Review, title: str, rows: list[dict[str, Any]]) -> Table:
+    table = Table(title=title, title_justify="left", header_style="bold")
+    for column in ("col.rank", "col.id", "col.name", "col.unit", "col.aggregate",
+                   "col.counted", "col.nominated"):
+        table.add_column(t(column))
+    for row in rows:
+        name, unit = _name(review, row["id"])
+        rank = str(row["rank"]) if row["rank"] is not None else t("cli.short_quorum")
+        table.add_row(rank, row["id"], name, unit, row["aggregate"] or "—", str(row["counted"]),
+                      "✓" if row["nominated"] else "")
+    return table
+
+
+def print_results(review: Review, data: dict[str, Any], console: Console | None = None) -> None:
+    console = console or Console(highlight=False)
+    panel = review.panel
+    measure = panel.name_en if get_locale() == "en" else panel.name
+    console.print(t("cli.results_heading", measure=measure, title=data["title"], year=data["year"],
+                    round=t(f"round.{data['round']}"), cap=data["cap"]))
+    for group_id, rows in data["professional"].items():
+        group = review.case.group(group_id)
+        console.print(_round_table(review, t("cli.group_table", group=group.name if group else group_id), rows))
+    if data["comprehensive"]:
+        console.print(_round_table(review, t("cli.comprehensive_table"), data["comprehensive"]))
+    if data["final"]:
+        table = Table(title=t("cli.final_table", cap=data["cap"]), title_justify="left",
+                      header_style="bold")
+        for column in ("col.position", "col.track", "col.id", "col.name", "col.unit",
+                       "col.score", "col.basis", "col.lineage"):
+            table.add_column(t(column))
+        if panel.has_funding:
+            table.add_column(t("col.amount"))
+        for row in data["final"]:
+            name, unit = _name(review, row["id"])
+            lineage = row["lineage"]
+            origin = (t("cli.lineage", group=lineage["group"], rank=lineage["rank"],
+                        aggregate=lineage["aggregate"]) if lineage else "")
+            cells = [str(row["position"]), _tier_name(review, row["track"], row["tier"]), row["id"],
+                     name, unit, row["score"] or "—", t(f"basis.{row['basis']}"), origin]
+            if panel.has_funding:
+                cells.append(str(row["amount"] or ""))
+            table.add_row(*cells)
+        console.print(table)
+    for key, values in (("cli.quorum_short", data["quorum_short"]),
+                        ("cli.disqualified", data["disqualified"]),
+                        ("cli.direct", data["direct"])):
+        if values:
+            console.print(t(key, ids=", ".join(values)))
+    for tie in data["unresolved_ties"]:
+        console.print(t("cli.unresolved_tie", ids=", ".join(tie)))
+    for item in data["ineligible"]:
+        console.print(t("cli.ineligible", id=item["id"], reason=t(f"ineligible.{item['reason']}"),
+                        detail=item["detail"], article=item["article"]))
+    for warning in data["warnings"]:
+        console.print(t(f"warning.{warning['code']}", **{k: v for k, v in warning.items()
+                                                         if k != "code"}))
+    round_name = "comprehensive" if "comprehensive" in data["stats"] else "professional"
+    stats = data["stats"][round_name]
+    table = Table(title=t("cli.stats_table", round=t(f"round.{round_name}")), title_justify="left",
+                  header_style="bold")
+    for column in ("col.expert", "col.count", "col.mean", "col.sd"):
+        table.add_column(t(column))
+    for expert_id, row in stats["experts"].items():
+        expert = review.case.expert(expert_id)
+        table.add_row(f"{expert.name if expert else ''} ({expert_id})", str(row["count"]),
+                      row["mean"], row["sd"] or "—")
+    console.print(table)
+    for group_id, w in stats["kendalls_w"].items():
+        console.print(t("cli.kendall", group=group_id, w=w or "—"))
+    for outlier in stats["outliers"]:
+        console.print(t("cli.outlier", **outlier))

@@ -1,0 +1,206 @@
+"""Commands that run a session from a script: acknowledgements on paper, recusals, paper
+score sheets, rounds, ties, disqualification, results and the audit check."""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from reviewer.cli.parser import Parser, add_bundle, reason
+from reviewer.cli.passphrase import read_secret
+from reviewer.cli.results_text import print_results
+from reviewer.domain.errors import DomainError
+from reviewer.domain.panel import RECUSAL_KINDS
+from reviewer.domain.results import results
+from reviewer.domain.review import ImportRejected
+from reviewer.i18n import t
+from reviewer.session import Session
+
+
+def open_session(args: argparse.Namespace) -> Session:
+    passphrase = read_secret(args.passphrase_file, "REVIEWER_PASSPHRASE",
+                             t("cli.prompt_passphrase"))
+    return Session.open(args.bundle, passphrase, args.db)
+
+
+def say(text: str) -> None:
+    print(text)
+
+
+def cmd_ack(args: argparse.Namespace) -> int:
+    session = open_session(args)
+    if not args.paper:
+        raise DomainError("cli.ack_paper_only")
+    session.run(lambda r: r.acknowledge(args.expert, paper=True))
+    say(t("cli.ack_done", expert=args.expert))
+    return 0
+
+
+def cmd_recuse(args: argparse.Namespace) -> int:
+    session = open_session(args)
+    session.run(lambda r: r.declare_conflict(args.expert, args.application, args.kind,
+                                             args.reason, by_secretary=True))
+    say(t("cli.recuse_done", expert=args.expert, application=args.application))
+    return 0
+
+
+def cmd_lift(args: argparse.Namespace) -> int:
+    session = open_session(args)
+    session.run(lambda r: r.lift_conflict(args.expert, args.application, args.reason))
+    say(t("cli.lift_done", expert=args.expert, application=args.application))
+    return 0
+
+
+def cmd_reopen(args: argparse.Namespace) -> int:
+    session = open_session(args)
+    session.run(lambda r: r.reopen(args.expert, args.reason))
+    say(t("cli.reopen_done", expert=args.expert))
+    return 0
+
+
+def cmd_scores_import(args: argparse.Namespace) -> int:
+    from reviewer.casefolder.score_sheets import read_score_sheet
+
+    session = open_session(args)
+    rows = read_score_sheet(args.file)
+    digest = hashlib.sha256(args.file.read_bytes()).hexdigest()
+    try:
+        placed = session.run(lambda r: r.import_sheets(
+            rows, file_sha256=digest, replace=args.replace, reason=args.reason or ""))
+    except ImportRejected as rejected:
+        print(rejected.render(), file=sys.stderr)
+        for problem in rejected.problems:
+            where = t("cli.row", row=problem.row) if problem.row else t("cli.file_level")
+            print(f"  {args.file.name} {where}: {t(problem.code, **problem.params)}",
+                  file=sys.stderr)
+        return 41
+    sheets = sum(1 for e in placed if e.kind == "sheet.submitted")
+    say(t("cli.import_done", sheets=sheets, rows=len(rows)))
+    return 0
+
+
+def cmd_advance(args: argparse.Namespace) -> int:
+    session = open_session(args)
+    if args.force and not args.reason:
+        raise DomainError("review.reason_required")
+    placed = session.run(lambda r: r.advance(force=args.force, reason=args.reason or ""))
+    event = placed[-1].payload
+    say(t("cli.advance_done", from_round=t(f"round.{event['from']}"),
+          to_round=t(f"round.{event['to']}")))
+    for group, ids in event.get("nominees", {}).items():
+        say(f"  {group}: {', '.join(ids)}")
+    return 0
+
+
+def cmd_ties_resolve(args: argparse.Namespace) -> int:
+    session = open_session(args)
+    order = [i.strip() for i in args.order.split(",") if i.strip()]
+    session.run(lambda r: r.resolve_tie(order, args.reason))
+    say(t("cli.tie_done", order=", ".join(order)))
+    return 0
+
+
+def cmd_disqualify(args: argparse.Namespace) -> int:
+    session = open_session(args)
+    session.run(lambda r: r.disqualify(args.application, args.reason))
+    say(t("cli.disqualify_done", application=args.application))
+    return 0
+
+
+def cmd_results(args: argparse.Namespace) -> int:
+    session = open_session(args)
+    data = results(session.review)
+    if args.json:
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1) + "\n")
+    else:
+        print_results(session.review, data)
+    return 0
+
+
+def cmd_audit_verify(args: argparse.Namespace) -> int:
+    session = open_session(args)
+    report = session.verify_audit()
+    if report.ok:
+        say(t("cli.audit_ok", count=report.count, head=report.head))
+        return 0
+    print(t(f"cli.audit_broken_{report.problem}", seq=report.broken_seq, count=report.count),
+          file=sys.stderr)
+    return 31
+
+
+def register(sub: Any) -> None:
+    p: Parser = sub.add_parser("ack", help=t("cli.ack_help"), description=t("cli.ack_help"))
+    add_bundle(p)
+    p.add_argument("--expert", required=True, metavar="ID", help=t("cli.arg_expert"))
+    p.add_argument("--paper", action="store_true", help=t("cli.arg_paper"))
+    p.set_defaults(handler=cmd_ack)
+
+    p = sub.add_parser("recuse", help=t("cli.recuse_help"), description=t("cli.recuse_help"))
+    add_bundle(p)
+    p.add_argument("--expert", required=True, metavar="ID", help=t("cli.arg_expert"))
+    p.add_argument("--application", required=True, metavar="ID", help=t("cli.arg_application"))
+    p.add_argument("--kind", default="interest", choices=RECUSAL_KINDS, help=t("cli.arg_kind"))
+    reason(p)
+    p.set_defaults(handler=cmd_recuse)
+
+    p = sub.add_parser("lift", help=t("cli.lift_help"), description=t("cli.lift_help"))
+    add_bundle(p)
+    p.add_argument("--expert", required=True, metavar="ID", help=t("cli.arg_expert"))
+    p.add_argument("--application", required=True, metavar="ID", help=t("cli.arg_application"))
+    reason(p)
+    p.set_defaults(handler=cmd_lift)
+
+    p = sub.add_parser("reopen", help=t("cli.reopen_help"), description=t("cli.reopen_help"))
+    add_bundle(p)
+    p.add_argument("--expert", required=True, metavar="ID", help=t("cli.arg_expert"))
+    reason(p)
+    p.set_defaults(handler=cmd_reopen)
+
+    scores = sub.add_parser("scores", help=t("cli.scores_help"), description=t("cli.scores_help"))
+    scores_sub = scores.add_subparsers(dest="scores_command", required=True, metavar="import",
+                                       parser_class=Parser)
+    p = scores_sub.add_parser("import", help=t("cli.import_help"), description=t("cli.import_help"))
+    add_bundle(p)
+    p.add_argument("file", type=Path, metavar="FILE", help=t("cli.arg_sheet_file"))
+    p.add_argument("--replace", action="store_true", help=t("cli.arg_replace"))
+    reason(p, required=False)
+    p.set_defaults(handler=cmd_scores_import)
+
+    p = sub.add_parser("advance", help=t("cli.advance_help"), description=t("cli.advance_help"))
+    add_bundle(p)
+    p.add_argument("--force", action="store_true", help=t("cli.arg_force"))
+    reason(p, required=False)
+    p.set_defaults(handler=cmd_advance)
+
+    ties = sub.add_parser("ties", help=t("cli.ties_help"), description=t("cli.ties_help"))
+    ties_sub = ties.add_subparsers(dest="ties_command", required=True, metavar="resolve",
+                                   parser_class=Parser)
+    p = ties_sub.add_parser("resolve", help=t("cli.resolve_help"), description=t("cli.resolve_help"))
+    add_bundle(p)
+    p.add_argument("--order", required=True, metavar="ID,ID[,ID...]", help=t("cli.arg_order"))
+    reason(p)
+    p.set_defaults(handler=cmd_ties_resolve)
+
+    p = sub.add_parser("disqualify", help=t("cli.disqualify_help"),
+                       description=t("cli.disqualify_help"))
+    add_bundle(p)
+    p.add_argument("--application", required=True, metavar="ID", help=t("cli.arg_application"))
+    reason(p)
+    p.set_defaults(handler=cmd_disqualify)
+
+    p = sub.add_parser("results", help=t("cli.results_help"), description=t("cli.results_help"))
+    add_bundle(p)
+    p.add_argument("--json", action="store_true", help=t("cli.arg_json"))
+    p.set_defaults(handler=cmd_results)
+
+    audit = sub.add_parser("audit", help=t("cli.audit_help"), description=t("cli.audit_help"))
+    audit_sub = audit.add_subparsers(dest="audit_command", required=True, metavar="verify",
+                                     parser_class=Parser)
+    p = audit_sub.add_parser("verify", help=t("cli.audit_verify_help"),
+                             description=t("cli.audit_verify_help"))
+    add_bundle(p)
+    p.set_defaults(handler=cmd_audit_verify)

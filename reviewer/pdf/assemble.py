@@ -1,0 +1,289 @@
+"""From a session to the presentation model of the results PDF and the paper score sheets.
+
+The figures come from ``reviewer.domain.results`` unchanged; this module only attaches the
+names, units and labels a reader needs and formats them in Chinese (the document's language
+whatever the operator's locale).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from reviewer import __version__
+from reviewer.domain.case import Application
+from reviewer.domain.recusal import DECLARED, DETECTED
+from reviewer.domain.results import results
+from reviewer.domain.review import Review
+from reviewer.domain.stats import OUTLIER_SDS
+from reviewer.i18n import locale_override, t
+from reviewer.pdf import model as m
+
+_KIND_SOURCE: dict[str, m.RecusalKind] = {DETECTED: "automatic", DECLARED: "declared",
+                                          "listed": "listed"}
+
+
+def _when(stamp: str) -> str:
+    """'2026-11-23T09:00:00Z' -> '2026-11-23 09:00 UTC'."""
+    return stamp.replace("T", " ")[:16] + " UTC" if stamp else ""
+
+
+def _yuan(amount: int | None) -> str:
+    if amount is None:
+        return ""
+    return f"{Decimal(amount) / 10000:f}".rstrip("0").rstrip(".") + "万元"
+
+
+class _Builder:
+    def __init__(self, review: Review, bundle_sha256: str) -> None:
+        self.review = review
+        self.case = review.case
+        self.panel = review.panel
+        self.state = review.state
+        self.bundle_sha256 = bundle_sha256
+        self.data = results(review)
+
+    def app(self, app_id: str) -> Application:
+        found = self.case.application(app_id)
+        assert found is not None
+        return found
+
+    def expert_name(self, expert_id: str) -> str:
+        expert = self.case.expert(expert_id)
+        return expert.name if expert else expert_id
+
+    def group_name(self, group_id: str) -> str:
+        group = self.case.group(group_id)
+        return group.name if group else group_id
+
+    # -- sections ----------------------------------------------------------------------------
+
+    def cover(self, now: datetime) -> m.CoverInfo:
+        tracks = []
+        for track in self.panel.tracks:
+            tiers = tuple(
+                m.TierInfo(tier.name, f"{_yuan(tier.amount_min)}–{_yuan(tier.amount_max)}"
+                           if tier.amount_max is not None else f"≤{tier.cap}")
+                for tier in track.tiers
+            )
+            tracks.append(m.TrackInfo(track.name, f"≤{track.cap}", tiers))
+        budget = ""
+        if "budget" in self.data:
+            budget = t("pdf.assemble.budget", total=_yuan(self.data["budget"]["total"]),
+                       allocated=_yuan(self.data["budget"]["allocated"]))
+        return m.CoverInfo(
+            measure_name=self.panel.name, policy_title=self.panel.policy,
+            session_title=self.case.title, year=self.case.year,
+            cap=t("pdf.assemble.cap", cap=self.panel.cap, article=self.panel.cap_article),
+            tracks=tuple(tracks), date=now.strftime("%Y-%m-%d"),
+            secretary=self.case.secretary, session_id=self.case.case_id, budget=budget,
+        )
+
+    def committee(self) -> tuple[m.CommitteeRow, ...]:
+        rows = []
+        for expert in self.case.experts:
+            ack = self.state.acks.get(expert.id)
+            rows.append(m.CommitteeRow(
+                name=expert.name, title=expert.title, unit=expert.unit,
+                groups=tuple(self.group_name(g) for g in expert.groups),
+                ack_time=_when(ack[0]) if ack else "", on_paper=bool(ack and ack[1]),
+            ))
+        return tuple(rows)
+
+    def recusals(self) -> tuple[m.RecusalRow, ...]:
+        names = {r.key: r.name for r in self.panel.recusal_reasons}
+        rows = []
+        for conflict in self.review.conflicts.all_conflicts(self.state):
+            label = names.get(conflict.kind, conflict.kind)
+            reason = f"{label}：{conflict.reason}" if conflict.reason else label
+            lifted = conflict.lifted
+            rows.append(m.RecusalRow(
+                expert=self.expert_name(conflict.expert), app_id=conflict.application,
+                app_name=self.app(conflict.application).name, reason=reason,
+                kind=_KIND_SOURCE[conflict.source],
+                lifted_by=t("pdf.assemble.secretary") if lifted else "",
+                lifted_reason=lifted.reason if lifted else "",
+            ))
+        return tuple(rows)
+
+    def _cell(self, expert_id: str, app_id: str, round_name: str, totals: dict[str, str]) -> str:
+        if expert_id in totals:
+            return totals[expert_id]
+        if self.review.conflicts.is_recused(expert_id, app_id, self.state):
+            return m.RECUSED
+        if (expert_id, app_id, round_name) in self.state.abstained:
+            return m.ABSTAINED
+        return m.NO_SCORE
+
+    def table(self, title: str, group_id: str, round_name: str, rows: list[dict[str, Any]],
+              selected: set[str], note: str, cut_after: int | None) -> m.RoundTable:
+        members = self.case.members(group_id)
+        return m.RoundTable(
+            title=title,
+            experts=tuple(e.name for e in members),
+            rows=tuple(
+                m.RoundRow(
+                    rank=row["rank"], app_id=row["id"], name=self.app(row["id"]).name,
+                    unit=self.app(row["id"]).unit,
+                    totals=tuple(self._cell(e.id, row["id"], round_name, row["totals"])
+                                 for e in members),
+                    aggregate=row["aggregate"] or "", quorum_ok=row["quorum"],
+                    selected=row["id"] in selected,
+                )
+                for row in rows
+            ),
+            note=note, cut_after=cut_after,
+        )
+
+    def aggregate_note(self) -> str:
+        rules = self.case.rules
+        method = t("pdf.assemble.trimmed", trim_min=rules.trim_min) \
+            if rules.aggregate == "trimmed_mean" else t("pdf.assemble.mean")
+        return t("pdf.assemble.quorum", method=method, min_experts=rules.min_experts)
+
+    def groups(self) -> tuple[m.RoundTable, ...]:
+        tables = []
+        for group in self.case.professional_groups:
+            rows = self.data["professional"].get(group.id, [])
+            chosen = set(self.data["nominees"].get(group.id, []))
+            note = t("pdf.assemble.nominate", count=group.nominate or 0) + "；" + self.aggregate_note()
+            tables.append(self.table(group.name, group.id, "professional", rows, chosen, note,
+                                     len(chosen) or None))
+        return tuple(tables)
+
+    def comprehensive(self) -> m.RoundTable | None:
+        group = self.case.comprehensive_group
+        if group is None or not self.data["comprehensive"]:
+            return None
+        finalists = {f["id"] for f in self.data["final"]}
+        return self.table(group.name, group.id, "comprehensive", self.data["comprehensive"],
+                          finalists, self.aggregate_note(), None)
+
+    def final(self) -> tuple[tuple[m.FinalRow, ...], tuple[m.CapLine, ...]]:
+        rows = []
+        direct_article = self.panel.flags.get("direct", "")
+        for item in self.data["final"]:
+            app = self.app(item["id"])
+            track = self.panel.track(item["track"])
+            tier_name = next((x.name for x in track.tiers if x.key == item["tier"]), "") \
+                if track else ""
+            lineage = item["lineage"]
+            rows.append(m.FinalRow(
+                position=item["position"], track=track.name if track else item["track"],
+                tier=tier_name, app_id=app.id, name=app.name, unit=app.unit,
+                score=item["score"] or "", basis=item["basis"],
+                lineage=m.Lineage(self.group_name(lineage["group"]), lineage["rank"],
+                                  lineage["aggregate"] or "") if lineage else None,
+                amount=_yuan(item["amount"]),
+                basis_note=t("pdf.assemble.direct", article=direct_article)
+                if item["basis"] == "direct" else "",
+            ))
+        lines = []
+        for track in self.panel.tracks:
+            placed = [r.position for r in rows if r.track == track.name]
+            lines.append(m.CapLine(track.name, track.cap, len(placed),
+                                   max(placed) if placed else None))
+        return tuple(rows), tuple(lines)
+
+    def ineligible(self) -> tuple[m.IneligibleRow, ...]:
+        return tuple(
+            m.IneligibleRow(item["id"], self.app(item["id"]).name,
+                            "".join(filter(None, [t(f"ineligible.{item['reason']}"),
+                                                  f"：{item['detail']}" if item["detail"] else "",
+                                                  f"（{item['article']}）" if item["article"] else ""])))
+            for item in self.data["ineligible"]
+        )
+
+    def ties(self) -> tuple[m.TieRow, ...]:
+        return tuple(
+            m.TieRow(tuple(sorted(r["order"])), tuple(r["order"]), r["reason"],
+                     t("pdf.assemble.secretary"), _when(r["at"]))
+            for r in self.data["resolved_ties"]
+        )
+
+    def disqualifications(self) -> tuple[m.DisqualificationRow, ...]:
+        return tuple(
+            m.DisqualificationRow(app_id, self.state.disqualified[app_id], self.app(app_id).name)
+            for app_id in sorted(self.state.disqualified)
+        )
+
+    def stats(self) -> m.Stats:
+        experts: list[m.ExpertStat] = []
+        outliers: list[m.OutlierRow] = []
+        concordance: list[m.ConcordanceRow] = []
+        for round_name, block in self.data["stats"].items():
+            label = t(f"round.{round_name}")
+            for expert_id, row in block["experts"].items():
+                experts.append(m.ExpertStat(
+                    name=self.expert_name(expert_id), count=row["count"], mean=row["mean"],
+                    sd=row["sd"] or "—", totals=tuple(float(v) for v in row["totals"]),
+                    group=label))
+            for item in block["outliers"]:
+                outliers.append(m.OutlierRow(
+                    expert=self.expert_name(item["expert"]), app_id=item["application"],
+                    app_name=self.app(item["application"]).name, total=item["total"],
+                    others_mean=item["others_mean"], group=self.group_name(item["group"])))
+            tables = (self.data["professional"] if round_name == "professional"
+                      else {self.case.comprehensive_group.id: self.data["comprehensive"]}
+                      if self.case.comprehensive_group else {})
+            for group_id, w in block["kendalls_w"].items():
+                rows = tables.get(group_id, [])
+                scorers = {e for row in rows for e in row["totals"]}
+                concordance.append(m.ConcordanceRow(self.group_name(group_id), w or "—",
+                                                    len(scorers), len(rows)))
+        score_max = float(sum(self.review.points[c.key] for c in self.panel.expert_criteria))
+        return m.Stats(tuple(experts), tuple(outliers), tuple(concordance), score_max,
+                       t("pdf.assemble.outlier_rule", sds=OUTLIER_SDS))
+
+    def build(self, now: datetime) -> m.ReportData:
+        final, cap_lines = self.final()
+        warnings = tuple(
+            t(f"warning.{w['code']}", **{k: v for k, v in w.items() if k != "code"})
+            for w in self.data["warnings"]
+        )
+        return m.ReportData(
+            cover=self.cover(now), committee=self.committee(), recusals=self.recusals(),
+            groups=self.groups(), comprehensive=self.comprehensive(), final=final,
+            cap_lines=cap_lines, ineligible=self.ineligible(), ties=self.ties(),
+            disqualifications=self.disqualifications(), stats=self.stats(),
+            integrity=m.Integrity(self.bundle_sha256, self.state.results_events,
+                                  self.state.results_head, __version__),
+            has_funding=self.panel.has_funding, warnings=warnings,
+        )
+
+
+def report_data(review: Review, bundle_sha256: str, now: datetime | None = None) -> m.ReportData:
+    with locale_override("zh"):
+        return _Builder(review, bundle_sha256).build(now or datetime.now(UTC))
+
+
+def score_sheets(review: Review, expert_id: str | None = None) -> list[m.ScoreSheetData]:
+    """One blank sheet per expert per round, listing only what that expert may score."""
+    case, panel = review.case, review.panel
+    rounds = ["professional", "comprehensive"] if review.round == "professional" else [review.round]
+    sheets = []
+    with locale_override("zh"):
+        criteria = tuple(m.Criterion(c.name, f"{review.points[c.key]:f}".rstrip("0").rstrip("."))
+                         for c in panel.expert_criteria)
+        for expert in case.experts:
+            if expert_id is not None and expert.id != expert_id:
+                continue
+            for round_name in rounds:
+                if round_name == "closed":
+                    continue
+                if round_name == "comprehensive" and review.round == "professional":
+                    continue  # nominees are not known until the professional round closes
+                apps = [a for a in review.scope(expert.id, round_name)
+                        if not review.conflicts.is_recused(expert.id, a.id, review.state)]
+                if not apps:
+                    continue
+                groups = [case.group(g) for g in review.groups_of(expert.id, round_name)]
+                sheets.append(m.ScoreSheetData(
+                    expert_name=expert.name, expert_id=expert.id,
+                    group="、".join(g.name for g in groups if g), round_label=t(f"round.{round_name}"),
+                    criteria=criteria,
+                    applications=tuple(m.SheetApplication(a.id, a.name, a.unit) for a in apps),
+                    session_id=case.case_id, measure_name=panel.name, session_title=case.title,
+                ))
+    return sheets

@@ -1,0 +1,222 @@
+"""Page furniture and table building shared by the results PDF and the score sheets.
+
+Every page carries 内部资料 注意保密, the session id and 第 x 页 共 y 页: the footer needs the
+page total, so the canvas keeps each page until the document is complete (the usual
+ReportLab "NumberedCanvas" pattern) and stamps header and footer on save.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeAlias
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate, Frame, LongTable, PageTemplate, Paragraph
+from reportlab.platypus.flowables import Flowable
+
+from reviewer.i18n import t
+
+MARGIN = 15 * mm
+PORTRAIT = A4
+LANDSCAPE = landscape(A4)
+CELL_PAD = 2.5  # points left+right inside a table cell (TableStyle paddings below)
+GRID_COLOUR = colors.HexColor("#8c8c8c")
+HEAD_COLOUR = colors.HexColor("#e6ecf2")
+CUT_COLOUR = colors.HexColor("#c0392b")
+
+
+@dataclass(frozen=True)
+class Styles:
+    font: str
+    title: ParagraphStyle
+    subtitle: ParagraphStyle
+    h1: ParagraphStyle
+    h2: ParagraphStyle
+    body: ParagraphStyle
+    note: ParagraphStyle
+    cell: ParagraphStyle
+    head: ParagraphStyle
+
+
+def make_styles(font: str) -> Styles:
+    def style(name: str, size: float, **kw: Any) -> ParagraphStyle:
+        return ParagraphStyle(name, fontName=font, fontSize=size, leading=size * 1.35,
+                              wordWrap="CJK", **kw)
+
+    return Styles(
+        font=font,
+        title=style("title", 22, alignment=TA_CENTER, spaceAfter=6 * mm, spaceBefore=30 * mm),
+        subtitle=style("subtitle", 14, alignment=TA_CENTER, spaceAfter=3 * mm),
+        h1=style("h1", 15, spaceBefore=2 * mm, spaceAfter=3 * mm),
+        h2=style("h2", 11.5, spaceBefore=4 * mm, spaceAfter=2 * mm),
+        body=style("body", 10, spaceAfter=1.5 * mm),
+        note=style("note", 8.5, textColor=colors.HexColor("#444444"), spaceAfter=1.5 * mm),
+        cell=style("cell", 8),
+        head=style("head", 8, alignment=TA_CENTER),
+    )
+
+
+class NumberedCanvas(Canvas):
+    """Defers each page so header/footer can show the final page count."""
+
+    def __init__(self, *args: Any, furniture: Furniture, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._furniture = furniture
+        self._pages: list[dict[str, Any]] = []
+        self._marks: list[str] = []
+
+    def bookmarkPage(self, key: str, **kwargs: Any) -> None:  # noqa: N802 (ReportLab API)
+        # The page object is only created on the real showPage; replay the mark then.
+        self._marks.append(key)
+
+    def showPage(self) -> None:  # noqa: N802 (ReportLab API)
+        self._pages.append(dict(self.__dict__))
+        self._marks = []
+        self._startPage()
+
+    def save(self) -> None:
+        total = len(self._pages)
+        for number, state in enumerate(self._pages, start=1):
+            self.__dict__.update(state)
+            for key in self._marks:
+                super().bookmarkPage(key)
+            self._furniture.draw(self, number, total)
+            super().showPage()
+        super().save()
+
+
+@dataclass(frozen=True)
+class Furniture:
+    font: str
+    session_id: str
+    left_footer: str = ""
+
+    def draw(self, canv: Canvas, number: int, total: int) -> None:
+        width, height = canv._pagesize  # noqa: SLF001 (the page's own size, portrait or landscape)
+        canv.saveState()
+        canv.setFont(self.font, 8.5)
+        canv.setFillColor(colors.HexColor("#a01010"))
+        canv.drawString(MARGIN, height - 10 * mm, t("pdf.page.confidential"))
+        canv.setFillColor(colors.black)
+        canv.drawRightString(width - MARGIN, height - 10 * mm,
+                             t("pdf.page.session", session=self.session_id))
+        canv.setStrokeColor(GRID_COLOUR)
+        canv.setLineWidth(0.4)
+        canv.line(MARGIN, height - 11.5 * mm, width - MARGIN, height - 11.5 * mm)
+        canv.line(MARGIN, 11.5 * mm, width - MARGIN, 11.5 * mm)
+        canv.drawCentredString(width / 2, 7 * mm, t("pdf.page.number", page=number, pages=total))
+        if self.left_footer:
+            canv.drawString(MARGIN, 7 * mm, self.left_footer)
+        canv.drawRightString(width - MARGIN, 7 * mm, t("pdf.page.confidential"))
+        canv.restoreState()
+
+
+def canvas_maker(furniture: Furniture) -> Callable[..., NumberedCanvas]:
+    def make(*args: Any, **kwargs: Any) -> NumberedCanvas:
+        return NumberedCanvas(*args, furniture=furniture, **kwargs)
+
+    return make
+
+
+class ReviewerDoc(BaseDocTemplate):
+    """A4 document with a portrait and a landscape page template (wide tables)."""
+
+    def __init__(self, filename: str, *, font: str, first: str = "portrait",
+                 after: Callable[[Flowable], None] | None = None, **kw: Any) -> None:
+        super().__init__(filename, pagesize=PORTRAIT, initialFontName=font,
+                         leftMargin=MARGIN, rightMargin=MARGIN, topMargin=16 * mm,
+                         bottomMargin=15 * mm, **kw)
+        self._after = after
+        templates = []
+        for name, size in (("portrait", PORTRAIT), ("landscape", LANDSCAPE)):
+            frame = Frame(MARGIN, 15 * mm, size[0] - 2 * MARGIN, size[1] - 31 * mm,
+                          leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id=name)
+            templates.append(PageTemplate(id=name, frames=[frame], pagesize=size))
+        templates.sort(key=lambda tpl: tpl.id != first)  # the first template starts the doc
+        self.addPageTemplates(templates)
+
+    def afterFlowable(self, flowable: Flowable) -> None:  # noqa: N802 (ReportLab API)
+        if self._after is not None:
+            self._after(flowable)
+
+
+def frame_width(landscape_page: bool) -> float:
+    return (LANDSCAPE if landscape_page else PORTRAIT)[0] - 2 * MARGIN
+
+
+def fit_widths(weights: Sequence[float], total: float) -> list[float]:
+    scale = total / sum(weights)
+    return [w * scale for w in weights]
+
+
+Cell: TypeAlias = str | Paragraph
+
+
+def cell(text: str, width: float, styles: Styles) -> Cell:
+    """Plain strings are fast; only text that would overflow its column becomes a Paragraph."""
+    if not text:
+        return ""
+    if "\n" not in text and stringWidth(text, styles.font, styles.cell.fontSize) <= width - 2 * CELL_PAD - 1:
+        return text
+    return Paragraph(_escape(text).replace("\n", "<br/>"), styles.cell)
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def para(text: str, style: ParagraphStyle) -> Paragraph:
+    return Paragraph(_escape(text).replace("\n", "<br/>"), style)
+
+
+def grid_table(header: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[float],
+               styles: Styles, *, numeric: Sequence[int] = (), centred: Sequence[int] = (),
+               extra: Sequence[tuple[Any, ...]] = (), row_height: float | None = None) -> LongTable:
+    """A bordered table that splits across pages and repeats its header row."""
+    data: list[list[Cell]] = [[para(h, styles.head) for h in header]]
+    for row in rows:
+        data.append([cell(value, width, styles) for value, width in zip(row, widths, strict=True)])
+    style: list[tuple[Any, ...]] = [
+        ("FONTNAME", (0, 0), (-1, -1), styles.font),
+        ("FONTSIZE", (0, 0), (-1, -1), styles.cell.fontSize),
+        ("LEADING", (0, 0), (-1, -1), styles.cell.leading),
+        ("GRID", (0, 0), (-1, -1), 0.35, GRID_COLOUR),
+        ("BACKGROUND", (0, 0), (-1, 0), HEAD_COLOUR),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("LEFTPADDING", (0, 0), (-1, -1), CELL_PAD),
+        ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PAD),
+        ("TOPPADDING", (0, 0), (-1, -1), 1.6),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.2),
+    ]
+    style += [("ALIGN", (c, 1), (c, -1), "RIGHT") for c in numeric]
+    style += [("ALIGN", (c, 1), (c, -1), "CENTER") for c in centred]
+    style += list(extra)
+    heights = None if row_height is None else [None] + [row_height] * len(rows)
+    return LongTable(data, colWidths=list(widths), rowHeights=heights, repeatRows=1,
+                     style=style, hAlign="LEFT")
+
+
+class Heading(Paragraph):
+    """A section title that is also an entry of the PDF outline (bookmarks pane)."""
+
+    def __init__(self, text: str, style: ParagraphStyle, *, key: str, level: int = 0) -> None:
+        super().__init__(_escape(text), style)
+        self._title, self._key, self._level = text, key, level
+
+    def draw(self) -> None:
+        super().draw()
+        self.canv.bookmarkPage(self._key)
+        self.canv.addOutlineEntry(self._title, self._key, level=self._level, closed=False)
+
+
+def text_column(texts: Sequence[str], styles: Styles, minimum: float, maximum: float) -> float:
+    """Width that fits the widest of ``texts`` on one line, within bounds."""
+    widest = max((stringWidth(x, styles.font, styles.cell.fontSize) for x in texts), default=0.0)
+    return min(maximum, max(minimum, widest + 2 * CELL_PAD + 2))

@@ -1,0 +1,236 @@
+"""Presentation model of the results PDF and the paper score sheets.
+
+Everything here is already decided and formatted by the review engine (scores as 2-decimal
+strings, ranks as ints, verdicts as flags): the PDF layer only lays it out and never scores,
+so what the supervision group reads is exactly what the engine computed (第十二条 实名打分,
+第十八条 监督组).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+RecusalKind = Literal["automatic", "declared", "listed"]
+Basis = Literal["direct", "scored"]
+
+# Cell markers in the per-expert score columns (the engine chooses which applies).
+RECUSED = "回避"
+ABSTAINED = "弃权"
+NO_SCORE = "—"
+
+
+@dataclass(frozen=True)
+class TierInfo:
+    name: str  # 一等奖, 技术状元, 20–30万 ...
+    limit: str  # "≤5", "第1名", "20–30万元"
+
+
+@dataclass(frozen=True)
+class TrackInfo:
+    name: str  # 技术创新成果; the measure's name when it has a single track
+    cap: str  # "≤20"
+    tiers: tuple[TierInfo, ...] = ()
+
+
+@dataclass(frozen=True)
+class CoverInfo:
+    measure_name: str  # 云岭工匠
+    policy_title: str  # 云岭工匠选树管理办法
+    session_title: str
+    year: int
+    cap: str  # overall cap as the policy states it, e.g. "每年不超过20名（第三条）"
+    tracks: tuple[TrackInfo, ...]
+    date: str  # date of the document, already formatted
+    secretary: str
+    session_id: str
+    organisation: str = "云南省总工会"
+    budget: str = ""  # funding measures: "总预算 300万元，已分配 280万元"
+
+
+@dataclass(frozen=True)
+class CommitteeRow:
+    name: str
+    title: str  # 职称/职务, e.g. 高级工程师
+    unit: str
+    groups: tuple[str, ...]
+    ack_time: str  # time of the 保密承诺 (第十九条), "" if none recorded
+    on_paper: bool = False
+    role: str = ""  # 组长 / 成员 ...
+
+
+@dataclass(frozen=True)
+class RecusalRow:
+    expert: str
+    app_id: str
+    app_name: str
+    reason: str
+    kind: RecusalKind
+    lifted_by: str = ""
+    lifted_reason: str = ""
+
+
+@dataclass(frozen=True)
+class RoundRow:
+    rank: int | None  # None: not ranked (short of quorum, or direct)
+    app_id: str
+    name: str
+    unit: str
+    totals: tuple[str, ...]  # one per expert of the table: "87.50", RECUSED, ABSTAINED, NO_SCORE
+    aggregate: str  # "" when not ranked
+    quorum_ok: bool
+    selected: bool  # nominated (professional round) / on the final list (comprehensive)
+
+
+@dataclass(frozen=True)
+class RoundTable:
+    title: str  # group name, e.g. 第一专业组（机械制造）
+    experts: tuple[str, ...]  # real names, in column order
+    rows: tuple[RoundRow, ...]
+    note: str = ""  # e.g. "按第十二条提名前3名；截取平均分"
+    cut_after: int | None = None  # draw the cap/nomination line below this many rows
+
+
+@dataclass(frozen=True)
+class Lineage:
+    group: str
+    rank: int | None
+    aggregate: str
+
+
+@dataclass(frozen=True)
+class FinalRow:
+    position: int  # place on the list within its track
+    track: str
+    tier: str
+    app_id: str
+    name: str
+    unit: str
+    score: str  # "" for direct recognitions
+    basis: Basis
+    lineage: Lineage | None = None
+    amount: str = ""  # funding measures only, e.g. "25万元"
+    basis_note: str = ""  # e.g. "第六条 直接认定"
+
+
+@dataclass(frozen=True)
+class CapLine:
+    track: str
+    cap: int
+    filled: int
+    after_position: int | None  # last position above the line; None: list empty
+
+
+@dataclass(frozen=True)
+class IneligibleRow:
+    app_id: str
+    name: str
+    reason: str  # includes the article, e.g. "往届已命名（第三条 不重复命名）"
+
+
+@dataclass(frozen=True)
+class TieRow:
+    app_ids: tuple[str, ...]
+    order: tuple[str, ...]
+    reason: str
+    by: str
+    when: str
+
+
+@dataclass(frozen=True)
+class DisqualificationRow:
+    app_id: str
+    reason: str
+    name: str = ""
+    when: str = ""
+
+
+@dataclass(frozen=True)
+class ExpertStat:
+    name: str
+    count: int
+    mean: str
+    sd: str
+    totals: tuple[float, ...]  # every counted total, for the distribution chart
+    group: str = ""
+
+
+@dataclass(frozen=True)
+class OutlierRow:
+    expert: str
+    app_id: str
+    app_name: str
+    total: str
+    others_mean: str
+    group: str = ""
+
+
+@dataclass(frozen=True)
+class ConcordanceRow:
+    group: str
+    kendall_w: str  # "0.81" or "—" when undefined
+    experts: int = 0
+    applications: int = 0
+
+
+@dataclass(frozen=True)
+class Stats:
+    experts: tuple[ExpertStat, ...]
+    outliers: tuple[OutlierRow, ...] = ()
+    concordance: tuple[ConcordanceRow, ...] = ()
+    score_max: float = 100.0  # right end of the chart axis
+    outlier_rule: str = ""  # how outliers were flagged, shown above the list
+
+
+@dataclass(frozen=True)
+class Integrity:
+    bundle_sha256: str
+    audit_events: int
+    chain_head: str
+    software_version: str
+
+
+@dataclass(frozen=True)
+class ReportData:
+    cover: CoverInfo
+    committee: tuple[CommitteeRow, ...]
+    recusals: tuple[RecusalRow, ...]
+    groups: tuple[RoundTable, ...]
+    comprehensive: RoundTable | None
+    final: tuple[FinalRow, ...]
+    cap_lines: tuple[CapLine, ...]
+    ineligible: tuple[IneligibleRow, ...]
+    ties: tuple[TieRow, ...]
+    disqualifications: tuple[DisqualificationRow, ...]
+    stats: Stats
+    integrity: Integrity
+    has_funding: bool = False
+    supervision_lines: int = 3  # blank signature lines for the 监督组
+    warnings: tuple[str, ...] = ()  # engine warnings to print on the cover (already rendered)
+
+
+@dataclass(frozen=True)
+class Criterion:
+    name: str
+    max: str  # "30" or "25.5"
+
+
+@dataclass(frozen=True)
+class SheetApplication:
+    app_id: str
+    name: str
+    unit: str
+
+
+@dataclass(frozen=True)
+class ScoreSheetData:
+    expert_name: str
+    expert_id: str
+    group: str
+    round_label: str  # 专业组评审 / 综合组评审
+    criteria: tuple[Criterion, ...]
+    applications: tuple[SheetApplication, ...]
+    session_id: str = ""
+    measure_name: str = ""
+    session_title: str = ""
+    step: str = "0.5"  # scores are 0..max in steps of this

@@ -1,0 +1,158 @@
+"""The results PDF handed to the supervision group (监督组, 云岭工匠选树管理办法 第十八条).
+
+Lays out a ``ReportData`` (already computed by the engine) in eight sections, A4, Chinese,
+with an embedded CJK font; writes the integrity facts into the document info so ``verify
+--case`` can compare them; the output is ready for pyHanko to append signatures to.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from reportlab.platypus import NextPageTemplate, PageBreak
+from reportlab.platypus.flowables import Flowable
+
+from reviewer.i18n import t
+from reviewer.pdf import rounds, sections
+from reviewer.pdf.files import document_language, replacing
+from reviewer.pdf.fonts import find_cjk_font
+from reviewer.pdf.layout import (
+    Furniture,
+    Heading,
+    ReviewerDoc,
+    Styles,
+    canvas_maker,
+    frame_width,
+    make_styles,
+    para,
+)
+from reviewer.pdf.metadata import write_facts
+from reviewer.pdf.model import ReportData
+
+Progress = Callable[[float, str], None]
+
+
+@dataclass(frozen=True)
+class RenderInfo:
+    path: Path
+    pages: int
+    size_bytes: int
+    seconds: float
+    font_name: str
+    font_path: str
+    font_embedded: bool
+    warnings: tuple[str, ...] = ()
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for f in dataclasses.fields(value):
+            yield from _strings(getattr(value, f.name))
+    elif isinstance(value, tuple | list):
+        for item in value:
+            yield from _strings(item)
+
+
+def _section(title: str, key: str, styles: Styles, orientation: str) -> list[Flowable]:
+    return [NextPageTemplate(orientation), PageBreak(), Heading(title, styles.h1, key=key)]
+
+
+def build_story(data: ReportData, styles: Styles) -> list[Flowable]:
+    """Flowables of the whole document, in the order of issue 4 sections 1–8."""
+    story: list[Flowable] = sections.cover(data.cover, data.warnings, styles)
+    story += _section(t("pdf.h.committee"), "committee", styles, "portrait")
+    story += sections.committee(data.committee, styles)
+    story += [Heading(t("pdf.h.recusals"), styles.h1, key="recusals")]
+    story += sections.recusals(data.recusals, styles)
+
+    story += _section(t("pdf.h.groups"), "groups", styles, "landscape")
+    if not data.groups:
+        story.append(para(t("pdf.none"), styles.body))
+    for i, group in enumerate(data.groups):
+        story.append(Heading(group.title, styles.h2, key=f"group-{i}", level=1))
+        if group.note:
+            story.append(para(group.note, styles.note))
+        story += rounds.round_table(group, styles, selected_label=t("pdf.col.nominated"))
+
+    wide = frame_width(landscape_page=True)
+    story += _section(t("pdf.h.comprehensive"), "comprehensive", styles, "landscape")
+    if data.comprehensive is not None:
+        story.append(Heading(data.comprehensive.title, styles.h2, key="comp-table", level=1))
+        if data.comprehensive.note:
+            story.append(para(data.comprehensive.note, styles.note))
+        story += rounds.round_table(data.comprehensive, styles,
+                                    selected_label=t("pdf.col.selected"))
+    else:
+        story.append(para(t("pdf.comprehensive.none"), styles.body))
+    story.append(Heading(t("pdf.h.final"), styles.h2, key="final", level=1))
+    story += rounds.final_table(data.final, data.cap_lines, styles, funding=data.has_funding)
+    story.append(Heading(t("pdf.h.ineligible"), styles.h2, key="ineligible", level=1))
+    story += sections.ineligible(data.ineligible, styles, wide)
+    story.append(Heading(t("pdf.h.ties"), styles.h2, key="ties", level=1))
+    story += sections.ties(data.ties, styles, wide)
+    story.append(Heading(t("pdf.h.disqualified"), styles.h2, key="disqualified", level=1))
+    story += sections.disqualifications(data.disqualifications, styles, wide)
+
+    story += _section(t("pdf.h.stats"), "stats", styles, "portrait")
+    story += sections.statistics(data.stats, styles)
+    story += _section(t("pdf.h.integrity"), "integrity", styles, "portrait")
+    story += sections.integrity(data.integrity, styles)
+    story += _section(t("pdf.h.signatures"), "signatures", styles, "portrait")
+    story += sections.signature_page(data.committee, data.cover.secretary,
+                                     data.supervision_lines, styles)
+    return story
+
+
+def render_results_pdf(data: ReportData, out_path: str | os.PathLike[str], *,
+                       font_path: str | os.PathLike[str] | None = None,
+                       progress: Progress | None = None, lang: str = "zh") -> RenderInfo:
+    """Write the results PDF to ``out_path`` (atomically) and describe what was written.
+
+    The document is in Chinese as the issue requires (``lang`` exists for previews); warnings
+    and progress messages are in the user's language.
+    """
+    started = time.perf_counter()
+    out = Path(out_path)
+    font = find_cjk_font(font_path)
+    warnings = [font.warning] if font.warning else []
+    missing = font.missing_glyphs("".join(_strings(data)))
+    if missing:
+        warnings.append(t("pdf.font.missing_glyphs", chars=missing, font=font.path))
+    report = progress or (lambda fraction, message: None)
+    messages = {k: t(f"pdf.progress.{k}") for k in ("prepare", "layout", "metadata", "done")}
+    report(0.0, messages["prepare"])
+    styles = make_styles(font.name)
+    done = 0
+    total = 1
+
+    def after(_: Flowable) -> None:
+        nonlocal done
+        done += 1
+        if done % 25 == 0 or done == total:
+            report(0.05 + 0.85 * done / total, messages["layout"])
+
+    with document_language(lang), replacing(out) as tmp:
+        story = build_story(data, styles)
+        total = len(story)
+        doc = ReviewerDoc(str(tmp), font=font.name, after=after,
+                          title=t("pdf.meta.title", title=data.cover.session_title),
+                          author=data.cover.organisation, subject=t("pdf.page.confidential"),
+                          creator=t("pdf.meta.creator", version=data.integrity.software_version),
+                          keywords=data.cover.session_id, lang="zh-CN")
+        furniture = Furniture(font.name, data.cover.session_id,
+                              left_footer=data.cover.measure_name)
+        doc.build(story, canvasmaker=canvas_maker(furniture))
+        pages = doc.page
+        report(0.92, messages["metadata"])
+        write_facts(tmp, data.integrity, data.cover.session_id)
+    report(1.0, messages["done"])
+    return RenderInfo(out, pages, out.stat().st_size, time.perf_counter() - started, font.name,
+                      font.path, font.embedded, tuple(warnings))

@@ -1,0 +1,107 @@
+"""Blank paper score sheets for sessions held on paper (实名打分, 第十二条).
+
+One sheet per expert per round, listing only the applications that expert may score (a
+recused application is simply absent, 第十九条), one column per criterion with its maximum,
+a total column and a line for the expert's signature. What is written on them comes back
+through ``scores import``.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from reportlab.lib.units import mm
+from reportlab.platypus import KeepTogether, PageBreak, Spacer, Table
+from reportlab.platypus.flowables import Flowable
+
+from reviewer.i18n import t
+from reviewer.pdf.files import document_language, replacing
+from reviewer.pdf.fonts import find_cjk_font
+from reviewer.pdf.layout import (
+    Furniture,
+    ReviewerDoc,
+    Styles,
+    canvas_maker,
+    frame_width,
+    grid_table,
+    make_styles,
+    para,
+    text_column,
+)
+from reviewer.pdf.model import ScoreSheetData
+from reviewer.pdf.report import RenderInfo
+
+ROW_HEIGHT = 8.5 * mm  # room for handwriting
+
+
+def _sheet(sheet: ScoreSheetData, styles: Styles) -> list[Flowable]:
+    width = frame_width(landscape_page=True)
+    head = t("pdf.sheet.title", measure=sheet.measure_name, round=sheet.round_label)
+    facts = t("pdf.sheet.facts", expert=sheet.expert_name, expert_id=sheet.expert_id,
+              group=sheet.group, session=sheet.session_id)
+    id_w = text_column([a.app_id for a in sheet.applications], styles, 16 * mm, 32 * mm)
+    no_w = 9 * mm
+    crit_w = min(30 * mm, max(17 * mm, (width - no_w - id_w - 95 * mm) / (len(sheet.criteria) + 1)))
+    rest = width - no_w - id_w - crit_w * (len(sheet.criteria) + 1)
+    name_w = text_column([a.name for a in sheet.applications], styles, 20 * mm, rest * 0.6)
+    unit_w = rest - name_w
+    widths = [no_w, id_w, name_w, unit_w, *([crit_w] * (len(sheet.criteria) + 1))]
+    header = [t("pdf.col.no"), t("pdf.col.app_id"), t("pdf.col.app_name"), t("pdf.col.unit"),
+              *(t("pdf.col.criterion", name=c.name, max=c.max) for c in sheet.criteria),
+              t("pdf.col.sum")]
+    blanks = [""] * (len(sheet.criteria) + 1)
+    rows = [[str(i), a.app_id, a.name, a.unit, *blanks]
+            for i, a in enumerate(sheet.applications, start=1)]
+    out: list[Flowable] = [
+        para(head, styles.h1),
+        para(facts, styles.body),
+        para(t("pdf.sheet.rules", step=sheet.step), styles.note),
+    ]
+    if sheet.session_title:
+        out.insert(1, para(sheet.session_title, styles.note))
+    if rows:
+        out.append(grid_table(header, rows, widths, styles, centred=[0], row_height=ROW_HEIGHT))
+    else:
+        out.append(para(t("pdf.sheet.empty"), styles.body))
+    signature = Table([[t("pdf.sheet.sign"), "", t("pdf.sheet.date"), ""]],
+                      colWidths=[32 * mm, 70 * mm, 18 * mm, 45 * mm], hAlign="RIGHT", style=[
+                          ("FONTNAME", (0, 0), (-1, -1), styles.font),
+                          ("FONTSIZE", (0, 0), (-1, -1), 10),
+                          ("LINEBELOW", (1, 0), (1, 0), 0.6, "black"),
+                          ("LINEBELOW", (3, 0), (3, 0), 0.6, "black"),
+                          ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+                          ("TOPPADDING", (0, 0), (-1, -1), 6 * mm),
+                      ])
+    out.append(KeepTogether([Spacer(1, 2 * mm), para(t("pdf.sheet.pledge"), styles.note),
+                             signature]))
+    return out
+
+
+def render_score_sheets(sheets: Sequence[ScoreSheetData], out_path: str | os.PathLike[str], *,
+                        font_path: str | os.PathLike[str] | None = None,
+                        lang: str = "zh") -> RenderInfo:
+    """Write all sheets into one PDF, each starting on a new landscape page."""
+    started = time.perf_counter()
+    out = Path(out_path)
+    font = find_cjk_font(font_path)
+    warnings = (font.warning,) if font.warning else ()
+    styles = make_styles(font.name)
+    session = next((s.session_id for s in sheets if s.session_id), "")
+    with document_language(lang), replacing(out) as tmp:
+        story: list[Flowable] = []
+        for i, sheet in enumerate(sheets):
+            if i:
+                story.append(PageBreak())
+            story += _sheet(sheet, styles)
+        if not story:
+            story = [para(t("pdf.sheet.none"), styles.body)]
+        doc = ReviewerDoc(str(tmp), font=font.name, first="landscape",
+                          title=t("pdf.sheet.doc_title"), subject=t("pdf.page.confidential"),
+                          lang="zh-CN")
+        doc.build(story, canvasmaker=canvas_maker(Furniture(font.name, session)))
+        pages = doc.page
+    return RenderInfo(out, pages, out.stat().st_size, time.perf_counter() - started, font.name,
+                      font.path, font.embedded, warnings)
