@@ -106,6 +106,10 @@ class Ranking:
         self.points = case.criterion_points(panel)
         self._expert_keys = [c.key for c in panel.expert_criteria]
         self._ineligible = {i.application: i for i in self._find_ineligible()}
+        self._professional_scope: dict[str, list[Application]] = {}
+        for app in sorted(case.applications, key=lambda a: a.id):
+            if self.is_scored(app):
+                self._professional_scope.setdefault(app.group, []).append(app)
 
     # -- who is in which round -------------------------------------------------------------
 
@@ -149,10 +153,11 @@ class Ranking:
         return "direct" in self.panel.flags and app.has_flag("direct")
 
     def scored_in_professional(self, group_id: str) -> list[Application]:
-        return [
-            a for a in self.case.applications
-            if a.group == group_id and not self.is_ineligible(a.id) and not self.is_direct(a)
-        ]
+        return list(self._professional_scope.get(group_id, ()))
+
+    def is_scored(self, app: Application) -> bool:
+        """Scored in the rounds at all: neither ineligible nor a direct recognition."""
+        return not self.is_ineligible(app.id) and not self.is_direct(app)
 
     def scorer_group(self, round_name: str, app: Application) -> str:
         if round_name == PROFESSIONAL:
@@ -182,8 +187,9 @@ class Ranking:
         return result
 
     def expert_total(self, values: dict[str, Decimal]) -> Fraction:
-        """The expert's own total: the plain sum of their criterion scores."""
-        return sum((Fraction(values[k]) for k in self._expert_keys), Fraction(0))
+        """The expert's own total: the plain sum of their criterion scores (Decimal sums of
+        half points are exact)."""
+        return Fraction(sum((values[k] for k in self._expert_keys), Decimal(0)))
 
     def _combined(self, app: Application, sheets: dict[str, dict[str, Decimal]]) -> Fraction:
         method, trim_min = self.case.rules.aggregate, self.case.rules.trim_min

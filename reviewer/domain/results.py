@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from reviewer.domain.exact import show
 from reviewer.domain.errors import DomainError
+from reviewer.domain.exact import show
 from reviewer.domain.ranking import (
     CLOSED,
     PROFESSIONAL,

@@ -209,6 +209,15 @@ class Review:
             return [self._application(i) for i in ids]
         return []
 
+    def in_scope(self, expert_id: str, app: Application, round_name: str | None = None) -> bool:
+        """``app`` in ``scope(expert_id)``, in constant time (checked on every keystroke)."""
+        round_name = round_name or self.round
+        if round_name == PROFESSIONAL:
+            return app.group in self.groups_of(expert_id, PROFESSIONAL) and self.ranking.is_scored(app)
+        if round_name == COMPREHENSIVE and self.groups_of(expert_id, COMPREHENSIVE):
+            return any(app.id in ids for ids in self.state.nominees.values())
+        return False
+
     def declaration_scope(self, expert_id: str) -> list[Application]:
         """Applications the expert must declare 回避 on: those of their groups, this round."""
         self._require_ack(expert_id)
@@ -226,7 +235,7 @@ class Review:
         """The only way an expert gets application content: after 保密承诺, never when recused."""
         self._require_ack(expert_id)
         app = self._application(app_id)
-        if app.id not in {a.id for a in self.scope(expert_id)}:
+        if not self.in_scope(expert_id, app):
             raise DomainError("review.not_in_scope", expert=expert_id, application=app_id)
         if self.conflicts.is_recused(expert_id, app_id, self.state):
             raise DomainError("review.recused", expert=expert_id, application=app_id)
@@ -283,7 +292,7 @@ class Review:
 
     def declare_no_conflict(self, expert_id: str, app_id: str) -> list[Event]:
         self._require_ack(expert_id)
-        if app_id not in {a.id for a in self.scope(expert_id)}:
+        if not self.in_scope(expert_id, self._application(app_id)):
             raise DomainError("review.not_in_scope", expert=expert_id, application=app_id)
         if self.conflicts.is_recused(expert_id, app_id, self.state):
             raise DomainError("review.recused", expert=expert_id, application=app_id)
@@ -422,7 +431,7 @@ class Review:
                 continue
             if not self.has_acknowledged(expert.id):
                 problem(row.row, "import.no_ack", expert=expert.id)
-            if app.id not in {a.id for a in self.scope(expert.id)}:
+            if not self.in_scope(expert.id, app):
                 problem(row.row, "import.wrong_group", expert=expert.id, application=app.id)
             elif self.conflicts.is_recused(expert.id, app.id, self.state):
                 problem(row.row, "import.recused", expert=expert.id, application=app.id)

@@ -81,6 +81,20 @@ def kendalls_w(rankings: dict[str, dict[str, Fraction]]) -> Fraction | None:
     return 12 * s / denominator
 
 
+def _doubled(value: Fraction) -> int:
+    """Totals are sums of half points: twice a total is an integer, so sums stay integers."""
+    doubled = value * 2
+    return doubled.numerator if doubled.denominator == 1 else int(doubled)
+
+
+def is_outlier(total2: int, others_sum2: int, others_sq2: int, others: int) -> bool:
+    """|x - m| > 2·max(sd, 0.5) over the other experts, in exact integer arithmetic on
+    doubled totals (x2 = 2x): (n·x2 - s)²·(n-1) > 4·max(n·(n·q - s²), n²·(n-1))."""
+    n, s, q = others, others_sum2, others_sq2
+    lhs = (n * total2 - s) ** 2 * (n - 1)
+    return lhs > OUTLIER_SDS ** 2 * max(n * (n * q - s * s), n * n * (n - 1))
+
+
 def _round_stats(review: Review, round_name: str, tables: list[RoundTable]) -> dict[str, Any]:
     per_expert: dict[str, list[Fraction]] = {}
     outliers: list[dict[str, Any]] = []
@@ -88,33 +102,39 @@ def _round_stats(review: Review, round_name: str, tables: list[RoundTable]) -> d
     for table in tables:
         by_expert: dict[str, dict[str, Fraction]] = {}
         for entry in table.ranked + table.short:
+            doubled = {e: _doubled(v) for e, v in entry.totals.items()}
+            total_sum = sum(doubled.values())
+            total_sq = sum(v * v for v in doubled.values())
+            count = len(doubled)
             for expert, total in entry.totals.items():
                 per_expert.setdefault(expert, []).append(total)
                 by_expert.setdefault(expert, {})[entry.application] = total
-                others = [t for e, t in entry.totals.items() if e != expert]
-                if len(others) < 2:
+                if count - 1 < 2:
                     continue
-                m = mean(others)
-                var = variance(others) or Fraction(0)
-                floor_var = max(var, SD_FLOOR ** 2)
-                # |x - m| > 2 sd  <=>  (x - m)^2 > 4 var, exactly
-                if (total - m) ** 2 > OUTLIER_SDS ** 2 * floor_var:
+                x2 = doubled[expert]
+                if is_outlier(x2, total_sum - x2, total_sq - x2 * x2, count - 1):
+                    others = [t for e, t in entry.totals.items() if e != expert]
                     outliers.append({
                         "expert": expert, "application": entry.application,
-                        "group": table.group, "total": show(total), "others_mean": show(m),
-                        "others_sd": sqrt_text(var),
+                        "group": table.group, "total": show(total),
+                        "others_mean": show(mean(others)),
+                        "others_sd": sqrt_text(variance(others)),
                     })
         w = kendalls_w(by_expert)
         agreement[table.group] = None if w is None else show(w)
-    experts = {
-        expert: {
-            "count": len(values),
-            "mean": show(mean(values)),
-            "sd": sqrt_text(variance(values)),
+    experts = {}
+    for expert, values in sorted(per_expert.items()):
+        doubled_values = [_doubled(v) for v in values]
+        n = len(doubled_values)
+        s2 = sum(doubled_values)
+        var = (Fraction(n * sum(v * v for v in doubled_values) - s2 * s2, 4 * n * (n - 1))
+               if n > 1 else None)
+        experts[expert] = {
+            "count": n,
+            "mean": show(Fraction(s2, 2 * n)),
+            "sd": sqrt_text(var),
             "totals": [show(v) for v in sorted(values)],
         }
-        for expert, values in sorted(per_expert.items())
-    }
     outliers.sort(key=lambda o: (o["group"], o["application"], o["expert"]))
     return {"experts": experts, "outliers": outliers, "kendalls_w": agreement}
 
