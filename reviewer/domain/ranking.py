@@ -181,7 +181,7 @@ class Ranking:
             values = state.scores.get(key)
             if not values or any(k not in values for k in self._expert_keys):
                 continue
-            if self.conflicts.is_recused(expert.id, app.id, state):
+            if self.conflicts.excludes_sheet(expert.id, app.id, state, round_name):
                 continue
             result[expert.id] = values
         return result

@@ -95,6 +95,20 @@ class ConflictIndex:
         found = self.conflict(expert, application, state)
         return found is not None and found.active
 
+    def excludes_sheet(self, expert: str, application: str, state: SessionState,
+                       round_name: str) -> bool:
+        """Whether the conflict keeps the expert's sheet out of ``round_name``'s table.
+
+        A conflict declared during the comprehensive round does not rewrite the professional
+        round, which closed before it (its nominations are already fixed)."""
+        if not self.is_recused(expert, application, state):
+            return False
+        declaration = state.declared.get((expert, application))
+        fixed = self.fixed(expert, application)
+        if declaration is None or (fixed is not None and self._with_state(fixed, state).active):
+            return True
+        return not (round_name == "professional" and declaration.round != "professional")
+
     def all_conflicts(self, state: SessionState) -> list[Conflict]:
         """Every conflict in the session, for the secretary and the results document."""
         experts = sorted({e.id for e in self.case.experts})
@@ -114,7 +128,8 @@ class ConflictIndex:
     @staticmethod
     def _resolve(current: Conflict | None, expert: str, app_id: str,
                  declaration: Declaration) -> Conflict:
-        declared = Conflict(expert, app_id, declaration.kind, declaration.reason, DECLARED)
+        source = LISTED if declaration.source == "secretary" else DECLARED
+        declared = Conflict(expert, app_id, declaration.kind, declaration.reason, source)
         if current is None or not current.active:
             return declared
         return current if _KIND_ORDER[current.kind] <= _KIND_ORDER[declared.kind] else declared

@@ -157,6 +157,13 @@ def export_blockers(review: Review) -> list[DomainError]:
 def _warnings(review: Review) -> list[dict[str, Any]]:
     panel = review.panel
     warnings: list[dict[str, Any]] = []
+    for track in panel.tracks:
+        direct = [a.id for a in review.case.applications
+                  if a.track == track.key and review.ranking.is_direct(a)
+                  and not review.ranking.is_ineligible(a.id)]
+        if len(direct) > track.cap:
+            warnings.append({"code": "direct_over_cap", "track": track.key, "count": len(direct),
+                             "cap": track.cap, "article": panel.cap_article})
     if panel.min_applications is not None:
         count = len(review.case.applications)
         if count < panel.min_applications:

@@ -343,14 +343,14 @@ class Review:
         try:
             value = Decimal(str(text).strip())
         except InvalidOperation:
-            raise DomainError("review.score_not_number", criterion=criterion.name,
+            raise DomainError("review.score_not_number", criterion=criterion.name, criterion_en=criterion.name_en,
                               value=str(text)) from None
         maximum = self.points[criterion.key]
         if not value.is_finite() or value < 0 or value > maximum:
-            raise DomainError("review.score_out_of_range", criterion=criterion.name,
+            raise DomainError("review.score_out_of_range", criterion=criterion.name, criterion_en=criterion.name_en,
                               value=str(text).strip(), max=_plain(maximum))
         if not is_half_step(value):
-            raise DomainError("review.score_not_half_step", criterion=criterion.name,
+            raise DomainError("review.score_not_half_step", criterion=criterion.name, criterion_en=criterion.name_en,
                               value=str(text).strip())
         return _normal(value)
 
@@ -446,7 +446,8 @@ class Review:
             for criterion in self.panel.expert_criteria:
                 text = given.get(criterion.key)
                 if text is None or not str(text).strip():
-                    problem(row.row, "import.missing_criterion", criterion=criterion.name)
+                    problem(row.row, "import.missing_criterion", criterion=criterion.name,
+                            criterion_en=criterion.name_en)
                     continue
                 try:
                     parsed = self.parse_value(criterion.key, text)

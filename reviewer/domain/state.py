@@ -25,6 +25,7 @@ class Declaration:
     reason: str
     source: str  # "declared" | "secretary"
     at: str
+    round: str = "professional"  # the round in progress when it was declared
 
 
 @dataclass
@@ -86,7 +87,8 @@ class SessionState:
             self.acks[p["expert"]] = (event.at, bool(p.get("paper")))
         elif kind == ev.CONFLICT_DECLARED:
             pair = (p["expert"], p["application"])
-            self.declared[pair] = Declaration(p["kind"], p["reason"], p["source"], event.at)
+            self.declared[pair] = Declaration(p["kind"], p["reason"], p["source"], event.at,
+                                              self.round)
             self.cleared.pop(pair, None)
         elif kind == ev.CONFLICT_CLEARED:
             self.cleared[(p["expert"], p["application"])] = event.at

@@ -122,6 +122,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ineligible.excluded": ("不得列为评选对象", "excluded"),
     "ineligible.unfinished_project": ("有未完成的补助项目", "an unfinished funded project"),
     "ineligible.eligibility": ("不符合申报条件", "fails eligibility"),
+    "warning.direct_over_cap": ("提示：直接认定 {count} 名，超过名额上限 {cap}（{article}），超出者未列入名单", "Note: {count} direct recognitions exceed the cap of {cap} ({article}); the excess is not listed"),
     "warning.min_applications": ("提示：参赛人数 {count} 少于 {minimum} 人（{article}）", "Note: {count} contestants, fewer than {minimum} ({article})"),
     # keys, export, signatures, sheets
     "cli.prompt_key_passphrase": ("私钥口令：", "Private key passphrase: "),
