@@ -8,7 +8,6 @@ from reviewer.i18n import (
     messages_cli,
     messages_core,
     messages_pdf,
-    messages_sheets,
     messages_tui,
 )
 
@@ -18,7 +17,6 @@ AREAS: dict[str, dict[str, tuple[str, str]]] = {
     "casefolder": messages_casefolder.MESSAGES,
     "cli": messages_cli.MESSAGES,
     "pdf": messages_pdf.MESSAGES,
-    "sheets": messages_sheets.MESSAGES,
     "tui": messages_tui.MESSAGES,
 }
 

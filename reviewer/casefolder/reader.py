@@ -1,0 +1,110 @@
+"""``read_case_folder``: a secretary's folder in, a validated Case out, or every problem at
+once. Nothing is written anywhere: the folder holds application content in clear and only
+the encrypted bundle may carry it further."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from reviewer.casefolder.applications import (
+    application_columns,
+    read_applications,
+    required_application_columns,
+)
+from reviewer.casefolder.config import read_config
+from reviewer.casefolder.experts import REQUIRED as EXPERT_REQUIRED
+from reviewer.casefolder.experts import ExpertRow, check_group_sizes, read_experts
+from reviewer.casefolder.fields import ALIAS_COLUMNS, CONFLICT_COLUMNS, EXPERT_COLUMNS
+from reviewer.casefolder.listed import read_conflicts, read_unit_aliases
+from reviewer.casefolder.materials import read_materials
+from reviewer.casefolder.problems import CaseFolderInvalid, Problems
+from reviewer.casefolder.tables import Table, find_table, read_table
+from reviewer.domain.case import Application, Case, Expert, ListedConflict, Material
+from reviewer.domain.panel import Panel
+
+PinHasher = Callable[[str], str]
+
+
+def default_pin_hasher() -> PinHasher:
+    from argon2 import PasswordHasher
+
+    return PasswordHasher().hash
+
+
+def read_case_folder(path: Path, *, pin_hasher: PinHasher | None = None,
+                     panels_dir: Path | None = None,
+                     case_id: str | None = None) -> tuple[Case, Panel]:
+    """Read and validate ``path``; raise ``CaseFolderInvalid`` with every problem found."""
+    folder = Path(path)
+    problems = Problems()
+    if not folder.is_dir():
+        problems.add(str(folder), "casefolder.not_a_folder")
+        raise CaseFolderInvalid(problems.ordered())
+    config = read_config(folder, problems, panels_dir)
+    panel = config.panel if config else None
+
+    aliases: list[tuple[str, str]] = []
+    table = _table(folder, "unit_aliases", ALIAS_COLUMNS, ("alias", "unit"), problems)
+    if table is not None:
+        aliases = read_unit_aliases(table, problems)
+
+    applications: list[Application] = []
+    table = _table(folder, "applications", application_columns(panel),
+                   required_application_columns(panel), problems, needed=True)
+    if table is not None:
+        applications = read_applications(table, config, aliases, problems)
+
+    experts: list[ExpertRow] = []
+    table = _table(folder, "experts", EXPERT_COLUMNS, EXPERT_REQUIRED, problems, needed=True)
+    if table is not None:
+        experts = read_experts(table, config, problems)
+        if config is not None:
+            check_group_sizes(config, experts, table.file, problems)
+
+    app_ids = {a.id for a in applications}
+    conflicts: list[ListedConflict] = []
+    table = _table(folder, "conflicts", CONFLICT_COLUMNS, ("expert", "application", "reason"),
+                   problems)
+    if table is not None:
+        conflicts = read_conflicts(table, panel, {e.id for e in experts}, app_ids, problems)
+
+    materials = read_materials(folder, app_ids, problems)
+
+    if problems or config is None or panel is None:
+        raise CaseFolderInvalid(problems.ordered())
+    hasher = pin_hasher or default_pin_hasher()
+    case = Case(
+        case_id=case_id or str(uuid.uuid4()), measure=config.measure, title=config.title,
+        year=config.year, secretary=config.secretary, rules=config.rules, groups=config.groups,
+        applications=tuple(_with_materials(a, materials) for a in applications),
+        experts=tuple(_hashed(e, hasher) for e in experts),
+        conflicts=tuple(conflicts), unit_aliases=tuple(aliases),
+    )
+    return case, panel
+
+
+def _table(folder: Path, stem: str, spec: Mapping[str, Sequence[str]],
+           required: Sequence[str], problems: Problems, needed: bool = False) -> Table | None:
+    path = find_table(folder, stem, problems)
+    if path is None:
+        if needed:
+            problems.add(f"{stem}.csv", "casefolder.missing_table", other=f"{stem}.xlsx")
+        return None
+    table = read_table(path, spec, required, problems)
+    if table is not None and needed and not table.rows:
+        problems.add(table.file, "casefolder.no_rows")
+    return table
+
+
+def _with_materials(app: Application, materials: dict[str, tuple[Material, ...]]) -> Application:
+    found = materials.get(app.id)
+    return replace(app, materials=found) if found else app
+
+
+def _hashed(expert: ExpertRow, hasher: PinHasher) -> Expert:
+    assert expert.pin is not None  # a missing PIN is a problem, so never reached
+    return Expert(id=expert.id, name=expert.name, title=expert.title, unit=expert.unit,
+                  groups=expert.groups, pin_hash=hasher(expert.pin), id_number=expert.id_number)
