@@ -836,15 +836,20 @@ def readme(cases: list[Case], stats: dict[str, dict[str, Any]]) -> str:
         "",
         "## Sealing the bundles",
         "",
-        "Each folder is sealed into an encrypted bundle `<folder>.rvb` beside it:",
+        "Each folder is sealed into an encrypted bundle `<folder>.rvb` beside it; its demo "
+        "passphrase is in `<folder>.passphrase` (sample only). To reseal after regenerating:",
         "",
         "```sh",
     ]
     for case in cases:
-        out.append(f"printf '%s' '{PASSPHRASES[case.folder]}' > /tmp/{case.folder}.pass")
         out.append(f"reviewer seal sample_cases/{case.folder} -o sample_cases/{case.folder}.rvb "
-                   f"--passphrase-file /tmp/{case.folder}.pass")
+                   f"--passphrase-file sample_cases/{case.folder}.passphrase")
     out += ["```", "",
+            "Open one (the secretary unlocks it; then experts log in with the demo PINs below):",
+            "", "```sh",
+            "reviewer open sample_cases/yunling-craftsman-2026.rvb "
+            "--passphrase-file sample_cases/yunling-craftsman-2026.passphrase",
+            "```", "",
             "> **DEMO / SAMPLE-ONLY SECRETS.** The passphrases and PINs below are published on "
             "purpose so anyone can try the demo. Never reuse them for a real review.", "",
             "| case folder | demo bundle passphrase |", "|---|---|"]
@@ -909,6 +914,9 @@ def main() -> None:
     cases = [build_craftsman(people), build_achievement(people), build_studio(people)]
     for case in cases:
         write_case(case)
+        # demo-only passphrase next to the sealed bundle, as the README promises
+        (HERE / f"{case.folder}.passphrase").write_text(PASSPHRASES[case.folder] + "\n",
+                                                        encoding="utf-8")
     stats = {case.folder: check_case(case.folder) for case in cases}
     (HERE / "README.md").write_text(readme(cases, stats), encoding="utf-8")
     for folder, s in stats.items():
