@@ -51,8 +51,8 @@ def score(expert: str, app: str, maximum: Decimal) -> Decimal:
     return (maximum * fraction * 2).to_integral_value() / 2
 
 
-def write_sheets(bundle: Path, path: Path, round_label: str) -> int:
-    session = Session.open(bundle, PASSPHRASE)
+def write_sheets(bundle: Path, path: Path, round_label: str, passphrase: str = PASSPHRASE) -> int:
+    session = Session.open(bundle, passphrase)
     review = session.review
     criteria = review.panel.expert_criteria
     rows = 0
@@ -239,3 +239,45 @@ def test_help_is_chinese_by_default_and_english_on_request(
     from reviewer.i18n import set_locale
 
     set_locale(None)
+
+
+@pytest.mark.parametrize(("folder", "passphrase"), [
+    ("innovation-achievement-2026", "demo-achievement-2026"),
+    ("innovation-studio-2026", "demo-studio-2026"),
+])
+def test_export_of_the_other_samples(folder: str, passphrase: str, tmp_path: Path,
+                                     capsys: pytest.CaptureFixture[str]) -> None:
+    """The committed sample bundles open with the passphrase beside them and export."""
+    bundle = tmp_path / "case.rvb"
+    shutil.copy(ROOT / "sample_cases" / f"{folder}.rvb", bundle)
+    shutil.copy(ROOT / "sample_cases" / f"{folder}.passphrase", tmp_path / "pass.txt")
+    session = Session.open(bundle, passphrase)
+    experts = [e.id for e in session.case.experts]
+    session.close()
+    for expert in experts:
+        assert cli(bundle, "ack", "--expert", expert, "--paper") == 0
+    for label in ("专业组", "综合组"):
+        sheet = tmp_path / f"{label}.csv"
+        write_sheets(bundle, sheet, label, passphrase)
+        assert cli(bundle, "scores", "import", str(sheet)) == 0
+        assert cli(bundle, "advance") == 0
+    out = results_json(bundle, capsys)
+    for tie in out["unresolved_ties"]:
+        assert cli(bundle, "ties", "resolve", "--order", ",".join(tie), "--reason", "复议") == 0
+    out = results_json(bundle, capsys)
+    (tmp_path / "key.txt").write_text(KEY_PASSPHRASE, encoding="utf-8")
+    assert main(["keygen", "--name", "张秘书", "--role", "评审秘书", "-o",
+                 str(tmp_path / "sec"), "--key-passphrase-file", str(tmp_path / "key.txt")]) == 0
+    pdf = tmp_path / "results.pdf"
+    assert cli(bundle, "export", "-o", str(pdf), "--key", str(tmp_path / "sec.key.pem"),
+               "--cert", str(tmp_path / "sec.cert.pem"), "--key-passphrase-file",
+               str(tmp_path / "key.txt")) == 0
+    assert main(["verify", str(pdf), "--trust", str(tmp_path / "sec.cert.pem")]) == 0
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True,
+                              text=True).stdout
+        session = Session.open(bundle, passphrase)
+        for row in out["final"][:3]:
+            app = session.case.application(row["id"])
+            assert app is not None and app.name in text and row["score"] in text
+        session.close()

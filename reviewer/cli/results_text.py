@@ -98,6 +98,7 @@ def print_results(review: Review, data: dict[str, Any], console: Console | None 
                       row["mean"], row["sd"] or "—")
     console.print(table)
     for group_id, w in stats["kendalls_w"].items():
-        console.print(t("cli.kendall", group=group_id, w=w or "—"))
+        group = review.case.group(group_id)
+        console.print(t("cli.kendall", group=group.name if group else group_id, w=w or "—"))
     for outlier in stats["outliers"]:
         console.print(t("cli.outlier", **outlier))
