@@ -724,3 +724,19 @@ def test_comprehensive_round_is_scored_only_by_the_comprehensive_group() -> None
     rows = {r["id"]: r for r in results(review)["comprehensive"]}
     assert set(rows["A1"]["totals"]) == {"C1", "C2", "C3", "G1"}
     assert [r["id"] for r in results(review)["comprehensive"]] == ["B1", "A1"]
+
+
+def test_paper_import_refuses_unknown_columns_but_tolerates_the_printed_ones() -> None:
+    review = paper_review()
+    rows = [SheetRow(2, "E1", "A1", "professional",
+                     {**dict(zip(YUNLING, ("20", "20", "15", "25"), strict=True)),
+                      "合计": "80", "创新性": "9"})]
+    assert rejected(review, rows) == [(1, "import.unknown_column")]
+
+
+def test_paper_sheet_need_not_list_an_application_abstained_on() -> None:
+    review = paper_review()
+    run(review, review.abstain("E1", "A2", "材料与本人研究方向无关，弃权"))
+    events = review.import_sheets([sheet(2, "E1", "A1")], file_sha256="b" * 64)
+    run(review, events)
+    assert review.is_submitted("E1")

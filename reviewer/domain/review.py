@@ -32,6 +32,10 @@ LOCKOUT = timedelta(minutes=5)
 ROUND_ALIASES = {"professional": PROFESSIONAL, "专业组": PROFESSIONAL,
                  "comprehensive": COMPREHENSIVE, "综合组": COMPREHENSIVE}
 
+# columns a typed-in paper sheet may carry besides the criteria (the printed sheet has them)
+IGNORED_SHEET_COLUMNS = frozenset({"合计", "总分", "total", "签名", "signature", "备注", "note",
+                                   "notes", "名称", "姓名", "name", "单位", "unit", "序号", "no"})
+
 # status of an application in an expert's queue
 UNSCORED, DRAFT, SCORED, RECUSED, ABSTAINED = "unscored", "draft", "scored", "recused", "abstained"
 
@@ -413,6 +417,12 @@ class Review:
         if not rows:
             problem(0, "import.empty")
         self._require_open_round()
+        columns = sorted({k for row in rows for k in row.values})
+        for column in columns:
+            criterion = self.panel.criterion(column)
+            if (criterion is None or criterion.source != "expert") and \
+                    column.strip().lower() not in IGNORED_SHEET_COLUMNS:
+                problem(1, "import.unknown_column", column=column)
         sheets: dict[str, list[tuple[SheetRow, dict[str, Decimal]]]] = {}
         seen: dict[tuple[str, str], int] = {}
         for row in rows:
@@ -461,7 +471,9 @@ class Review:
         for expert_id, entries in sorted(sheets.items()):
             present = {r.application for r, _ in entries}
             for app in self.scope(expert_id):
-                if app.id not in present and not self.conflicts.is_recused(expert_id, app.id, self.state):
+                if (app.id not in present
+                        and not self.conflicts.is_recused(expert_id, app.id, self.state)
+                        and (expert_id, app.id, self.round) not in self.state.abstained):
                     problem(entries[0][0].row, "import.sheet_incomplete", expert=expert_id,
                             application=app.id)
         if problems:

@@ -50,6 +50,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "import.wrong_group": ("申报 {application} 不由专家 {expert} 所在组在本轮评审", "Application {application} is not scored by expert {expert}'s group in this round"),
     "import.recused": ("专家 {expert} 对申报 {application} 须回避，不能评分", "Expert {expert} is recused from {application} and cannot score it"),
     "import.already_submitted": ("专家 {expert} 本轮评分表已提交；如需替换请用 --replace 并说明理由", "Expert {expert} already submitted this round; use --replace with a reason"),
+    "import.unknown_column": ("未知的列“{column}”（应为评分项的名称或代码）", "Unknown column {column!r} (expected a criterion name or key)"),
     "import.duplicate_row": ("与第 {first} 行重复", "Duplicates row {first}"),
     "import.missing_criterion": ("缺少评分项“{criterion}”", "Missing criterion {criterion_en}"),
     "import.sheet_incomplete": ("专家 {expert} 的评分表缺少申报 {application}", "Expert {expert}'s sheet lacks application {application}"),
