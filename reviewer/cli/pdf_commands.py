@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import hashlib
 import sys
-import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
@@ -14,10 +11,6 @@ from reviewer.cli.parser import Parser, add_bundle
 from reviewer.cli.passphrase import read_secret
 from reviewer.domain.errors import DomainError
 from reviewer.i18n import t
-
-
-class ExportRefused(DomainError):
-    exit_code = 1
 
 
 def _key_passphrase(args: argparse.Namespace, confirm: bool = False) -> str:
@@ -76,37 +69,27 @@ def cmd_ca_init(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from reviewer.cli.review_commands import open_session
     from reviewer.domain.results import export_blockers
-    from reviewer.pdf.assemble import report_data
-    from reviewer.pdf.report import render_results_pdf
-    from reviewer.pdf.signing import sign_pdf
+    from reviewer.pdf.export import ExportRefused, export_signed_results
 
     session = open_session(args)
     blockers = export_blockers(session.review)
-    if blockers:
+    if blockers:  # say so before asking for the key passphrase
         raise ExportRefused("cli.export_refused",
                             reasons="\n  ".join(b.render() for b in blockers))
     identity = load_identity(args)
-    started = time.monotonic()
-    data = report_data(session.review, session.bundle_sha256)
 
     def progress(fraction: float, message: str) -> None:
         sys.stderr.write(f"\r{t('cli.rendering')} {int(fraction * 100):3d}% {message[:40]:<40}")
         sys.stderr.flush()
 
-    with tempfile.TemporaryDirectory(dir=args.output.resolve().parent) as scratch:
-        unsigned = Path(scratch) / "unsigned.pdf"
-        info = render_results_pdf(data, unsigned, font_path=args.font, progress=progress)
-        sys.stderr.write("\n")
-        for warning in info.warnings:
-            print(warning, file=sys.stderr)
-        signed = sign_pdf(unsigned, args.output, identity,
-                          reason=args.reason or t("cli.sign_reason_export"),
-                          location=args.location)
-    digest = hashlib.sha256(args.output.read_bytes()).hexdigest()
-    session.run(lambda r: r.record_export(digest, info.pages))
+    info = export_signed_results(session, args.output, identity, font_path=args.font,
+                                 reason=args.reason, location=args.location, progress=progress)
+    sys.stderr.write("\n")
+    for warning in info.warnings:
+        print(warning, file=sys.stderr)
     print(t("cli.export_done", path=str(args.output), pages=info.pages,
-            size=signed.size_bytes // 1024, seconds=f"{time.monotonic() - started:.1f}",
-            signer=signed.signer, fingerprint=signed.fingerprint, sha=digest))
+            size=info.size_bytes // 1024, seconds=f"{info.seconds:.1f}",
+            signer=info.signer, fingerprint=info.fingerprint, sha=info.sha256))
     return 0
 
 
