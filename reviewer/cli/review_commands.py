@@ -7,6 +7,7 @@ import argparse
 import hashlib
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -14,9 +15,10 @@ from reviewer.cli.parser import Parser, add_bundle, reason
 from reviewer.cli.passphrase import read_secret
 from reviewer.cli.results_text import print_results
 from reviewer.domain.errors import DomainError
+from reviewer.domain.events import Event
 from reviewer.domain.panel import RECUSAL_KINDS
 from reviewer.domain.results import results
-from reviewer.domain.review import ImportRejected
+from reviewer.domain.review import ImportRejected, Review
 from reviewer.i18n import t
 from reviewer.session import Session
 
@@ -31,35 +33,35 @@ def say(text: str) -> None:
     print(text)
 
 
+def _act(args: argparse.Namespace, decide: Callable[[Review], list[Event]], done: str,
+         **params: str) -> int:
+    """Open the session, let the core decide and record, report success in one line."""
+    open_session(args).run(decide)
+    say(t(done, **params))
+    return 0
+
+
 def cmd_ack(args: argparse.Namespace) -> int:
-    session = open_session(args)
     if not args.paper:
         raise DomainError("cli.ack_paper_only")
-    session.run(lambda r: r.acknowledge(args.expert, paper=True))
-    say(t("cli.ack_done", expert=args.expert))
-    return 0
+    return _act(args, lambda r: r.acknowledge(args.expert, paper=True), "cli.ack_done",
+                expert=args.expert)
 
 
 def cmd_recuse(args: argparse.Namespace) -> int:
-    session = open_session(args)
-    session.run(lambda r: r.declare_conflict(args.expert, args.application, args.kind,
-                                             args.reason, by_secretary=True))
-    say(t("cli.recuse_done", expert=args.expert, application=args.application))
-    return 0
+    return _act(args, lambda r: r.declare_conflict(args.expert, args.application, args.kind,
+                                                    args.reason, by_secretary=True),
+                "cli.recuse_done", expert=args.expert, application=args.application)
 
 
 def cmd_lift(args: argparse.Namespace) -> int:
-    session = open_session(args)
-    session.run(lambda r: r.lift_conflict(args.expert, args.application, args.reason))
-    say(t("cli.lift_done", expert=args.expert, application=args.application))
-    return 0
+    return _act(args, lambda r: r.lift_conflict(args.expert, args.application, args.reason),
+                "cli.lift_done", expert=args.expert, application=args.application)
 
 
 def cmd_reopen(args: argparse.Namespace) -> int:
-    session = open_session(args)
-    session.run(lambda r: r.reopen(args.expert, args.reason))
-    say(t("cli.reopen_done", expert=args.expert))
-    return 0
+    return _act(args, lambda r: r.reopen(args.expert, args.reason), "cli.reopen_done",
+                expert=args.expert)
 
 
 def cmd_scores_import(args: argparse.Namespace) -> int:
@@ -97,18 +99,14 @@ def cmd_advance(args: argparse.Namespace) -> int:
 
 
 def cmd_ties_resolve(args: argparse.Namespace) -> int:
-    session = open_session(args)
     order = [i.strip() for i in args.order.split(",") if i.strip()]
-    session.run(lambda r: r.resolve_tie(order, args.reason))
-    say(t("cli.tie_done", order=", ".join(order)))
-    return 0
+    return _act(args, lambda r: r.resolve_tie(order, args.reason), "cli.tie_done",
+                order=", ".join(order))
 
 
 def cmd_disqualify(args: argparse.Namespace) -> int:
-    session = open_session(args)
-    session.run(lambda r: r.disqualify(args.application, args.reason))
-    say(t("cli.disqualify_done", application=args.application))
-    return 0
+    return _act(args, lambda r: r.disqualify(args.application, args.reason),
+                "cli.disqualify_done", application=args.application)
 
 
 def cmd_results(args: argparse.Namespace) -> int:
