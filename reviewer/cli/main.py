@@ -44,10 +44,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _register_optional(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Layers that pull in heavy libraries register lazily-importing commands."""
-    from reviewer.cli import open_command, pdf_commands
+    from reviewer.cli.open_command import register as register_open
+    from reviewer.cli.pdf_commands import register as register_pdf
 
-    open_command.register(sub)
-    pdf_commands.register(sub)
+    register_open(sub)
+    register_pdf(sub)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

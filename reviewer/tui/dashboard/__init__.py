@@ -1,0 +1,1 @@
+"""The secretary's dashboard: one pane per module, fed by one snapshot built in a worker."""

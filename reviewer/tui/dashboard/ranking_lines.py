@@ -1,0 +1,100 @@
+"""The rankings as lines to draw, with the nomination line, the cap line and tiers drawn in.
+
+Pure: from ``results(review)`` (plus the sealed case and panel for names and caps) to rows,
+so what the secretary sees is exactly what the results PDF is built from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from reviewer.domain.case import Case
+from reviewer.domain.panel import Panel
+from reviewer.i18n import t
+from reviewer.tui.labels import named
+
+FINAL = "__final__"
+
+
+@dataclass(frozen=True)
+class Line:
+    """An application row, or a drawn line (``rule`` set) between rows."""
+
+    rank: str = ""
+    application: str = ""
+    name: str = ""
+    score: str = ""
+    counted: str = ""
+    outcome: str = ""
+    rule: str = ""
+    style: str = ""
+
+
+def group_lines(rows: list[dict[str, Any]], names: dict[str, str], min_experts: int) -> list[Line]:
+    """A professional group's table; a line under the last nominee."""
+    lines: list[Line] = []
+    nominated_seen = False
+    drawn = False
+    for row in rows:
+        if nominated_seen and not row["nominated"] and not drawn:
+            lines.append(Line(rule=t("tui.rank.nomination_line"), style="bold yellow"))
+            drawn = True
+        nominated_seen = nominated_seen or row["nominated"]
+        outcome = t("tui.rank.nominated") if row["nominated"] else ""
+        if not row["quorum"]:
+            outcome = t("tui.rank.short", counted=row["counted"], needed=min_experts)
+        lines.append(Line(str(row["rank"] or "—"), row["id"], names.get(row["id"], ""),
+                          row["aggregate"] or "—", str(row["counted"]), outcome,
+                          style="green" if row["nominated"] else ""))
+    if nominated_seen and not drawn:
+        lines.append(Line(rule=t("tui.rank.nomination_line"), style="bold yellow"))
+    return lines
+
+
+def final_lines(data: dict[str, Any], case: Case, panel: Panel,
+                names: dict[str, str]) -> list[Line]:
+    """The comprehensive ranking per track: finalists by tier, then the cap line, then the rest."""
+    comp = {row["id"]: row for row in data["comprehensive"]}
+    final = data["final"]
+    tied = {i for group in data["unresolved_ties"] for i in group}
+    disqualified = set(data["disqualified"])
+    lines: list[Line] = []
+    for track in panel.tracks:
+        in_track = [f for f in final if f["track"] == track.key]
+        tiers = {tier.key: tier for tier in track.tiers}
+        if len(panel.tracks) > 1:
+            lines.append(Line(rule=t("tui.rank.track", track=named(track.name, track.name_en),
+                                     cap=track.cap), style="bold"))
+        current_tier: str | None = None
+        for finalist in sorted(in_track, key=lambda f: f["position"]):
+            if finalist["tier"] and finalist["tier"] != current_tier:
+                current_tier = finalist["tier"]
+                tier = tiers.get(current_tier)
+                label = named(tier.name, tier.name_en) if tier else current_tier
+                lines.append(Line(rule=t("tui.rank.tier", tier=label,
+                                         cap=tier.cap if tier else "?"), style="bold cyan"))
+            basis = t("tui.rank.direct") if finalist["basis"] == "direct" else ""
+            lines.append(Line(str(finalist["rank"] or "—"), finalist["id"],
+                              names.get(finalist["id"], ""), finalist["score"] or "—",
+                              str(comp.get(finalist["id"], {}).get("counted", "")),
+                              basis or t("tui.rank.finalist"), style="green"))
+        lines.append(Line(rule=t("tui.rank.cap_line", used=len(in_track), cap=track.cap),
+                          style="bold red"))
+        chosen = {f["id"] for f in in_track}
+        for row in data["comprehensive"]:
+            app = case.application(row["id"])
+            if row["id"] in chosen or app is None or app.track != track.key:
+                continue
+            outcome = ""
+            style = "dim"
+            if row["id"] in tied:
+                outcome, style = t("tui.rank.tie"), "bold yellow"
+            elif row["id"] in disqualified:
+                outcome, style = t("tui.rank.disqualified"), "strike"
+            elif not row["quorum"]:
+                outcome = t("tui.rank.short", counted=row["counted"],
+                            needed=case.rules.min_experts)
+            lines.append(Line(str(row["rank"] or "—"), row["id"], names.get(row["id"], ""),
+                              row["aggregate"] or "—", str(row["counted"]), outcome, style=style))
+    return lines

@@ -1,0 +1,80 @@
+"""One door to the session for the UI thread and the workers.
+
+Workers run the blocking parts (Argon2 PIN checks, database transactions, PDF work) while the
+UI thread reads the review to draw it. ``Session`` is not thread-safe, so every use goes
+through one re-entrant lock: a worker holds it for one transaction, the UI for one read.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TypeVar
+
+from reviewer.domain.audit import ChainReport
+from reviewer.domain.events import Event
+from reviewer.domain.review import Review
+from reviewer.session import Command, Session
+
+T = TypeVar("T")
+ScoreCell = tuple[str, str, str]  # expert, application, criterion
+
+
+class SessionGateway:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.lock = threading.RLock()
+        self._pending: dict[ScoreCell, str] = {}
+
+    @contextmanager
+    def reading(self) -> Iterator[Review]:
+        with self.lock:
+            yield self.session.review
+
+    def read(self, fn: Callable[[Review], T]) -> T:
+        with self.lock:
+            return fn(self.session.review)
+
+    def locked(self, fn: Callable[[], T]) -> T:
+        with self.lock:
+            return fn()
+
+    def run(self, command: Command) -> list[Event]:
+        with self.lock:
+            return self.session.run(command)
+
+    def check_pin(self, expert_id: str, pin: str) -> None:
+        with self.lock:
+            self.session.check_pin(expert_id, pin)
+
+    def try_refresh(self) -> bool:
+        """Pull other terminals' events unless someone is busy; True when something changed."""
+        if not self.lock.acquire(blocking=False):
+            return False
+        try:
+            before = self.session.seq
+            self.session.refresh()
+            return self.session.seq != before
+        finally:
+            self.lock.release()
+
+    # -- autosave: the newest text of a cell wins, whatever order the workers run in -----------
+
+    def request_score(self, cell: ScoreCell, text: str) -> None:
+        with self.lock:
+            self._pending[cell] = text
+
+    def save_score(self, cell: ScoreCell) -> bool:
+        """Store the newest requested text of ``cell``; False when another save took it."""
+        with self.lock:
+            text = self._pending.pop(cell, None)
+            if text is None:
+                return False
+            expert, app_id, criterion = cell
+            self.session.run(lambda r: r.set_score(expert, app_id, criterion, text))
+            return True
+
+    def verify_audit(self) -> ChainReport:
+        with self.lock:
+            return self.session.verify_audit()

@@ -1,0 +1,210 @@
+"""Scoring: the queue beside the application and its score form.
+
+Moving in the queue opens the highlighted application through ``Review.read_application``,
+the only door to application content, so a recused expert sees why, never the text.
+Every valid value is saved on its own (autosave) through a worker; only the queue cells of
+the changed application are redrawn.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import DataTable, Footer, Header
+
+from reviewer.domain.errors import DomainError
+from reviewer.domain.review import ABSTAINED, RECUSED, SCORED, QueueItem, Review
+from reviewer.i18n import t
+from reviewer.tui.jobs import JobFinished, run_job
+from reviewer.tui.keys import bind
+from reviewer.tui.labels import named
+from reviewer.tui.screens.base import ReviewerScreen
+from reviewer.tui.screens.declaration import recusal_form
+from reviewer.tui.screens.form_dialog import Field, FormDialog, Values
+from reviewer.tui.widgets.application_view import ApplicationView
+from reviewer.tui.widgets.queue_table import QueueTable
+from reviewer.tui.widgets.score_form import CriterionField, ScoreForm
+
+
+class ScoringScreen(ReviewerScreen):
+    CSS_PATH = "scoring.tcss"
+    AUTO_FOCUS = "#queue"
+    BINDINGS = [
+        bind("ctrl+n", "step(1)", "next_application"),
+        bind("ctrl+p", "step(-1)", "previous_application"),
+        bind("f4", "score_here", "score_here", show=False),
+        bind("f2", "abstain", "abstain"),
+        bind("f3", "recuse", "recuse_here"),
+        bind("f5", "submit", "submit"),
+    ]
+
+    def __init__(self, expert_id: str) -> None:
+        super().__init__()
+        self.expert_id = expert_id
+        self.round = ""
+
+    def compose(self) -> ComposeResult:
+        with self.gateway.reading() as review:
+            criteria = [CriterionField(c.key, named(c.name, c.name_en), review.points[c.key])
+                        for c in review.panel.expert_criteria]
+        yield Header()
+        with Horizontal(id="scoring-body"):
+            yield QueueTable(id="queue")
+            with Vertical(id="scoring-right"):
+                yield ApplicationView(id="application")
+                yield ScoreForm(criteria, self._parse, id="form")
+        yield Footer()
+
+    def _parse(self, criterion: str, text: str) -> Decimal | None:
+        return self.gateway.read(lambda r: r.parse_value(criterion, text))
+
+    def on_mount(self) -> None:
+        with self.gateway.reading() as review:
+            self.round = review.round
+            items = review.queue(self.expert_id)
+            names = {i.application: a.name for i in items
+                     if (a := review.case.application(i.application)) is not None}
+        self.queue.fill(items, names)
+        self._progress()
+
+    @property
+    def queue(self) -> QueueTable:
+        return self.query_one("#queue", QueueTable)
+
+    @property
+    def form(self) -> ScoreForm:
+        return self.query_one("#form", ScoreForm)
+
+    @property
+    def view(self) -> ApplicationView:
+        return self.query_one("#application", ApplicationView)
+
+    def _progress(self) -> None:
+        items = self.queue.items.values()
+        done = sum(1 for i in items if i.status in (SCORED, RECUSED, ABSTAINED))
+        with self.gateway.reading() as review:
+            expert = review.case.expert(self.expert_id)
+            self.sub_title = t("tui.scoring.subtitle", name=expert.name if expert else "",
+                               round=t(f"round.{review.round}"), done=done, total=len(items))
+
+    # -- opening an application ---------------------------------------------------------------
+
+    @on(DataTable.RowHighlighted, "#queue")
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self.open(str(event.row_key.value))
+
+    @on(DataTable.RowSelected, "#queue")
+    def _selected(self) -> None:
+        self.form.focus_first()
+
+    def open(self, app_id: str) -> None:
+        expert = self.expert_id
+
+        def read(review: Review) -> tuple[object, dict[str, Decimal], bool, str]:
+            app = review.read_application(expert, app_id)
+            scores = review.own_scores(expert, app_id)
+            item = self.queue.items.get(app_id)
+            if review.is_submitted(expert):
+                return app, scores, False, t("tui.scoring.submitted_note")
+            if item is not None and item.status == ABSTAINED:
+                return app, scores, False, t("tui.scoring.abstained_note")
+            return app, scores, True, ""
+
+        try:
+            app, scores, editable, note = self.gateway.read(read)
+        except DomainError as refused:
+            self.form.load(None, {}, editable=False)
+            self.view.refuse(str(refused))
+            return
+        self.view.show(app)  # type: ignore[arg-type]
+        self.form.load(app_id, scores, editable=editable, note=note)
+
+    def action_step(self, delta: int) -> None:
+        """Next/previous application that can be scored (recused ones cannot be opened)."""
+        in_form = self.focused is not None and self.form in self.focused.ancestors
+        self.queue.step(delta, skip={RECUSED})
+        if in_form:
+            self.call_after_refresh(self.form.focus_first)
+
+    def action_score_here(self) -> None:
+        self.form.focus_first()
+
+    @on(ScoreForm.Finished)
+    def _finished(self) -> None:
+        self.action_step(1)
+
+    # -- saving ------------------------------------------------------------------------------
+
+    @on(ScoreForm.ScoreEntered)
+    def _entered(self, event: ScoreForm.ScoreEntered) -> None:
+        cell = (self.expert_id, event.application, event.criterion)
+        self.gateway.request_score(cell, event.text)
+        run_job(self, "save", lambda: self.gateway.save_score(cell), context=cell)
+
+    @on(JobFinished)
+    def _done(self, message: JobFinished) -> None:
+        if message.job == "save" and message.error is not None:
+            _, app_id, criterion = message.context
+            stored = self.gateway.read(
+                lambda r: r.state.scores.get((self.expert_id, app_id, r.round), {}).get(criterion))
+            if self.form.application == app_id:
+                self.form.mark_failed(criterion, stored, str(message.error))
+            self.app.notify(str(message.error), severity="error")
+        elif message.error is not None:
+            self.app.notify(str(message.error), severity="error")
+        self._update_queue()
+        if (message.job in ("abstain", "recuse") and message.error is None
+                and self.queue.current == message.context):
+            self.open(message.context)
+
+    def _update_queue(self) -> None:
+        items: list[QueueItem] = self.gateway.read(lambda r: r.queue(self.expert_id))
+        self.queue.update_items(items)
+        self._progress()
+
+    def session_changed(self) -> None:
+        stale = self.gateway.read(lambda r: r.round != self.round or r.is_submitted(self.expert_id))
+        if stale:
+            self.reviewer.route_expert()
+            return
+        self._update_queue()
+
+    # -- abstain, recuse, submit --------------------------------------------------------------
+
+    def action_abstain(self) -> None:
+        app_id, expert = self.queue.current, self.expert_id
+        if app_id is None:
+            return
+
+        def chosen(values: Values | None) -> None:
+            if values is not None:
+                run_job(self, "abstain", lambda: self.gateway.run(
+                    lambda r: r.abstain(expert, app_id, values["reason"])), context=app_id)
+
+        self.app.push_screen(FormDialog(t("tui.abstain.title", application=app_id),
+                                        [Field("reason", t("tui.abstain.reason"))],
+                                        note=t("tui.abstain.note")), chosen)
+
+    def action_recuse(self) -> None:
+        app_id, expert = self.queue.current, self.expert_id
+        if app_id is None:
+            return
+        fields = self.gateway.read(recusal_form)
+
+        def chosen(values: Values | None) -> None:
+            if values is not None:
+                run_job(self, "recuse", lambda: self.gateway.run(
+                    lambda r: r.declare_conflict(expert, app_id, values["kind"],
+                                                 values["reason"])), context=app_id)
+
+        self.app.push_screen(FormDialog(t("tui.recuse.title", application=app_id), fields,
+                                        note=t("tui.recuse.note")), chosen)
+
+    def action_submit(self) -> None:
+        from reviewer.tui.screens.submit import SubmitScreen
+
+        self.form.flush()
+        self.app.push_screen(SubmitScreen(self.expert_id))

@@ -1,0 +1,125 @@
+"""Submitting the sheet: every own score at a glance, missing ones highlighted, then the
+re-confirmation that no undeclared conflict exists (第十九条) and the PIN.
+
+Once submitted the sheet is locked (only the secretary can reopen it) and the terminal goes
+back to the waiting screen.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Button, Checkbox, DataTable, Footer, Header, Input, Label, Static
+
+from reviewer.domain.review import DRAFT, UNSCORED, Review
+from reviewer.i18n import t
+from reviewer.tui.jobs import JobFinished, run_job
+from reviewer.tui.keys import bind
+from reviewer.tui.labels import named, status_name
+from reviewer.tui.screens.base import ReviewerScreen
+from reviewer.tui.text import Cell, clip
+from reviewer.tui.widgets.score_form import plain
+
+Row = tuple[str, list[Cell]]
+
+
+def summary_rows(review: Review, expert_id: str) -> tuple[list[str], list[Row], int]:
+    """Column titles, rows (missing ones in red) and how many are missing."""
+    criteria = review.panel.expert_criteria
+    titles = [t("tui.col.id"), t("tui.col.name"), *[named(c.name, c.name_en) for c in criteria],
+              t("tui.col.total"), t("tui.col.status")]
+    rows: list[Row] = []
+    missing = 0
+    round_name = review.round
+    for item in review.queue(expert_id):
+        app = review.case.application(item.application)
+        values: dict[str, Decimal] = review.state.scores.get(
+            (expert_id, item.application, round_name), {})
+        short = item.status in (UNSCORED, DRAFT)
+        missing += short
+        style = "bold red" if short else ""
+        cells = [Cell(item.application, style), Cell(clip(app.name if app else "", 12))]
+        for criterion in criteria:
+            value = values.get(criterion.key)
+            cells.append(Cell("—", "red") if value is None and short else Cell(plain(value)))
+        cells.append(Cell(plain(item.total)))
+        cells.append(Cell(status_name(item.status), style))
+        rows.append((item.application, cells))
+    return titles, rows, missing
+
+
+class SubmitScreen(ReviewerScreen):
+    CSS_PATH = "submit.tcss"
+    AUTO_FOCUS = "#confirm"
+    BINDINGS = [bind("escape", "back", "back_to_scoring")]
+
+    def __init__(self, expert_id: str) -> None:
+        super().__init__()
+        self.expert_id = expert_id
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(t("tui.submit.explain"), id="submit-explain")
+        yield DataTable(id="summary", zebra_stripes=True, cursor_type="row")
+        yield Static("", id="submit-missing")
+        yield Checkbox(t("tui.submit.confirm"), id="confirm")
+        with Horizontal(id="submit-row"):
+            yield Label(t("tui.ack.pin"))
+            yield Input(password=True, restrict=r"[0-9]*", max_length=32, id="submit-pin")
+            yield Button(t("tui.submit.button"), variant="primary", id="submit-ok",
+                         disabled=True)
+        yield Static("", id="submit-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        with self.gateway.reading() as review:
+            titles, rows, missing = summary_rows(review, self.expert_id)
+            expert = review.case.expert(self.expert_id)
+        self.sub_title = t("tui.submit.subtitle", name=expert.name if expert else "")
+        table = self.query_one("#summary", DataTable)
+        table.add_columns(*titles)
+        for key, cells in rows:
+            table.add_row(*cells, key=key)
+        note = self.query_one("#submit-missing", Static)
+        note.update(t("tui.submit.missing", count=missing) if missing else t("tui.submit.complete"))
+        note.set_class(bool(missing), "-missing")
+
+    @on(Checkbox.Changed, "#confirm")
+    def _confirmed(self, event: Checkbox.Changed) -> None:
+        self.query_one("#submit-ok", Button).disabled = not event.value
+        if event.value:
+            self.query_one("#submit-pin", Input).focus()
+
+    @on(Input.Submitted, "#submit-pin")
+    @on(Button.Pressed, "#submit-ok")
+    def _submit(self) -> None:
+        status = self.query_one("#submit-status", Static)
+        if not self.query_one("#confirm", Checkbox).value:
+            status.update(t("review.confirm_required"))
+            return
+        field = self.query_one("#submit-pin", Input)
+        if not field.value:
+            field.focus()
+            return
+        pin, expert = field.value, self.expert_id
+        field.value = ""
+
+        def submit() -> None:
+            self.gateway.check_pin(expert, pin)
+            self.gateway.run(lambda r: r.submit(expert, confirm_no_conflict=True))
+
+        status.update(t("tui.waiting.checking"))
+        run_job(self, "submit", submit)
+
+    @on(JobFinished)
+    def _submitted(self, message: JobFinished) -> None:
+        if message.error is not None:
+            self.query_one("#submit-status", Static).update(str(message.error))
+            return
+        self.reviewer.logout(notice=t("tui.submit.done"))
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

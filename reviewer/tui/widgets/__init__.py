@@ -1,0 +1,1 @@
+"""Widgets of the scoring screen, one per module; styles in the .tcss beside each."""

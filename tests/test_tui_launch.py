@@ -1,0 +1,68 @@
+"""``reviewer open`` wiring on a real sealed bundle: the unlock screen, the secretary's
+passphrase re-check and paper sheet import through the session tools."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from reviewer.cli.main import main
+from reviewer.domain.errors import DomainError
+from reviewer.session import Session
+from reviewer.tui.app import ReviewerApp
+from reviewer.tui.launch import SessionTools
+from reviewer.tui.screens.unlock import UnlockScreen
+from reviewer.tui.screens.waiting import WaitingScreen
+from tests.test_tui_support import flat_text, pilot_test, settle
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "sample_cases" / "yunling-craftsman-2026"
+PASSPHRASE = "demo-yunling-2026"  # sample-only passphrase, published in sample_cases/README.md
+
+
+@pytest.fixture(scope="module")
+def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    work = tmp_path_factory.mktemp("tui-launch")
+    sealed = work / "case.rvb"
+    (work / "pass.txt").write_text(PASSPHRASE + "\n", encoding="utf-8")
+    assert main(["seal", str(SAMPLE), "-o", str(sealed),
+                 "--passphrase-file", str(work / "pass.txt")]) == 0
+    return sealed
+
+
+@pilot_test
+async def test_unlock_screen_opens_the_bundle(bundle: Path, tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 's.db'}"
+    app = ReviewerApp(opener=lambda p: Session.open(bundle, p, db), refresh_seconds=0)
+    async with app.run_test(size=(100, 30)) as pilot:
+        assert isinstance(app.screen, UnlockScreen)
+        await pilot.press(*"wrong-passphrase", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, UnlockScreen) and app.gateway is None
+        assert "口令" in flat_text(app)
+        await pilot.press(*PASSPHRASE, "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, WaitingScreen)
+        assert app.gateway is not None
+        app.gateway.session.close()
+
+
+def test_session_tools_check_the_passphrase_and_refuse_bad_sheets(bundle: Path,
+                                                                   tmp_path: Path) -> None:
+    session = Session.open(bundle, PASSPHRASE, f"sqlite:///{tmp_path / 's.db'}")
+    tools = SessionTools(bundle, lambda: session)
+    try:
+        assert tools.secretary_check(PASSPHRASE)
+        assert not tools.secretary_check("not-the-passphrase")
+        with pytest.raises(DomainError):
+            tools.import_sheets(tmp_path / "missing.csv")
+        sheet = tmp_path / "sheet.csv"
+        sheet.write_text("expert,application,round,工艺专长\nE99,X1,专业组,30\n", encoding="utf-8")
+        with pytest.raises(DomainError):
+            tools.import_sheets(sheet)
+        assert not session.review.state.scores
+        with pytest.raises(DomainError):
+            tools.verify(tmp_path / "missing.pdf")
+    finally:
+        session.close()
