@@ -21,7 +21,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO, Final, cast
 
-from reviewer.bundle.crypto import ChunkReader, ChunkWriter, derive_keys, master_secret, unlock_key
+from reviewer.bundle.crypto import (
+    ChunkReader,
+    ChunkWriter,
+    derive_keys,
+    master_secret,
+    subkey,
+    unlock_master,
+)
 from reviewer.bundle.errors import CorruptedBundleError, TruncatedBundleError
 from reviewer.bundle.header import (
     DEFAULT_CHUNK_SIZE,
@@ -53,6 +60,11 @@ class OpenedBundle:
     header: BundleHeader
     entries: dict[str, bytes] = field(repr=False)
     sha256: str
+    master: bytes = field(repr=False, default=b"")
+
+    def derive_key(self, label: str) -> bytes:
+        """A key for ``label`` (see ``crypto.subkey``), bound to this bundle's passphrase."""
+        return subkey(self.master, label)
 
 
 def _source_size(source: BinaryIO) -> tuple[BinaryIO, int]:
@@ -204,7 +216,8 @@ def _open_stream(stream: BinaryIO, name: str, passphrase: str) -> OpenedBundle:
         raise TruncatedBundleError("bundle.truncated", path=name)
     if actual > header.file_size:
         raise CorruptedBundleError("bundle.trailing_data", path=name)
-    key = unlock_key(header, passphrase, name)
+    master = unlock_master(header, passphrase, name)
+    key = derive_keys(master)[0]
     digest = hashlib.sha256(envelope)
     reader = ChunkReader(stream, key, header, name, digest.update)
     entries: dict[str, bytes] = {}
@@ -220,7 +233,7 @@ def _open_stream(stream: BinaryIO, name: str, passphrase: str) -> OpenedBundle:
         # Authenticated yet not a tar stream: written by something other than ``seal``.
         raise CorruptedBundleError("bundle.bad_content", path=name) from None
     reader.finish()
-    return OpenedBundle(header, entries, digest.hexdigest())
+    return OpenedBundle(header, entries, digest.hexdigest(), master)
 
 
 def file_sha256(path: Path) -> str:

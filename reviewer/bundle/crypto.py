@@ -61,12 +61,27 @@ def derive_keys(master: bytes) -> tuple[bytes, bytes]:
     return _hkdf(master, _AEAD_INFO, KEY_LENGTH), _hkdf(master, _CHECK_INFO, KEY_CHECK_LENGTH)
 
 
-def unlock_key(header: BundleHeader, passphrase: str, name: str) -> bytes:
-    """The content key, or ``WrongPassphraseError`` when the header's check value differs."""
-    key, check = derive_keys(master_secret(passphrase, header.kdf, header.salt))
+def unlock_master(header: BundleHeader, passphrase: str, name: str) -> bytes:
+    """The master secret, or ``WrongPassphraseError`` when the header's check value differs."""
+    master = master_secret(passphrase, header.kdf, header.salt)
+    _, check = derive_keys(master)
     if not hmac.compare_digest(check, header.key_check):
         raise WrongPassphraseError("bundle.wrong_passphrase", path=name)
-    return key
+    return master
+
+
+def unlock_key(header: BundleHeader, passphrase: str, name: str) -> bytes:
+    """The content key, or ``WrongPassphraseError`` when the header's check value differs."""
+    return derive_keys(unlock_master(header, passphrase, name))[0]
+
+
+def subkey(master: bytes, label: str) -> bytes:
+    """A 32-byte key for one purpose outside the bundle (e.g. the session's audit chain):
+    HKDF with its own label, so no two purposes ever share a key and none reveals the
+    content key. Never stored; re-derived whenever the bundle is opened."""
+    if not label:
+        raise ValueError("a subkey needs a label")
+    return _hkdf(master, b"reviewer subkey v1: " + label.encode("utf-8"), KEY_LENGTH)
 
 
 def _nonce(prefix: bytes, index: int) -> bytes:
