@@ -197,7 +197,7 @@ class Review:
 
     def groups_of(self, expert_id: str, round_name: str) -> list[str]:
         expert = self._expert(expert_id)
-        kind = "professional" if round_name == PROFESSIONAL else "comprehensive"
+        kind = PROFESSIONAL if round_name == PROFESSIONAL else COMPREHENSIVE
         return [g for g in expert.groups if (grp := self.case.group(g)) and grp.kind == kind]
 
     def scope(self, expert_id: str, round_name: str | None = None) -> list[Application]:
@@ -208,7 +208,8 @@ class Review:
             for group in self.groups_of(expert_id, PROFESSIONAL):
                 apps.extend(self.ranking.scored_in_professional(group))
             return sorted(apps, key=lambda a: a.id)
-        if round_name == COMPREHENSIVE and self.groups_of(expert_id, COMPREHENSIVE):
+        if (round_name == COMPREHENSIVE and self.panel.has_comprehensive
+                and self.groups_of(expert_id, COMPREHENSIVE)):
             ids = sorted({i for ids in self.state.nominees.values() for i in ids})
             return [self._application(i) for i in ids]
         return []
@@ -218,7 +219,8 @@ class Review:
         round_name = round_name or self.round
         if round_name == PROFESSIONAL:
             return app.group in self.groups_of(expert_id, PROFESSIONAL) and self.ranking.is_scored(app)
-        if round_name == COMPREHENSIVE and self.groups_of(expert_id, COMPREHENSIVE):
+        if (round_name == COMPREHENSIVE and self.panel.has_comprehensive
+                and self.groups_of(expert_id, COMPREHENSIVE)):
             return any(app.id in ids for ids in self.state.nominees.values())
         return False
 
@@ -428,7 +430,7 @@ class Review:
         for row in rows:
             expert = self.case.expert(row.expert)
             app = self.case.application(row.application)
-            round_name = ROUND_ALIASES.get(row.round.strip())
+            round_name = self.round_alias(row.round)
             if expert is None:
                 problem(row.row, "import.unknown_expert", expert=row.expert)
             if app is None:
@@ -503,7 +505,7 @@ class Review:
         blockers: list[DomainError] = []
         if self.round == CLOSED:
             return [DomainError("review.round_closed")]
-        kind = "professional" if self.round == PROFESSIONAL else "comprehensive"
+        kind = PROFESSIONAL if self.round == PROFESSIONAL else COMPREHENSIVE
         for expert in self.case.experts:
             groups = [g for g in expert.groups if (grp := self.case.group(g)) and grp.kind == kind]
             if groups and self.scope(expert.id) and not self.is_submitted(expert.id):
@@ -515,10 +517,19 @@ class Review:
                                             needed=self.case.rules.min_experts))
         return blockers
 
+    def round_alias(self, text: str) -> str | None:
+        """A round as written on a sheet: its key, 专业组/综合组, or the panel's own name for it
+        (e.g. 领导小组评审); only a round the panel has."""
+        text = text.strip()
+        found = ROUND_ALIASES.get(text)
+        if found is None:
+            found = next((r.key for r in self.panel.rounds if text in (r.name, r.name_en)), None)
+        return found if found in self.panel.round_keys else None
+
     def current_tables(self) -> list:  # list[RoundTable]
         if self.round == PROFESSIONAL:
             return list(self.ranking.professional_tables(self.state).values())
-        return [self.ranking.comprehensive_table(self.state, self.state.nominees)]
+        return [self.ranking.final_table(self.state)]
 
     def advance(self, force: bool = False, reason: str = "") -> list[Event]:
         if self.round == CLOSED:
@@ -529,15 +540,20 @@ class Review:
                               reasons="; ".join(b.render() for b in blockers[:5]))
         if force and not reason.strip():
             raise DomainError("review.reason_required")
-        if self.round == PROFESSIONAL:
+        # the next round is the panel's: a one-step measure closes after its single round
+        following = self.panel.next_round(self.round)
+        spec = self.panel.round_spec(self.round)
+        article = spec.article if spec else ""
+        if following == COMPREHENSIVE:
             nominees = self.ranking.nominations(self.ranking.professional_tables(self.state))
             if not any(nominees.values()):
                 raise DomainError("review.no_nominees")
-            return [self.event(ev.ROUND_ADVANCED, ev.SECRETARY, **{"from": PROFESSIONAL},
-                                to=COMPREHENSIVE, forced=bool(blockers), reason=reason.strip(),
-                                nominees=nominees)]
-        return [self.event(ev.ROUND_ADVANCED, ev.SECRETARY, **{"from": COMPREHENSIVE},
-                            to=CLOSED, forced=bool(blockers), reason=reason.strip())]
+            return [self.event(ev.ROUND_ADVANCED, ev.SECRETARY, **{"from": str(self.round)},
+                                to=str(following), forced=bool(blockers), reason=reason.strip(),
+                                nominees=nominees, article=article)]
+        return [self.event(ev.ROUND_ADVANCED, ev.SECRETARY, **{"from": str(self.round)},
+                            to=str(following), forced=bool(blockers), reason=reason.strip(),
+                            article=article)]
 
     def resolve_tie(self, order: Sequence[str], reason: str) -> list[Event]:
         from reviewer.domain.results import unresolved_ties
@@ -559,6 +575,11 @@ class Review:
         from reviewer.domain.results import final_list
 
         self._application(app_id)
+        rule = self.panel.disqualification
+        if not rule.allowed:
+            # the measure's document gives no ground for removing a listed application
+            raise DomainError("review.disqualify_no_article", measure=self.panel.name,
+                              policy=self.panel.policy)
         if not reason.strip():
             raise DomainError("review.reason_required")
         if self.round != CLOSED:
@@ -571,7 +592,34 @@ class Review:
                             reason=reason.strip(), article=self._publicity_article())]
 
     def _publicity_article(self) -> str:
-        return "第十六条"
+        """The article of the panel's own document that a removal rests on."""
+        return self.panel.disqualification.article
+
+    def propose_amount(self, app_id: str, amount: int, reason: str) -> list[Event]:
+        """The committee's proposed amount for a funded project, within its band
+        (补助资金 第六条/第十六条 "提出拟补助项目和补助金额建议"; bands: 第十一条)."""
+        from reviewer.domain.results import final_list
+
+        self._application(app_id)
+        if not self.panel.has_funding:
+            raise DomainError("review.no_funding", measure=self.panel.name)
+        if not reason.strip():
+            raise DomainError("review.reason_required")
+        if self.round != CLOSED:
+            raise DomainError("review.amount_before_close")
+        finalist = next((f for f in final_list(self).finalists if f.application == app_id), None)
+        if finalist is None or finalist.tier is None:
+            raise DomainError("review.not_a_finalist", application=app_id)
+        track = self.panel.track(finalist.track)
+        tier = next(t for t in track.tiers if t.key == finalist.tier) if track else None
+        assert tier is not None and tier.amount_min is not None and tier.amount_max is not None
+        if not tier.amount_min <= amount <= tier.amount_max:
+            raise DomainError("review.amount_out_of_band", amount=amount, band=tier.name,
+                              low=tier.amount_min, high=tier.amount_max, article=tier.article)
+        spec = self.panel.round_spec(self.panel.final_round)
+        return [self.event(ev.AMOUNT_PROPOSED, ev.SECRETARY, application=app_id,
+                            band=tier.key, amount=amount, reason=reason.strip(),
+                            article=spec.article if spec else "")]
 
     def record_export(self, file_sha256: str, pages: int) -> list[Event]:
         return [self.event(ev.EXPORTED, ev.SECRETARY, file_sha256=file_sha256, pages=pages)]
