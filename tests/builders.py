@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 from argon2 import PasswordHasher
 
@@ -13,6 +15,15 @@ from reviewer.domain.case import Application, Case, Expert, Group, ListedConflic
 from reviewer.domain.events import Event
 from reviewer.domain.panel import Panel, load_panel_by_id
 from reviewer.domain.review import Review
+
+# where make_case loads panels from: the shipped ones unless a test (the panel mutation check)
+# points it at a mutated copy; REVIEWER_TEST_PANELS does the same from outside
+PANELS_DIR: Path | None = None
+
+
+def panels_directory() -> Path | None:
+    env = os.environ.get("REVIEWER_TEST_PANELS")
+    return PANELS_DIR or (Path(env) if env else None)
 
 CHEAP = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 TEST_PIN = "246810"  # test-only PIN
@@ -49,11 +60,12 @@ def expert(expert_id: str, groups: Iterable[str], unit: str | None = None,
 def make_case(panel_id: str, apps: list[Application], experts: list[Expert],
               groups: list[Group] | None = None, conflicts: Iterable[ListedConflict] = (),
               aliases: Iterable[tuple[str, str]] = (), **rules: object) -> tuple[Case, Panel]:
-    panel = load_panel_by_id(panel_id)
+    panel = load_panel_by_id(panel_id, panels_directory())
     if groups is None:
         names = sorted({a.group for a in apps})
         groups = [Group(g, f"专业组{g}", "professional", 2) for g in names]
-        groups.append(Group("comp", "综合组", "comprehensive"))
+        if panel.has_comprehensive:  # only where the measure's document has a 综合组
+            groups.append(Group("comp", "综合组", "comprehensive"))
     case = Case(case_id="case-test", measure=panel_id, title="测试", year=2026,
                 rules=Rules(**rules),  # type: ignore[arg-type]
                 groups=tuple(groups), applications=tuple(apps), experts=tuple(experts),

@@ -95,11 +95,11 @@ def results(review: Review) -> dict[str, Any]:
     final = (review.ranking.final_list(state, listed, lineage(tables, chosen))
              if listed is not None else FinalList([], [], []))
     comp_ranks = {e.application: e.rank for e in listed.ranked} if listed else {}
-    decided = [d for t in tables.values() for d in t.decided]
-    if comp is not None:
-        decided += comp.decided
-    elif listed is not None and not panel.has_comprehensive:
-        decided += listed.decided  # the order across groups of a one-step measure
+    if panel.has_comprehensive:
+        decided = [d for t in tables.values() for d in t.decided]
+        decided += comp.decided if comp is not None else []
+    else:  # one step: the order that counts is the single round's, all groups together
+        decided = list(listed.decided) if listed is not None else []
     short = sorted({e.application for t in tables.values() for e in t.short}
                    | ({e.application for e in comp.short} if comp else set()))
     out: dict[str, Any] = {
