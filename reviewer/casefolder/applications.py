@@ -204,8 +204,8 @@ def _check_one_per_unit(cells: Cells, row: Row, panel: Panel, app: Application,
         return
     key = normalise_unit(value, aliases)
     if key in first:
-        cells.bad(row, column, "casefolder.one_per_unit", unit=value, other=first[key].id,
-                  article=panel.one_per_unit)
+        code = "casefolder.one_per_station" if column == "named_unit" else "casefolder.one_per_unit"
+        cells.bad(row, column, code, unit=value, other=first[key].id, article=panel.one_per_unit)
     else:
         first[key] = app
 

@@ -24,6 +24,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "casefolder.certificate_missing": (
         "裁判须具备相应资格（{article}：{text}）：请填写“裁判资格”列，或在“资格说明”列写明理由",
         "A judge needs the qualification of {article} ({text}): fill in the 裁判资格 column, or give a reason in 资格说明"),
+    "casefolder.one_per_station": ("“{unit}”已有申报 {other}，每个“一站三室”每年只能申报1个补助项目（{article}）",
+                                   "'{unit}' already applied with {other}; one project per 一站三室 a year ({article})"),
     "casefolder.expected_boolean": ("“{value}”应为 true 或 false", "'{value}' should be true or false"),
     "casefolder.band_cap_unknown": ("rules.band_cap 中的“{band}”不是本项目的补助等次（可用：{known}）",
                                     "rules.band_cap: '{band}' is not a funding band of this measure (known: {known})"),
