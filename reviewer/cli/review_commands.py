@@ -109,6 +109,12 @@ def cmd_disqualify(args: argparse.Namespace) -> int:
                 "cli.disqualify_done", application=args.application)
 
 
+def cmd_amount(args: argparse.Namespace) -> int:
+    """The committee's proposed amount for a funded project (补助资金 第十六条), within its band."""
+    return _act(args, lambda r: r.propose_amount(args.application, args.amount, args.reason),
+                "cli.amount_done", application=args.application, amount=args.amount)
+
+
 def cmd_results(args: argparse.Namespace) -> int:
     session = open_session(args)
     data = results(session.review)
@@ -189,6 +195,13 @@ def register(sub: Any) -> None:
     p.add_argument("--application", required=True, metavar="ID", help=t("cli.arg_application"))
     reason(p)
     p.set_defaults(handler=cmd_disqualify)
+
+    p = sub.add_parser("amount", help=t("cli.amount_help"), description=t("cli.amount_help"))
+    add_bundle(p)
+    p.add_argument("--application", required=True, metavar="ID", help=t("cli.arg_application"))
+    p.add_argument("--amount", required=True, type=int, metavar="YUAN", help=t("cli.arg_amount"))
+    reason(p)
+    p.set_defaults(handler=cmd_amount)
 
     p = sub.add_parser("results", help=t("cli.results_help"), description=t("cli.results_help"))
     add_bundle(p)

@@ -12,6 +12,7 @@ from dataclasses import replace
 from reviewer.pdf.model import (
     RECUSED,
     CapLine,
+    Citations,
     CommitteeRow,
     ConcordanceRow,
     CoverInfo,
@@ -192,7 +193,19 @@ def sample_report(applications: int = 40, groups: int = 3, experts_per_group: in
         stats=stats,
         integrity=Integrity("9f2c" * 16, 1287, "4be1" * 16, "0.1.0"),
         has_funding=tiered,
+        citations=YUNLING_CITATIONS,
     )
+
+
+# what a 云岭工匠 panel file gives the PDF (panels/yunling-craftsman.toml)
+YUNLING_CITATIONS = Citations(
+    policy="云岭工匠选树管理办法", confidentiality_term="保密协议",
+    confidentiality_article="第十九条", recusal_article="第十九条",
+    disqualification_allowed=True, disqualification_article="第十六条",
+    disqualification_text="公示期内异议所述情况属实的，取消该公示对象评选资格，空缺名额不予补足",
+    vacancy_not_refilled=True, same_unit_practice=True, two_rounds=True,
+    first_round="专业组评审", first_round_article="第十二条",
+)
 
 
 def sample_sheets(report: ReportData, per_expert: int | None = None) -> list[ScoreSheetData]:
@@ -205,5 +218,6 @@ def sample_sheets(report: ReportData, per_expert: int | None = None) -> list[Sco
             sheets.append(ScoreSheetData(expert, f"E{len(sheets) + 1:03d}", table.title,
                                          "专业组评审", CRITERIA, apps[:per_expert],
                                          report.cover.session_id, report.cover.measure_name,
-                                         report.cover.session_title))
+                                         report.cover.session_title,
+                                         citations=report.citations))
     return sheets
