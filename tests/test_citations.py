@@ -194,3 +194,29 @@ def test_no_sheet_for_an_expert_who_already_submitted_at_the_terminal(tmp_path: 
     score_all(review, "E1", {"A1": 90, "A2": 85, "A3": 80, "A4": 75})
     experts = [s.expert_id for s in score_sheets(review)]
     assert "E1" not in experts and {"E2", "E3", "E4"} <= set(experts)
+
+
+def test_an_order_decided_by_the_tie_break_is_explained_in_the_pdf(tmp_path: Path) -> None:
+    # issue 10: two equal 综合组 aggregates ordered by 第七条 priority printed "同分处理：无"
+    apps = [app("A1", "g1"), app("A2", "g1", flags=["priority"]), app("A3", "g1")]
+    experts = [expert(e, ["g1"]) for e in ("E1", "E2", "E3")]
+    experts += [expert(e, ["comp"]) for e in ("C1", "C2", "C3")]
+    groups = [Group("g1", "第一评审组", "professional", 3), Group("comp", "综合组", "comprehensive")]
+    case, panel = make_case("yunling-craftsman", apps, experts, groups=groups)
+    review = Review(case, panel, clock=Clock())
+    for e in experts:
+        ack(review, e.id)
+    totals = {"A1": "70.5", "A2": "70.5", "A3": 60}
+    for e in ("E1", "E2", "E3"):
+        score_all(review, e, totals)  # type: ignore[arg-type]
+    run(review, review.advance())
+    for e in ("C1", "C2", "C3"):
+        score_all(review, e, totals)  # type: ignore[arg-type]
+    run(review, review.advance())
+    path = tmp_path / "results.pdf"
+    render_results_pdf(report_data(review, "0" * 64), path)
+    text = pdf_text(path)
+    section = text.split("同分处理", 1)[1]
+    assert not section.startswith("无")
+    assert "A2>A1" in section and "同分时，具有第七条所列荣誉称号者优先（第七条）" in section
+    assert "综合组同分70.50分，依：" in section

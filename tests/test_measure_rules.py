@@ -144,3 +144,11 @@ def test_unfinished_project_admitted_with_a_reason_is_read_and_scored(tmp_path: 
     s.apps[0]["flags"] = "未结项：原项目已通过中期验收"
     case, _ = read(build(tmp_path, s))
     assert case.applications[0].flags == ("unfinished_project:原项目已通过中期验收",)
+
+
+def test_a_one_step_measure_refuses_a_nomination_count(tmp_path: Path) -> None:
+    s = spec("labour-contest")
+    s.groups = s.groups.replace('kind = "professional"\n', 'kind = "professional"\nnominate = 2\n', 1)
+    problems = problems_of(build(tmp_path, s))
+    assert [(p.column, p.code) for p in problems] == [
+        ("groups.g1.nominate", "casefolder.nominate_single_step")]

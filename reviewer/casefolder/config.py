@@ -277,7 +277,10 @@ def _groups(toml: _Toml, table: dict[str, Any], panel: Panel | None) -> tuple[Gr
                      policy=panel.policy, article=first.article, group=group_id)
             continue
         if kind == "professional" and not two_rounds:
-            groups.append(Group(id=group_id, name=name, kind=kind, nominate=nominate))
+            if "nominate" in body:  # nobody is nominated: the list comes from this round
+                toml.bad(where + ".nominate", "casefolder.nominate_single_step",
+                         policy=panel.policy if panel else "")
+            groups.append(Group(id=group_id, name=name, kind=kind, nominate=None))
             continue
         if kind == "professional" and "nominate" not in body:
             # 第十二条/第十五条: each 专业组 nominates its top ones to the 综合组

@@ -26,6 +26,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "A judge needs the qualification of {article} ({text}): fill in the 裁判资格 column, or give a reason in 资格说明"),
     "casefolder.one_per_station": ("“{unit}”已有申报 {other}，每个“一站三室”每年只能申报1个补助项目（{article}）",
                                    "'{unit}' already applied with {other}; one project per 一站三室 a year ({article})"),
+    "casefolder.nominate_single_step": ("《{policy}》只有一轮评审，名单直接按本轮得分产生，不设提名人数：请删除 nominate",
+                                        "The {policy} has a single round and the list comes from it: remove nominate"),
     "casefolder.expected_boolean": ("“{value}”应为 true 或 false", "'{value}' should be true or false"),
     "casefolder.band_cap_unknown": ("rules.band_cap 中的“{band}”不是本项目的补助等次（可用：{known}）",
                                     "rules.band_cap: '{band}' is not a funding band of this measure (known: {known})"),
@@ -37,7 +39,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli.amount_done": ("已录入 {application} 的补助金额建议 {amount} 元", "Recorded {amount} yuan for {application}"),
     "cli.tie_break": ("同分处理：{order}（均为 {aggregate} 分），依{rules}", "Tie-break: {order} (all {aggregate}), by {rules}"),
     # results PDF: orders decided by the panel's tie-break chain
-    "pdf.tiebreak.row": ("{round}同分 {aggregate} 分，按{rules}排序", "{round}: equal at {aggregate}, ordered by {rules}"),
+    "pdf.tiebreak.row": ("{round}同分 {aggregate} 分，依：{rules}", "{round}: equal at {aggregate}, ordered by: {rules}"),
     "pdf.tiebreak.by": ("同分处理规则（{article}）", "tie-break rule ({article})"),
     "pdf.tiebreak.rule": ("{note}（{article}）", "{note} ({article})"),
     "pdf.sheet.owner": ("{round}评分表　评审专家：{expert}（{expert_id}）", "{round} sheet — expert: {expert} ({expert_id})"),
