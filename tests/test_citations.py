@@ -220,3 +220,13 @@ def test_an_order_decided_by_the_tie_break_is_explained_in_the_pdf(tmp_path: Pat
     assert not section.startswith("无")
     assert "A2>A1" in section and "同分时，具有第七条所列荣誉称号者优先（第七条）" in section
     assert "综合组同分70.50分，依：" in section
+
+
+def test_subsidy_bands_and_budget_print_in_wan_yuan_without_dropping_zeros(tmp_path: Path) -> None:
+    # 第十一条 "20—30万元" / "10—20万元" / "5—10万元": printed "2万元–3万元" before
+    review = session("innovation-subsidy", close=True)
+    path = tmp_path / "results.pdf"
+    render_results_pdf(report_data(review, "0" * 64), path)
+    text = pdf_text(path)
+    assert "一档20万元–30万元" in text and "二档10万元–20万元" in text and "三档5万元–10万元" in text
+    assert "总预算1000万元" in text and "25万元" in text

@@ -56,7 +56,8 @@ def citations(review: Review) -> m.Citations:
 def _yuan(amount: int | None) -> str:
     if amount is None:
         return ""
-    return f"{Decimal(amount) / 10000:f}".rstrip("0").rstrip(".") + "万元"
+    # normalize, not rstrip("0"): 200000 is "20万元", never "2万元"
+    return format((Decimal(amount) / 10000).normalize(), "f") + "万元"
 
 
 class _Builder:
