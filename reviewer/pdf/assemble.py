@@ -231,7 +231,9 @@ class _Builder:
             m.IneligibleRow(item["id"], self.app(item["id"]).name,
                             "".join(filter(None, [t(f"ineligible.{item['reason']}"),
                                                   f"：{item['detail']}" if item["detail"] else "",
-                                                  f"（{item['article']}）" if item["article"] else ""])))
+                                                  f"（{item['article']}）" if item["article"] else "",
+                                                  t("ineligible.overridable")
+                                                  if item.get("overridable") else ""])))
             for item in self.data["ineligible"]
         )
 
