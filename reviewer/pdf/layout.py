@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeAlias
+from typing import Any, BinaryIO, TypeAlias
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
@@ -128,7 +128,7 @@ def canvas_maker(furniture: Furniture) -> Callable[..., NumberedCanvas]:
 class ReviewerDoc(BaseDocTemplate):
     """A4 document with a portrait and a landscape page template (wide tables)."""
 
-    def __init__(self, filename: str, *, font: str, first: str = "portrait",
+    def __init__(self, filename: str | BinaryIO, *, font: str, first: str = "portrait",
                  after: Callable[[Flowable], None] | None = None, **kw: Any) -> None:
         super().__init__(filename, pagesize=PORTRAIT, initialFontName=font,
                          leftMargin=MARGIN, rightMargin=MARGIN, topMargin=16 * mm,
