@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from reviewer.casefolder.problems import Problems
 
@@ -112,7 +113,8 @@ class _Damaged(Exception):
 
     def __init__(self, code: str, **params: str) -> None:
         super().__init__(code)
-        self.code, self.params = code, params
+        self.code = code
+        self.params: dict[str, Any] = dict(params)
 
 
 def _raw_rows(path: Path, problems: Problems) -> list[list[str]] | None:
