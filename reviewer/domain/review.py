@@ -504,7 +504,8 @@ class Review:
         if problems:
             raise ImportRejected(sorted(problems, key=lambda p: p.row))
         events = [self.event(ev.SCORES_IMPORTED, ev.SECRETARY, file_sha256=file_sha256,
-                              rows=len(rows), replace=replace, reason=reason.strip())]
+                              rows=len(rows), replace=replace, reason=reason.strip(),
+                              overrides=self._overrides(sheets))]
         for expert_id, entries in sorted(sheets.items()):
             if self.is_submitted(expert_id):
                 events.append(self.event(ev.SHEET_REOPENED, ev.SECRETARY, expert=expert_id,
@@ -520,6 +521,26 @@ class Review:
             events.append(self.event(ev.SHEET_SUBMITTED, ev.SECRETARY, expert=expert_id,
                                       round=self.round, confirmed_no_conflict=True, source="paper"))
         return events
+
+    def _overrides(self, sheets: dict[str, list[tuple[SheetRow, dict[str, Decimal]]]]
+                   ) -> list[dict[str, object]]:
+        """Submitted sheets this import replaces, for the committee (issue 9): whose sheet,
+        how and when it had been submitted, and each application's total before and after."""
+        out: list[dict[str, object]] = []
+        for expert_id, entries in sorted(sheets.items()):
+            submitted = self.state.submitted.get((expert_id, self.round))
+            if submitted is None:
+                continue
+            totals = []
+            for row, values in entries:
+                old = self.state.scores.get((expert_id, row.application, self.round), {})
+                before = sum(old.values(), Decimal(0)) if old else None
+                totals.append({"application": row.application, "old": _text(before),
+                               "new": _plain(sum(values.values(), Decimal(0)))})
+            out.append({"expert": expert_id, "round": self.round,
+                        "submitted_at": submitted["at"],
+                        "submitted_source": submitted["source"], "totals": totals})
+        return out
 
     # -- rounds --------------------------------------------------------------------------------
 

@@ -34,7 +34,7 @@ from reviewer.pdf.layout import (
     para,
 )
 from reviewer.pdf.metadata import with_facts
-from reviewer.pdf.model import ReportData
+from reviewer.pdf.model import DROPPED_HIGH, DROPPED_LOW, ReportData
 
 Progress = Callable[[float, str], None]
 
@@ -77,10 +77,11 @@ def build_story(data: ReportData, styles: Styles) -> list[Flowable]:
     story += _section(t("pdf.h.groups"), "groups", styles, "landscape")
     if not data.groups:
         story.append(para(t("pdf.none"), styles.body))
+    marks = t("pdf.round.trim_marks", high=DROPPED_HIGH, low=DROPPED_LOW) if data.trimmed else ""
     for i, group in enumerate(data.groups):
         story.append(Heading(group.title, styles.h2, key=f"group-{i}", level=1))
         if group.note:
-            story.append(para(group.note, styles.note))
+            story.append(para(group.note + marks, styles.note))
         story += rounds.round_table(group, styles, selected_label=t("pdf.col.nominated"))
 
     wide = frame_width(landscape_page=True)
@@ -88,7 +89,7 @@ def build_story(data: ReportData, styles: Styles) -> list[Flowable]:
     if data.comprehensive is not None:
         story.append(Heading(data.comprehensive.title, styles.h2, key="comp-table", level=1))
         if data.comprehensive.note:
-            story.append(para(data.comprehensive.note, styles.note))
+            story.append(para(data.comprehensive.note + marks, styles.note))
         story += rounds.round_table(data.comprehensive, styles,
                                     selected_label=t("pdf.col.selected"))
     else:
@@ -101,6 +102,8 @@ def build_story(data: ReportData, styles: Styles) -> list[Flowable]:
     story += sections.ties(data.ties, styles, wide)
     story.append(Heading(t("pdf.h.disqualified"), styles.h2, key="disqualified", level=1))
     story += sections.disqualifications(data.disqualifications, styles, wide)
+    story.append(Heading(t("pdf.h.overrides"), styles.h2, key="overrides", level=1))
+    story += sections.overrides(data.overrides, styles, wide)
 
     story += _section(t("pdf.h.stats"), "stats", styles, "portrait")
     story += sections.statistics(data.stats, styles)
@@ -109,6 +112,8 @@ def build_story(data: ReportData, styles: Styles) -> list[Flowable]:
     story += _section(t("pdf.h.signatures"), "signatures", styles, "portrait")
     story += sections.signature_page(data.committee, data.cover.secretary,
                                      data.supervision_lines, styles)
+    story += _section(t("pdf.h.appendix"), "appendix", styles, "landscape")
+    story += sections.appendix(data.appendix, styles, wide, data.trimmed)
     return story
 
 
