@@ -80,7 +80,8 @@ def test_a_replaced_terminal_sheet_is_in_the_results_json() -> None:
 def test_report_data_lists_the_override_and_a_readable_recusal() -> None:
     data = report_data(reviewed(), "b" * 64)
     assert [(o.expert, o.app_id, o.old_total, o.new_total) for o in data.overrides] == [
-        ("专家E1", "A1", "80", "82"), ("专家E1", "A2", "70", "70"), ("专家E1", "A3", "60", "60")]
+        ("专家E1", "A1", "80.00", "82.00"), ("专家E1", "A2", "70.00", "70.00"),
+        ("专家E1", "A3", "60.00", "60.00")]
     assert data.overrides[0].submitted.startswith("专家终端提交")
     (row,) = [r for r in data.recusals if r.app_id == "A3"]
     assert (row.reason, row.detail, row.kind, row.opened) == ("直系亲属", "配偶", "declared", True)

@@ -63,6 +63,11 @@ def _strip_ground(detail: str, ground: str) -> str:
     return "" if text == ground else text
 
 
+def _two(total: str | None) -> str:
+    """'80' -> '80.00', as every total in the report is printed."""
+    return show(Fraction(Decimal(total))) or m.NO_SCORE if total else m.NO_SCORE
+
+
 def _score(value: Decimal | None) -> str:
     return m.NO_SCORE if value is None else format(value.normalize(), "f")
 
@@ -162,12 +167,13 @@ class _Builder:
         for item in self.state.overrides:
             how = t(f"pdf.override.source.{item.get('submitted_source', 'terminal')}")
             submitted = f"{how} {_when(item.get('submitted_at', ''))}".strip()
-            by = self.case.secretary if item.get("by") == "secretary" else item.get("by", "")
+            by = (self.case.secretary or t("pdf.assemble.secretary")) \
+                if item.get("by") == "secretary" else item.get("by", "")
             for total in item.get("totals", ()):
                 rows.append(m.OverrideRow(
                     expert=self.expert_name(item["expert"]), round=t(f"round.{item['round']}"),
-                    app_id=total["application"], old_total=total.get("old") or m.NO_SCORE,
-                    new_total=total["new"], submitted=submitted, by=by,
+                    app_id=total["application"], old_total=_two(total.get("old")),
+                    new_total=_two(total["new"]), submitted=submitted, by=by,
                     when=_when(item.get("at", "")), reason=item.get("reason", "")))
         return tuple(rows)
 

@@ -87,7 +87,7 @@ def cover(info: CoverInfo, warnings: Sequence[str], styles: Styles) -> list[Flow
 def committee(rows: Sequence[CommitteeRow], styles: Styles) -> list[Flowable]:
     header = [t("pdf.col.no"), t("pdf.col.expert"), t("pdf.col.title"), t("pdf.col.unit"),
               t("pdf.col.groups"), t("pdf.col.ack_time"), t("pdf.col.ack_mode")]
-    widths = fit_widths([8, 18, 26, 44, 36, 30, 18], PORTRAIT_W)
+    widths = fit_widths([8, 18, 24, 42, 30, 40, 16], PORTRAIT_W)  # a Beijing time fits
     data = []
     for i, row in enumerate(rows, start=1):
         name = f"{row.name}（{row.role}）" if row.role else row.name
