@@ -4,7 +4,7 @@ Issue 9 found ``.unsigned-*.pdf`` files — the whole report, applicant names in
 the output after 14 of 74 kills. The report is now rendered and signed in memory and only the
 signed bytes are written, in one step: after every kill the output folder holds nothing, or
 exactly the final file and it verifies. Half the runs start with an earlier export in place
-(the replace path). ``REVIEWER_KILL_COUNT`` sets the number of kills (default 8 for CI; the
+(the replace path). ``REVIEWER_KILL_COUNT`` sets the number of kills (default 6 for CI; the
 report of the edges work quotes a run of 60).
 """
 
@@ -29,7 +29,7 @@ from reviewer.session import Session
 from tests.test_cli_session import KEY_PASSPHRASE, ROOT, cli, results_json, write_sheets
 
 FOLDER, PASSPHRASE = "innovation-studio-2026", "demo-studio-2026"
-KILLS = int(os.environ.get("REVIEWER_KILL_COUNT", "8"))
+KILLS = int(os.environ.get("REVIEWER_KILL_COUNT", "6"))
 
 
 @pytest.fixture(scope="module")
@@ -90,11 +90,13 @@ def test_killed_export_leaves_a_signed_pdf_or_nothing(closed_case: Path,
     full = time.monotonic() - started
     assert "%" not in first.stderr  # no progress line when stderr is not a terminal
     assert _check(out_dir, trust) == "verified"
+    earlier = (out_dir / "results.pdf").read_bytes()
     rng = random.Random(int(os.environ.get("REVIEWER_KILL_SEED", "9")))
     seen: dict[str, int] = {}
     for i in range(KILLS):
-        if i % 2 == 0:
-            (out_dir / "results.pdf").unlink(missing_ok=True)  # odd runs replace a signed file
+        (out_dir / "results.pdf").unlink(missing_ok=True)
+        if i % 2:
+            (out_dir / "results.pdf").write_bytes(earlier)  # odd runs replace a signed file
         # the end of the run (render, sign, write) is where a file can appear: weigh it more
         delay = rng.uniform(0.0, full) if i % 3 == 0 else rng.uniform(0.5 * full, 1.1 * full)
         process = subprocess.Popen(_export_command(closed_case, out_dir / "results.pdf"),
@@ -105,3 +107,32 @@ def test_killed_export_leaves_a_signed_pdf_or_nothing(closed_case: Path,
         state = _check(out_dir, trust)
         seen[state] = seen.get(state, 0) + 1
     print(f"{KILLS} kills over a {full:.1f} s export: {seen}")
+
+
+def test_killed_countersignature_leaves_the_file_signed_once_or_twice(
+        closed_case: Path) -> None:
+    """``reviewer sign`` rewrites the file in place: a kill leaves it as it was or complete."""
+    work = closed_case.parent
+    folder = work / "sign"
+    folder.mkdir()
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    subprocess.run(_export_command(closed_case, folder / "results.pdf"), env=env, check=True,
+                   capture_output=True)
+    original = (folder / "results.pdf").read_bytes()
+    command = [sys.executable, "-m", "reviewer.cli.main", "sign", str(folder / "results.pdf"),
+               "--key", str(work / "sec.key.pem"), "--cert", str(work / "sec.cert.pem"),
+               "--key-passphrase-file", str(work / "key.txt")]
+    started = time.monotonic()
+    subprocess.run(command, env=env, check=True, capture_output=True)
+    full = time.monotonic() - started
+    rng = random.Random(10)
+    for _ in range(max(2, KILLS // 2)):
+        (folder / "results.pdf").write_bytes(original)
+        process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0.3 * full, 1.1 * full))
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        assert _check(folder, work / "sec.cert.pem") == "verified"
+        signatures = len(verify_pdf(folder / "results.pdf", [work / "sec.cert.pem"]).signatures)
+        assert signatures in (1, 2)
