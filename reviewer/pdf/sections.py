@@ -107,7 +107,7 @@ def recusals(rows: Sequence[RecusalRow], styles: Styles) -> list[Flowable]:
               t("pdf.col.recusal_ground"), t("pdf.col.recorded_by"), t("pdf.col.round_time"),
               t("pdf.col.remark")]
     id_w = text_column([r.app_id for r in rows], styles, 14 * mm, 30 * mm)
-    widths = fit_widths([16, 34, 34, 16, 26, 34], PORTRAIT_W - id_w)
+    widths = fit_widths([15, 28, 28, 15, 35, 29], PORTRAIT_W - id_w)  # a time on one line
     widths.insert(1, id_w)
     data = []
     marks: list[tuple[object, ...]] = []
