@@ -138,25 +138,6 @@ def write_atomically(target: Path, data: bytes) -> None:
 
 
 @contextmanager
-def replacing(target: Path) -> Iterator[Path]:
-    """A temporary path beside ``target`` that replaces it only if the block succeeds.
-
-    Kept for writers that need a file name; prefer rendering to memory and
-    ``write_atomically``.
-    """
-    if not target.parent.is_dir():
-        raise PdfError("pdf.file.dir_missing", path=str(target.parent))
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=_temp_prefix(target), suffix=".pdf")
-    os.close(fd)
-    try:
-        yield Path(tmp)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-@contextmanager
 def document_language(lang: str) -> Iterator[None]:
     """Render the document in ``lang`` (Chinese by default) whatever the user's UI language."""
     previous = get_locale()
