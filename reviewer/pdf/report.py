@@ -34,7 +34,7 @@ from reviewer.pdf.layout import (
     para,
 )
 from reviewer.pdf.metadata import with_facts
-from reviewer.pdf.model import DROPPED_HIGH, DROPPED_LOW, ReportData
+from reviewer.pdf.model import DROPPED_HIGH, DROPPED_LOW, ReportData, RoundTable
 
 Progress = Callable[[float, str], None]
 
@@ -66,6 +66,13 @@ def _section(title: str, key: str, styles: Styles, orientation: str) -> list[Flo
     return [NextPageTemplate(orientation), PageBreak(), Heading(title, styles.h1, key=key)]
 
 
+def _marks_note(table: RoundTable) -> str:
+    """Explain ▲/▼ where the table shows them (trimmed mean with enough sheets)."""
+    shown = any(cell.endswith((DROPPED_HIGH, DROPPED_LOW)) for row in table.rows
+                for cell in row.totals)
+    return t("pdf.round.trim_marks", high=DROPPED_HIGH, low=DROPPED_LOW) if shown else ""
+
+
 def build_story(data: ReportData, styles: Styles) -> list[Flowable]:
     """Flowables of the whole document, in the order of issue 4 sections 1–8."""
     story: list[Flowable] = sections.cover(data.cover, data.warnings, styles)
@@ -77,11 +84,10 @@ def build_story(data: ReportData, styles: Styles) -> list[Flowable]:
     story += _section(t("pdf.h.groups"), "groups", styles, "landscape")
     if not data.groups:
         story.append(para(t("pdf.none"), styles.body))
-    marks = t("pdf.round.trim_marks", high=DROPPED_HIGH, low=DROPPED_LOW) if data.trimmed else ""
     for i, group in enumerate(data.groups):
         story.append(Heading(group.title, styles.h2, key=f"group-{i}", level=1))
         if group.note:
-            story.append(para(group.note + marks, styles.note))
+            story.append(para(group.note + _marks_note(group), styles.note))
         story += rounds.round_table(group, styles, selected_label=t("pdf.col.nominated"))
 
     wide = frame_width(landscape_page=True)
@@ -89,7 +95,8 @@ def build_story(data: ReportData, styles: Styles) -> list[Flowable]:
     if data.comprehensive is not None:
         story.append(Heading(data.comprehensive.title, styles.h2, key="comp-table", level=1))
         if data.comprehensive.note:
-            story.append(para(data.comprehensive.note + marks, styles.note))
+            story.append(para(data.comprehensive.note + _marks_note(data.comprehensive),
+                              styles.note))
         story += rounds.round_table(data.comprehensive, styles,
                                     selected_label=t("pdf.col.selected"))
     else:
