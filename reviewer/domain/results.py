@@ -156,6 +156,8 @@ def results(review: Review) -> dict[str, Any]:
             "article": panel.disqualification.article,
             "vacancy_not_refilled": panel.disqualification.vacancy_not_refilled,
         },
+        # submitted sheets replaced by the secretary's paper import (issue 9, for 监督组)
+        "overrides": [dict(item) for item in state.overrides],
         "warnings": _warnings(review),
         "stats": session_stats(review, tables, comp),
         "audit": {"events": state.results_events, "head": state.results_head},

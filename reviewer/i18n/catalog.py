@@ -7,6 +7,7 @@ from reviewer.i18n import (
     messages_casefolder,
     messages_cli,
     messages_core,
+    messages_edges,
     messages_measures,
     messages_pdf,
     messages_tui,
@@ -20,6 +21,7 @@ AREAS: dict[str, dict[str, tuple[str, str]]] = {
     "pdf": messages_pdf.MESSAGES,
     "tui": messages_tui.MESSAGES,
     "measures": messages_measures.MESSAGES,
+    "edges": messages_edges.MESSAGES,
 }
 
 MESSAGES: dict[str, tuple[str, str]] = {}
