@@ -383,9 +383,12 @@ def test_a_round_the_document_lacks_is_refused() -> None:
     assert rejection(data).params["key"] == "disqualification.article"
 
 
-def test_confidentiality_term_is_required_and_the_documents() -> None:
-    # 云岭 第十九条 "应签署保密协议": the panel's own word, printed in the PDF
-    assert load_panel_by_id("yunling-craftsman").confidentiality_term == "保密协议"
+def test_confidentiality_term_is_required_and_the_panels() -> None:
+    # 云岭 第十九条 "应签署保密协议": the panel's text is the 保密承诺 members sign under it, and
+    # the PDF, the sheets and the terminal all call it by the panel's own word (issue 10)
+    panel = load_panel_by_id("yunling-craftsman")
+    assert panel.confidentiality_term == "保密承诺"
+    assert "签署本保密承诺" in panel.confidentiality_text
     data = raw("yunling-craftsman")
     del data["confidentiality"]["term"]
     assert rejection(data).params["key"] == "confidentiality.term"

@@ -234,7 +234,7 @@ class Citations:
     成果奖 report never cites 云岭工匠's articles)."""
 
     policy: str = ""  # the document's full title, e.g. 云岭工匠选树管理办法
-    confidentiality_term: str = "保密承诺"  # the document's own word (保密协议 …)
+    confidentiality_term: str = "保密承诺"  # the panel's own word for what members sign
     confidentiality_article: str = ""
     recusal_article: str = ""
     disqualification_allowed: bool = False

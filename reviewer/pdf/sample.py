@@ -229,7 +229,7 @@ def _appendix(table: RoundTable) -> AppendixTable:
 
 # what a 云岭工匠 panel file gives the PDF (panels/yunling-craftsman.toml)
 YUNLING_CITATIONS = Citations(
-    policy="云岭工匠选树管理办法", confidentiality_term="保密协议",
+    policy="云岭工匠选树管理办法", confidentiality_term="保密承诺",
     confidentiality_article="第十九条", recusal_article="第十九条",
     disqualification_allowed=True, disqualification_article="第十六条",
     disqualification_text="公示期内异议所述情况属实的，取消该公示对象评选资格，空缺名额不予补足",
