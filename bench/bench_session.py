@@ -124,7 +124,7 @@ def bench_size(size: str, work: Path, runs: int) -> list[dict[str, object]]:
     def fresh_import_db() -> None:
         for suffix in ("", "-wal", "-shm"):
             Path(str(import_db) + suffix).unlink(missing_ok=True)
-        shutil.copy(acked_db, import_db)
+        shutil.copy(acked_dir / "pledged.session.db", import_db)
 
     def fresh_bare_db() -> None:
         bare_db.unlink(missing_ok=True)

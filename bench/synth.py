@@ -19,6 +19,7 @@ import argparse
 import csv
 import json
 import random
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -47,7 +48,7 @@ def layout(apps: int, experts: int) -> Layout:
     in the comprehensive group (at least 5)."""
     comprehensive = max(5, experts // 8)
     available = experts - comprehensive
-    groups = max(1, available // 11)
+    groups = max(1, round(available / 11))
     per_group = available // groups
     if not 7 <= per_group <= 15:
         raise SystemExit(f"cannot seat {experts} experts in groups of 7–15")
@@ -164,6 +165,7 @@ def build(out: Path, apps: int, experts: int, seed: int, score: bool) -> dict[st
         leftover.unlink(missing_ok=True)
     db_url = f"sqlite:///{db}"
     acknowledge_all(bundle, db_url, experts)
+    shutil.copy(db, out / "pledged.session.db")  # pristine: benchmarks that write copy this
     info: dict[str, object] = {"apps": apps, "experts": experts, "groups": shape.groups,
                                "per_group": shape.per_group, "bundle": str(bundle),
                                "db": db_url}
