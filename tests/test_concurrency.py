@@ -97,10 +97,10 @@ def small_bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.mark.parametrize("backend", ["sqlite", "postgres"])
 def test_simultaneous_advance_moves_the_round_once(small_bundle: Path, backend: str,
                                                    tmp_path: Path) -> None:
-    bundle = small_bundle
     from reviewer.session import Session
-
     from tests.session_fixtures import worker_score
+
+    bundle = small_bundle
 
     url = backend_url(backend, tmp_path)
     pledged(bundle, url)
