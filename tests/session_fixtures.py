@@ -48,6 +48,26 @@ def backend_url(backend: str, tmp_path: Path) -> str:
     return base.rsplit("/", 1)[0] + "/" + name
 
 
+def clone_database(url: str, tmp_path: Path, name: str) -> str:
+    """A copy of a closed session database (a file copy; PostgreSQL's TEMPLATE)."""
+    if url.startswith("sqlite"):
+        import shutil
+
+        source = Path(url.removeprefix("sqlite:///"))
+        target = tmp_path / f"{name}.db"
+        shutil.copy(source, target)
+        return f"sqlite:///{target}"
+    from sqlalchemy import create_engine, text
+
+    base, template = url.rsplit("/", 1)
+    copy = f"{template}_{name}"[:60]
+    admin = create_engine(base + "/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{copy}" TEMPLATE "{template}"'))
+    admin.dispose()
+    return f"{base}/{copy}"
+
+
 def pledged(bundle: Path, url: str) -> None:
     from reviewer.session import Session
 
