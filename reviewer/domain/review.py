@@ -525,7 +525,13 @@ class Review:
             return list(self.ranking.professional_tables(self.state).values())
         return [self.ranking.comprehensive_table(self.state, self.state.nominees)]
 
-    def advance(self, force: bool = False, reason: str = "") -> list[Event]:
+    def advance(self, force: bool = False, reason: str = "",
+                expected: str | None = None) -> list[Event]:
+        """Close the open round. ``expected`` is the round the user saw when asking: when
+        another terminal closed it in the meantime, the request is refused, not applied to
+        the next round."""
+        if expected is not None and self.round != expected:
+            raise DomainError("review.round_moved_on", expected=expected, round=self.round)
         if self.round == CLOSED:
             raise DomainError("review.round_closed")
         blockers = self.round_blockers()
