@@ -271,6 +271,7 @@ class Session:
             if verifier.point != self.verifier.point:
                 raise ChainBroken(verifier.point.seq + 1, TRUNCATED, count=verifier.point.seq)
         except ChainBroken as broken:
+            self.broken = broken  # what the full check found, every later use refuses too
             return ChainReport(False, verifier.point.seq, verifier.point.hash, broken.seq,
                                broken.problem, broken.detail)
         return ChainReport(True, verifier.point.seq, verifier.point.hash)

@@ -60,13 +60,12 @@ def rewrite(url: str, events: list[Event], key: bytes | None = None) -> None:
     engine = create_engine(url)
     with engine.begin() as conn:
         conn.execute(text("DELETE FROM audit_events"))
-        for e in placed:
-            conn.execute(text(
-                "INSERT INTO audit_events (seq, at, actor, kind, payload, prev_hash, hash, mac) "
-                "VALUES (:seq, :at, :actor, :kind, :payload, :prev_hash, :hash, :mac)"),
-                {"seq": e.seq, "at": e.at, "actor": e.actor, "kind": e.kind,
-                 "payload": json.dumps(e.payload, sort_keys=True, ensure_ascii=False),
-                 "prev_hash": e.prev_hash, "hash": e.hash, "mac": e.mac})
+        conn.execute(text(
+            "INSERT INTO audit_events (seq, at, actor, kind, payload, prev_hash, hash, mac) "
+            "VALUES (:seq, :at, :actor, :kind, :payload, :prev_hash, :hash, :mac)"),
+            [{"seq": e.seq, "at": e.at, "actor": e.actor, "kind": e.kind,
+              "payload": json.dumps(e.payload, sort_keys=True, ensure_ascii=False),
+              "prev_hash": e.prev_hash, "hash": e.hash, "mac": e.mac} for e in placed])
         old = conn.execute(text("SELECT tag FROM chain_head")).scalar()
         tag = head_mac(key, len(placed), prev, prev_mac) if key else old
         conn.execute(text("UPDATE chain_head SET seq = :s, hash = :h, mac = :m, tag = :t"),

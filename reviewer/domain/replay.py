@@ -11,6 +11,7 @@ right. A score of 1000 is refused here even if its bytes were authentic. ``Sessi
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -22,6 +23,7 @@ from reviewer.domain.panel import RECUSAL_KINDS
 from reviewer.domain.ranking import CLOSED, COMPREHENSIVE, PROFESSIONAL
 from reviewer.domain.review import Review, parse_stamp
 
+_STAMP = re.compile(r"20\d\d-[01]\d-[0-3]\dT[0-2]\d:[0-5]\d:[0-6]\dZ")  # what ``stamp`` writes
 NEXT_ROUND = {PROFESSIONAL: COMPREHENSIVE, COMPREHENSIVE: CLOSED}
 
 
@@ -294,7 +296,8 @@ def validate(review: Review, event: Event) -> None:
             raise _Invalid("session.opened: only and always the first event")
         if not isinstance(event.payload, dict) or not isinstance(event.actor, str):
             raise _Invalid("payload")
-        parse_stamp(event.at)
+        if not isinstance(event.at, str) or not _STAMP.fullmatch(event.at):
+            raise _Invalid(f"at: {event.at!r}")
         _CHECKS[event.kind](_Checker(review, event))
     except _Invalid as bad:
         raise ChainBroken(event.seq, INVALID, f"{event.kind} {bad.detail}") from None

@@ -7,7 +7,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "audit.broken.forged": ("审计链断裂：第 {seq} 条记录未通过密钥认证（被伪造、插入或在无口令的情况下重新计算哈希）{detail}", "Audit chain broken: event {seq} fails authentication (forged, inserted or rehashed without the passphrase) {detail}"),
     "audit.broken.missing": ("审计链断裂：缺少第 {seq} 条记录（记录被删除）{detail}", "Audit chain broken: event {seq} is missing (events were deleted) {detail}"),
     "audit.broken.reordered": ("审计链断裂：第 {seq} 条记录顺序错乱或与前一条不相连（被调换或删除）{detail}", "Audit chain broken: event {seq} is out of order or not linked to its predecessor (reordered or deleted) {detail}"),
-    "audit.broken.truncated": ("审计链断裂：第 {seq} 条起的最新记录不见了（被截断，已核验 {count} 条）{detail}", "Audit chain broken: the newest events from {seq} on are gone (truncated; {count} verified) {detail}"),
+    "audit.broken.truncated": ("审计链断裂：第 {seq} 条及其后的最新记录不见了（被截断，已核验 {count} 条）{detail}", "Audit chain broken: event {seq} and the newest after it are gone (truncated; {count} verified) {detail}"),
     "audit.broken.head": ("审计链断裂：链头记录缺失、无法读取或未通过认证（第 {seq} 条）{detail}", "Audit chain broken: the head row is missing, unreadable or not authentic (at event {seq}) {detail}"),
     "audit.broken.unreadable": ("审计链断裂：第 {seq} 条记录无法读取（数据损坏）：{detail}", "Audit chain broken: event {seq} cannot be read (damaged data): {detail}"),
     "audit.broken.invalid": ("审计链断裂：第 {seq} 条记录不是评审程序可能写出的操作：{detail}", "Audit chain broken: event {seq} is not an action the program could have written: {detail}"),
