@@ -22,6 +22,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli.audit_broken_invalid": ("审计链断裂：第 {seq} 条记录无效", "Audit chain broken: event {seq} is invalid"),
     "cli.audit_broken_rolled_back": ("审计链断裂：数据库在第 {seq} 条处被回退", "Audit chain broken: the database was rolled back at event {seq}"),
     "review.round_moved_on": ("另一终端已结束该轮评审（您看到的是：{expected}，现在：{round}），本次操作未执行", "Another terminal has already closed that round (you saw: {expected}; now: {round}); nothing was done"),
+    "bundle.kdf_out_of_bounds": ("案卷 {path} 的文件头要求的密钥派生参数超出允许范围（时间 {time_cost}、内存 {memory_mib} MiB、并行 {parallelism}；上限为时间 {max_time}、内存 {max_mib} MiB、并行 {max_parallelism}），文件头被改动，拒绝打开", "The header of the bundle {path} asks for key-derivation costs outside the allowed bounds (time {time_cost}, memory {memory_mib} MiB, parallelism {parallelism}; at most time {max_time}, {max_mib} MiB, parallelism {max_parallelism}): the header was altered; refusing to open it"),
     "store.bad_url": ("评审数据库地址无法使用：{url}（{detail}）", "Unusable session database URL: {url} ({detail})"),
     "store.damaged": ("评审数据库 {url} 已损坏或不是数据库文件：{detail}", "The session database {url} is damaged or not a database: {detail}"),
     "store.old_schema": ("评审数据库版本为 {found}（无密钥审计链），本程序需要版本 {supported}；旧数据库不能升级，因为无法证明其记录未被改动。请用新数据库（--db）重新开始，并保留旧文件备查", "The session database is version {found} (no keyed audit chain); this program needs version {supported}. It cannot be upgraded, since nothing proves its events unchanged: start a new database (--db) and keep the old file for the record"),
