@@ -276,5 +276,13 @@ class Session:
                                broken.problem, broken.detail)
         return ChainReport(True, verifier.point.seq, verifier.point.hash)
 
+    def require_intact(self) -> None:
+        """Raise ``ChainBroken`` unless the full check passes: before anything is exported or
+        signed, whatever this session verified earlier."""
+        report = self.verify_audit()
+        if not report.ok:
+            raise self.broken or ChainBroken(report.broken_seq or 0, report.problem,
+                                             report.detail, report.count)
+
     def close(self) -> None:
         self.store.dispose()

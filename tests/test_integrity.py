@@ -398,3 +398,21 @@ def test_the_pin_survives_a_reopen(tmp_path: Path) -> None:
     with pytest.raises(DomainError):
         again.check_pin("E1", TEST_PIN)
     again.close()
+
+
+def test_export_from_an_open_session_runs_the_full_check_first(tmp_path: Path) -> None:
+    """An edit of a row this session verified long ago: nothing is rendered or signed."""
+    from reviewer.pdf.export import export_signed_results
+
+    url = f"sqlite:///{tmp_path / 's.db'}"
+    session = opened(url)
+    play(session)
+    execute(url, "UPDATE audit_events SET payload = replace(payload, '21.5', '25') WHERE seq = 4")
+    out = tmp_path / "r.pdf"
+    with pytest.raises(ChainBroken) as err:
+        export_signed_results(session, out, identity=None)  # type: ignore[arg-type]
+    assert err.value.seq == 4 and err.value.exit_code == 31
+    assert not out.exists() and list(tmp_path.glob("*.pdf")) == []
+    with pytest.raises(ChainBroken):  # and the session stays refused
+        session.run(lambda r: r.acknowledge("E3"))
+    session.close()

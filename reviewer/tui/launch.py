@@ -16,7 +16,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from reviewer.domain.audit import ChainBroken
 from reviewer.domain.errors import DomainError
 from reviewer.i18n import t
 from reviewer.session import Session, unlock
@@ -73,9 +72,7 @@ class SessionTools:
         if not path.is_file():
             raise FileUnreadable("tui.file_unreadable", path=str(path))
         session = self.session()
-        audit = session.verify_audit()  # a PDF is checked only against a chain that verifies
-        if not audit.ok:
-            raise ChainBroken(audit.broken_seq or 0, audit.problem, audit.detail, audit.count)
+        session.require_intact()  # a PDF is checked only against a chain that verifies
         return verify_pdf(path, self.trust,
                           case_facts=(session.bundle_sha256, session.review.state.results_head))
 
