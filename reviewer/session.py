@@ -27,7 +27,6 @@ from pathlib import Path
 from reviewer.domain import events as ev
 from reviewer.domain.audit import (
     ROLLED_BACK,
-    TRUNCATED,
     ChainBroken,
     ChainPoint,
     ChainReport,
@@ -254,24 +253,37 @@ class Session:
     def verify_audit(self) -> ChainReport:
         """A full check from the genesis — every MAC, the head, the checkpoint and every
         event's validity — independent of what this session verified before (the
-        supervisor's check and ``reviewer audit verify``)."""
-        try:
-            self.refresh()  # what the incremental check already sees
-        except ChainBroken as broken:
-            return ChainReport(False, broken.count, self.verifier.point.hash, broken.seq,
-                               broken.problem, broken.detail)
+        supervisor's check and ``reviewer audit verify``). It names the earliest broken event;
+        a failure also stops this session from doing anything more."""
         verifier = ChainVerifier(self._key)
         review = Review(self.case, self.panel, pins=self._pins)
-        try:
-            events = self.store.events(0, until=self.seq)
+
+        def take(events: list[Event]) -> None:
             for event in events:
                 verifier.feed(event)
                 validate(review, event)
                 review.state.apply(event)
-            if verifier.point != self.verifier.point:
-                raise ChainBroken(verifier.point.seq + 1, TRUNCATED, count=verifier.point.seq)
+
+        try:
+            self._guard()
+            take(self.store.events(0))
+            head = self.store.head()
+            for _ in range(5):  # another terminal may commit while we read
+                if head is None or head.seq <= verifier.point.seq:
+                    break
+                more = self.store.events(verifier.point.seq)
+                if not more:
+                    break
+                take(more)
+                head = self.store.head()
+            verifier.check_head(head)
+            seen = self._seen
+            if seen is not None and seen.seq > verifier.point.seq:
+                raise ChainBroken(verifier.point.seq + 1, ROLLED_BACK,
+                                  f"{self._checkpoint_path()} seq={seen.seq}")
+            self.refresh()  # bring this session up to what was just checked
         except ChainBroken as broken:
-            self.broken = broken  # what the full check found, every later use refuses too
+            self.broken = self.broken or broken
             return ChainReport(False, verifier.point.seq, verifier.point.hash, broken.seq,
                                broken.problem, broken.detail)
         return ChainReport(True, verifier.point.seq, verifier.point.hash)
