@@ -332,3 +332,17 @@ def test_fuzzing_the_session_database_finds_no_traceback(played: Played) -> None
 def test_report_counts() -> None:
     """Not a check: prints how many tampered databases and refusals the module ran."""
     print(f"\ninsider: {RAN}")
+
+
+@pytest.mark.parametrize("db", ["nonsense", "mysql://user:secret@127.0.0.1/reviewer",
+                                "NOT-A-DB-FILE"])
+def test_a_bad_database_url_gets_a_message_and_exit_30(sealed: tuple[Path, Path], db: str,
+                                                       tmp_path: Path) -> None:
+    if db == "NOT-A-DB-FILE":
+        junk = tmp_path / "junk.db"
+        junk.write_text("这不是数据库\n" * 100, encoding="utf-8")
+        db = f"sqlite:///{junk}"
+    proc = reviewer("results", str(sealed[0]), "--passphrase-file", str(sealed[1]), "--db", db)
+    out, err = proc.communicate(timeout=300)
+    assert proc.returncode == 30, err
+    assert "Traceback" not in err and "secret" not in err and err.strip()

@@ -416,3 +416,18 @@ def test_export_from_an_open_session_runs_the_full_check_first(tmp_path: Path) -
     with pytest.raises(ChainBroken):  # and the session stays refused
         session.run(lambda r: r.acknowledge("E3"))
     session.close()
+
+
+def test_the_domain_core_imports_no_crypto_library() -> None:
+    """argon2 and AES-GCM are handed in (``reviewer.domain.pins``), never imported."""
+    import subprocess
+    import sys
+
+    modules = sorted(f"reviewer.domain.{p.stem}" for p in (ROOT / "reviewer" / "domain").glob("*.py")
+                     if p.stem != "__init__")
+    code = ("import sys\n" + "".join(f"import {m}\n" for m in modules)
+            + "print(','.join(sorted(m for m in sys.modules if m.split('.')[0] in "
+              "('argon2', 'cryptography', '_cffi_backend'))))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=ROOT, check=True)
+    assert out.stdout.strip() == ""
