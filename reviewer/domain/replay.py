@@ -27,27 +27,27 @@ _STAMP = re.compile(r"20\d\d-[01]\d-[0-3]\dT[0-2]\d:[0-5]\d:[0-6]\dZ")  # what `
 NEXT_ROUND = {PROFESSIONAL: COMPREHENSIVE, COMPREHENSIVE: CLOSED}
 
 
-class _Invalid(Exception):
+class _Bad(Exception):
     def __init__(self, detail: str) -> None:
         super().__init__(detail)
         self.detail = detail
 
 
 def _field(p: dict[str, Any], key: str, kind: type | tuple[type, ...]) -> Any:
-    value = p.get(key, _Invalid)
-    if value is _Invalid:
-        raise _Invalid(f"{key}: missing")
+    value = p.get(key, _Bad)
+    if value is _Bad:
+        raise _Bad(f"{key}: missing")
     # bool is an int in Python; a count or a page number must not be True
     if not isinstance(value, kind) or (isinstance(value, bool) and bool not in (
             kind if isinstance(kind, tuple) else (kind,))):
-        raise _Invalid(f"{key}: {type(value).__name__}")
+        raise _Bad(f"{key}: {type(value).__name__}")
     return value
 
 
 def _text(p: dict[str, Any], key: str, required: bool = False) -> str:
     value: str = _field(p, key, str)
     if required and not value.strip():
-        raise _Invalid(f"{key}: empty")
+        raise _Bad(f"{key}: empty")
     return value
 
 
@@ -65,30 +65,30 @@ class _Checker:
     def expert(self) -> str:
         expert_id = _text(self.p, "expert")
         if self.review.case.expert(expert_id) is None:
-            raise _Invalid(f"expert: unknown {expert_id}")
+            raise _Bad(f"expert: unknown {expert_id}")
         return expert_id
 
     def application(self) -> str:
         app_id = _text(self.p, "application")
         if self.review.case.application(app_id) is None:
-            raise _Invalid(f"application: unknown {app_id}")
+            raise _Bad(f"application: unknown {app_id}")
         return app_id
 
     def current_round(self) -> str:
         round_name = _text(self.p, "round")
         if round_name not in (PROFESSIONAL, COMPREHENSIVE):
-            raise _Invalid(f"round: unknown {round_name}")
+            raise _Bad(f"round: unknown {round_name}")
         if round_name != self.state.round:
-            raise _Invalid(f"round: {round_name} is not open ({self.state.round})")
+            raise _Bad(f"round: {round_name} is not open ({self.state.round})")
         return round_name
 
     def open_round(self) -> None:
         if self.state.round == CLOSED:
-            raise _Invalid("round: closed")
+            raise _Bad("round: closed")
 
     def actor(self, *allowed: str) -> None:
         if self.event.actor not in allowed:
-            raise _Invalid(f"actor: {self.event.actor}")
+            raise _Bad(f"actor: {self.event.actor}")
 
     def expert_or_secretary(self, expert_id: str) -> None:
         self.actor(ev.expert_actor(expert_id), ev.SECRETARY)
@@ -97,16 +97,16 @@ class _Checker:
 
     def session_opened(self) -> None:
         if _text(self.p, "case_id") != self.review.case.case_id:
-            raise _Invalid("case_id: another case")
+            raise _Bad("case_id: another case")
         if _text(self.p, "measure") != self.review.panel.id:
-            raise _Invalid("measure: another panel")
+            raise _Bad("measure: another panel")
         _text(self.p, "bundle_sha256")
 
     def pin_failed(self) -> None:
         expert_id = self.expert()
         self.actor(ev.expert_actor(expert_id))
         if _field(self.p, "failures", int) < 1:
-            raise _Invalid("failures: below 1")
+            raise _Bad("failures: below 1")
 
     def pin_locked(self) -> None:
         self.expert()
@@ -121,30 +121,30 @@ class _Checker:
         self.actor(ev.expert_actor(expert_id))
         sealed = _text(self.p, "pin_sealed", required=True)
         if "pin_hash" in self.p:
-            raise _Invalid("pin_hash: a bare PIN hash is never written")
+            raise _Bad("pin_hash: a bare PIN hash is never written")
         pins = self.review.pins
         if pins is not None and pins.vault.open(expert_id, sealed) is None:
-            raise _Invalid("pin_sealed: not sealed under this bundle's key")
+            raise _Bad("pin_sealed: not sealed under this bundle's key")
 
     def ack_recorded(self) -> None:
         expert_id = self.expert()
         paper = _optional(self.p, "paper", bool)
         self.actor(ev.SECRETARY if paper else ev.expert_actor(expert_id))
         if expert_id in self.state.acks:
-            raise _Invalid("expert: already acknowledged")
+            raise _Bad("expert: already acknowledged")
 
     def conflict_declared(self) -> None:
         expert_id, app_id = self.expert(), self.application()
         self.open_round()
         if _text(self.p, "kind") not in RECUSAL_KINDS:
-            raise _Invalid(f"kind: {self.p['kind']}")
+            raise _Bad(f"kind: {self.p['kind']}")
         _text(self.p, "reason", required=True)
         source = _text(self.p, "source")
         if source not in ("declared", "secretary"):
-            raise _Invalid(f"source: {source}")
+            raise _Bad(f"source: {source}")
         self.actor(ev.SECRETARY if source == "secretary" else ev.expert_actor(expert_id))
         if self.review.conflicts.is_recused(expert_id, app_id, self.state):
-            raise _Invalid("application: already recused")
+            raise _Bad("application: already recused")
 
     def conflict_none(self) -> None:
         expert_id = self.expert()
@@ -169,15 +169,15 @@ class _Checker:
         """What ``set_score`` and ``import_sheets`` both require of the cell."""
         review = self.review
         if expert_id not in self.state.acks:
-            raise _Invalid("expert: no confidentiality pledge")
+            raise _Bad("expert: no confidentiality pledge")
         app = review.case.application(app_id)
         assert app is not None
         if not review.in_scope(expert_id, app):
-            raise _Invalid("application: not in the expert's scope")
+            raise _Bad("application: not in the expert's scope")
         if review.conflicts.is_recused(expert_id, app_id, self.state):
-            raise _Invalid("application: recused")
+            raise _Bad("application: recused")
         if review.is_submitted(expert_id):
-            raise _Invalid("expert: sheet already submitted")
+            raise _Bad("expert: sheet already submitted")
 
     def score_set(self) -> None:
         expert_id, app_id = self.expert(), self.application()
@@ -187,13 +187,13 @@ class _Checker:
         value = _field(self.p, "value", (str, type(None)))
         _field(self.p, "old", (str, type(None)))
         if value is not None and not value.strip():
-            raise _Invalid("value: empty")
+            raise _Bad("value: empty")
         try:
             parsed = self.review.parse_value(criterion, value)
         except DomainError as refused:
-            raise _Invalid(f"value: {refused.code} {value!r} ({criterion})") from None
+            raise _Bad(f"value: {refused.code} {value!r} ({criterion})") from None
         if parsed is not None and Decimal(value) != parsed:
-            raise _Invalid(f"value: {value!r}")
+            raise _Bad(f"value: {value!r}")
         self._may_score(expert_id, app_id)
 
     def sheet_submitted(self) -> None:
@@ -201,10 +201,10 @@ class _Checker:
         self.current_round()
         source = _optional(self.p, "source", str) or "terminal"
         if source not in ("terminal", "paper"):
-            raise _Invalid(f"source: {source}")
+            raise _Bad(f"source: {source}")
         self.actor(ev.expert_actor(expert_id) if source == "terminal" else ev.SECRETARY)
         if self.review.is_submitted(expert_id):
-            raise _Invalid("expert: already submitted")
+            raise _Bad("expert: already submitted")
         _optional(self.p, "confirmed_no_conflict", bool)
 
     def sheet_reopened(self) -> None:
@@ -212,7 +212,7 @@ class _Checker:
         self.current_round()
         self.actor(ev.SECRETARY)
         if not self.review.is_submitted(expert_id):
-            raise _Invalid("expert: not submitted")
+            raise _Bad("expert: not submitted")
         _text(self.p, "reason")
 
     def scores_imported(self) -> None:
@@ -220,7 +220,7 @@ class _Checker:
         self.open_round()
         _text(self.p, "file_sha256")
         if _field(self.p, "rows", int) < 1:
-            raise _Invalid("rows: below 1")
+            raise _Bad("rows: below 1")
         _optional(self.p, "replace", bool)
         _optional(self.p, "reason", str)
 
@@ -228,48 +228,48 @@ class _Checker:
         self.actor(ev.SECRETARY)
         source, target = _text(self.p, "from"), _text(self.p, "to")
         if source != self.state.round or NEXT_ROUND.get(source) != target:
-            raise _Invalid(f"from/to: {source} -> {target} while {self.state.round} is open")
+            raise _Bad(f"from/to: {source} -> {target} while {self.state.round} is open")
         forced = _field(self.p, "forced", bool)
         reason = _text(self.p, "reason")
         if forced and not reason.strip():
-            raise _Invalid("reason: a forced close needs one")
+            raise _Bad("reason: a forced close needs one")
         closes_on = _field(self.p, "closes_on", dict)
         if closes_on.get("seq") != self.state.event_count or \
                 closes_on.get("hash") != self.state.head:
-            raise _Invalid("closes_on: not the head the round closed on")
+            raise _Bad("closes_on: not the head the round closed on")
         if source == PROFESSIONAL:
             nominees = _field(self.p, "nominees", dict)
             for group, ids in nominees.items():
                 if self.review.case.group(group) is None:
-                    raise _Invalid(f"nominees: unknown group {group}")
+                    raise _Bad(f"nominees: unknown group {group}")
                 if not isinstance(ids, list) or not all(
                         isinstance(i, str) and self.review.case.application(i) for i in ids):
-                    raise _Invalid(f"nominees: {group}")
+                    raise _Bad(f"nominees: {group}")
 
     def tie_resolved(self) -> None:
         self.actor(ev.SECRETARY)
         order = _field(self.p, "order", list)
         if len(order) < 2 or len(set(map(str, order))) != len(order) or not all(
                 isinstance(i, str) and self.review.case.application(i) for i in order):
-            raise _Invalid("order")
+            raise _Bad("order")
         _text(self.p, "reason", required=True)
         if _text(self.p, "round") != self.state.round:
-            raise _Invalid("round")
+            raise _Bad("round")
 
     def application_disqualified(self) -> None:
         self.actor(ev.SECRETARY)
         app_id = self.application()
         if self.state.round != CLOSED:
-            raise _Invalid("round: not closed")
+            raise _Bad("round: not closed")
         if app_id in self.state.disqualified:
-            raise _Invalid("application: already disqualified")
+            raise _Bad("application: already disqualified")
         _text(self.p, "reason", required=True)
 
     def results_exported(self) -> None:
         self.actor(ev.SECRETARY)
         _text(self.p, "file_sha256")
         if _field(self.p, "pages", int) < 0:
-            raise _Invalid("pages")
+            raise _Bad("pages")
 
 
 _CHECKS = {
@@ -291,15 +291,15 @@ def validate(review: Review, event: Event) -> None:
     """Raise ``ChainBroken(seq, "invalid")`` unless ``event`` may follow ``review.state``."""
     try:
         if event.kind not in _CHECKS:
-            raise _Invalid(f"kind: unknown {event.kind}")
+            raise _Bad(f"kind: unknown {event.kind}")
         if (event.seq == 1) != (event.kind == ev.SESSION_OPENED):
-            raise _Invalid("session.opened: only and always the first event")
+            raise _Bad("session.opened: only and always the first event")
         if not isinstance(event.payload, dict) or not isinstance(event.actor, str):
-            raise _Invalid("payload")
+            raise _Bad("payload")
         if not isinstance(event.at, str) or not _STAMP.fullmatch(event.at):
-            raise _Invalid(f"at: {event.at!r}")
+            raise _Bad(f"at: {event.at!r}")
         _CHECKS[event.kind](_Checker(review, event))
-    except _Invalid as bad:
+    except _Bad as bad:
         raise ChainBroken(event.seq, INVALID, f"{event.kind} {bad.detail}") from None
     except (ValueError, TypeError, KeyError, AttributeError, ArithmeticError) as exc:
         raise ChainBroken(event.seq, INVALID, f"{event.kind} {type(exc).__name__}") from None
