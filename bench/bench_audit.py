@@ -9,6 +9,7 @@ criterion, every event chained and MACed as the store does), then measures, best
 * baseline 1 — reading the rows with plain ``sqlite3``;
 * baseline 2 — plain SHA-256 over the same canonical bytes (the unkeyed chain of old);
 * the keyed chain alone (``ChainVerifier.feed``: SHA-256 + HMAC + link checks);
+* what opening cost before: reading the rows through the store and folding them, unchecked;
 * a full open (``Session.attach``: read, verify, validate every event against the case, fold);
 * one incremental write on the open session (verify the new rows and the head, decide, append,
   verify what was written, save the checkpoint) — it must not grow with the session.
@@ -171,6 +172,15 @@ def main() -> None:
         for event in events:
             verifier.feed(event)
 
+    store = EventStore(EventStore.open(url, case_id=who.case.case_id, bundle_sha256=who.sha256,
+                                       now="", key=b"").engine, b"")
+
+    def read_and_fold() -> None:
+        """What opening cost before the keyed chain: read the rows, fold them, check nothing."""
+        review = Review(who.case, who.panel, clock=FixedClock())
+        for event in store.events():
+            review.state.apply(event)
+
     sessions: list[Session] = []
 
     def full_open() -> None:
@@ -184,6 +194,7 @@ def main() -> None:
     t_read = best(args.repeat, read_sqlite3)
     t_sha = best(args.repeat, sha256_chain)
     t_keyed = best(args.repeat, keyed_chain)
+    t_fold = best(args.repeat, read_and_fold)
     t_open = best(args.repeat, full_open)
     session = sessions[0]
     cells = iter([(e.id, a.id) for a in who.case.applications for e in who.case.experts])
@@ -200,8 +211,10 @@ def main() -> None:
     print(f"baseline SHA-256 chain (canonical)     {t_sha * 1000:9.1f} ms")
     print(f"keyed chain verify (SHA-256 + HMAC)    {t_keyed * 1000:9.1f} ms  "
           f"= {t_keyed / t_sha:.1f}x SHA-256 baseline")
+    print(f"read + fold, nothing checked (before)  {t_fold * 1000:9.1f} ms")
     print(f"full open (read+verify+validate+fold)  {t_open * 1000:9.1f} ms  "
-          f"= {t_open / t_read:.1f}x sqlite3 read, {t_open / t_sha:.1f}x SHA-256 baseline, "
+          f"= {t_open / t_fold:.1f}x read + fold, "
+          f"{t_open / t_read:.1f}x sqlite3 read, {t_open / t_sha:.1f}x SHA-256 baseline, "
           f"{t_open / n * 1e6:.1f} µs/event")
     print(f"one incremental write on the session   {t_write * 1000:9.1f} ms  "
           f"= {t_write / t_open * 100:.2f}% of a full open")
