@@ -127,3 +127,14 @@ def copy_database(url: str, tmp_path: Path, name: str) -> str:
         conn.execute(text(f'CREATE DATABASE "{database}" TEMPLATE "{source}"'))
     admin.dispose()
     return f"{base}/{database}"
+
+
+def drop_database(url: str) -> None:
+    """Remove a PostgreSQL copy made by ``copy_database`` (SQLite files go with tmp_path)."""
+    if url.startswith("sqlite"):
+        return
+    base, name = url.rsplit("/", 1)
+    admin = create_engine(base + "/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()

@@ -23,7 +23,7 @@ import os
 import random
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
@@ -39,6 +39,7 @@ from reviewer.tui.gateway import SessionGateway
 from tests.builders import CHEAP, Clock
 from tests.tamper import (
     copy_database,
+    drop_database,
     execute,
     flip_byte,
     fresh_database_url,
@@ -119,12 +120,13 @@ def who(sealed: tuple[Path, Path]) -> Unlocked:
 
 @pytest.fixture(scope="module", params=["sqlite", "postgres"])
 def played(request: pytest.FixtureRequest, who: Unlocked, sealed: tuple[Path, Path],
-           tmp_path_factory: pytest.TempPathFactory) -> Played:
+           tmp_path_factory: pytest.TempPathFactory) -> Iterator[Played]:
     tmp = tmp_path_factory.mktemp(f"insider-{request.param}")
     url = fresh_database_url(request.param, tmp, "base")
     if url is None:
         pytest.skip("REVIEWER_TEST_PG_URL not set")
-    return Played(who, url, _play(who, url, tmp), tmp, *sealed)
+    yield Played(who, url, _play(who, url, tmp), tmp, *sealed)
+    drop_database(url)
 
 
 # -- the attacks: each takes the database URL and the saved early head, returns the seq that
@@ -218,6 +220,13 @@ def reviewer(*args: str) -> subprocess.Popen[str]:
 @pytest.mark.parametrize("attack", sorted(ATTACKS))
 def test_the_insider_is_refused_everywhere(played: Played, attack: str) -> None:
     url = copy_database(played.url, played.tmp, attack)
+    try:
+        _attack_and_check(played, attack, url)
+    finally:
+        drop_database(url)
+
+
+def _attack_and_check(played: Played, attack: str, url: str) -> None:
     # the terminal application has this session open (and has verified it) before the attack
     watching = SessionGateway(Session.attach(played.who, url, Clock()))
     seq = ATTACKS[attack](url, played.early_head)
@@ -304,29 +313,39 @@ def test_fuzzing_the_session_database_finds_no_traceback(played: Played) -> None
     cli_every = max(1, fuzz_cases() // 4)
     for case in range(fuzz_cases()):
         url = copy_database(played.url, played.tmp, f"fuzz{case}")
-        path = Path(url.split("///", 1)[1]) if url.startswith("sqlite") else None
-        Session.attach(played.who, url, Clock()).close()  # this terminal saw it whole
-        if path is not None:  # fold the WAL in, so byte flips hit the main file's pages
-            execute(url, "PRAGMA wal_checkpoint(TRUNCATE)")
         try:
-            what = _mutations(rng, url, path)
-        except SQLAlchemyError:  # PostgreSQL refused the change itself (types, lengths)
-            continue
-        RAN["fuzzed"] += 1
-        try:
-            Session.attach(played.who, url, Clock()).close()
-            outcome = "0"
-        except DomainError as err:
-            outcome = str(getattr(err, "exit_code", 1))
-        assert outcome in ("0", "30", "31"), what
-        outcomes[outcome] = outcomes.get(outcome, 0) + 1
-        if case % cli_every == 0:  # the real command too, now and then
-            proc = reviewer("audit", "verify", str(played.bundle), "--passphrase-file",
-                            str(played.passphrase_file), "--db", url)
-            _, err_text = proc.communicate(timeout=300)
-            assert "Traceback" not in err_text, (what, err_text)
-            assert str(proc.returncode) in ("0", "30", "31"), (what, err_text)
+            outcome = _fuzz_one(played, rng, url, case % cli_every == 0)
+        finally:
+            drop_database(url)
+        if outcome is not None:
+            outcomes[outcome] = outcomes.get(outcome, 0) + 1
     assert set(outcomes) - {"0"}, outcomes
+
+
+def _fuzz_one(played: Played, rng: random.Random, url: str, with_cli: bool) -> str | None:
+    """Mutate one copy and open it; the exit code it ends in (None: not applied)."""
+    path = Path(url.split("///", 1)[1]) if url.startswith("sqlite") else None
+    Session.attach(played.who, url, Clock()).close()  # this terminal saw it whole
+    if path is not None:  # fold the WAL in, so byte flips hit the main file's pages
+        execute(url, "PRAGMA wal_checkpoint(TRUNCATE)")
+    try:
+        what = _mutations(rng, url, path)
+    except SQLAlchemyError:  # PostgreSQL refused the change itself (types, lengths)
+        return None
+    RAN["fuzzed"] += 1
+    try:
+        Session.attach(played.who, url, Clock()).close()
+        outcome = "0"
+    except DomainError as err:
+        outcome = str(getattr(err, "exit_code", 1))
+    assert outcome in ("0", "30", "31"), what
+    if with_cli:  # the real command too, now and then
+        proc = reviewer("audit", "verify", str(played.bundle), "--passphrase-file",
+                        str(played.passphrase_file), "--db", url)
+        _, err_text = proc.communicate(timeout=300)
+        assert "Traceback" not in err_text, (what, err_text)
+        assert str(proc.returncode) in ("0", "30", "31"), (what, err_text)
+    return outcome
 
 
 def test_report_counts() -> None:

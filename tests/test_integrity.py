@@ -8,6 +8,7 @@ import json
 import multiprocessing
 import os
 import stat
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from reviewer.session import AUDIT_KEY_LABEL, PIN_VAULT_LABEL, Session, Unlocked
 from reviewer.storage.store import StoreError
 from tests.builders import CHEAP, TEST_PIN, Clock, app, expert, make_case
 from tests.tamper import (
+    drop_database,
     execute,
     flip_byte,
     fresh_database_url,
@@ -40,11 +42,12 @@ def unlocked(experts: int = 3) -> Unlocked:
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
-def url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     found = fresh_database_url(request.param, tmp_path)
     if found is None:
         pytest.skip("REVIEWER_TEST_PG_URL not set")
-    return found
+    yield found
+    drop_database(found)
 
 
 def play(session: Session) -> None:
