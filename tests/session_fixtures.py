@@ -102,9 +102,31 @@ def worker_score(bundle: str, url: str, expert: str, start_flag: str) -> None:
     session.close()
 
 
+def worker_advance(bundle: str, url: str, start_flag: str) -> None:
+    """One secretary terminal: looks at the round, then (on the signal) forces it closed.
+
+    Exit 0 when this terminal moved the round, 1 with the refusal on stderr otherwise."""
+    from reviewer.domain.errors import DomainError
+    from reviewer.session import Session
+
+    session = Session.open(Path(bundle), BENCH_PASSPHRASE, url)
+    seen = session.review.round
+    Path(start_flag + f".ready.{os.getpid()}").touch()
+    wait_for(Path(start_flag))
+    try:
+        session.run(lambda r: r.advance(force=True, reason="并发测试", expected=seen))
+    except DomainError as refused:
+        print(refused.code, file=sys.stderr)
+        raise SystemExit(1) from None
+    finally:
+        session.close()
+
+
 if __name__ == "__main__":
     command, *arguments = sys.argv[1:]
     if command == "score":
         worker_score(*arguments)
+    elif command == "advance":
+        worker_advance(*arguments)
     else:
         raise SystemExit(f"unknown worker {command}")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -114,25 +115,24 @@ def test_simultaneous_advance_moves_the_round_once(small_bundle: Path, backend: 
     for expert in scorers:  # every professional sheet in: the round may close
         worker_score(str(bundle), url, expert, str(flag))
     flag.unlink()
-    passphrase = str(bundle.parent / "case.passphrase")
-    code = (
-        "import sys, time, pathlib\n"
-        "from reviewer.cli.main import main\n"
-        "flag = pathlib.Path(sys.argv[1])\n"
-        "while not flag.exists(): time.sleep(0.005)\n"
-        "sys.exit(main(sys.argv[2:]))\n"
-    )
-    # --force: even a terminal that would be allowed to force the *next* round must not
-    argv = ["advance", str(bundle), "--passphrase-file", passphrase, "--db", url,
-            "--force", "--reason", "并发测试"]
-    procs = [subprocess.Popen([sys.executable, "-c", code, str(flag), *argv], cwd=ROOT,
-                              env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              text=True) for _ in range(4)]
+    # every terminal has seen the open round before any presses "advance" (with --force:
+    # even a terminal allowed to force must not close the *next* round by accident)
+    procs = [subprocess.Popen([sys.executable, "-m", "tests.session_fixtures", "advance",
+                               str(bundle), url, str(flag)], cwd=ROOT, env=_env(),
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for _ in range(4)]
+    deadline = time.monotonic() + 300
+    while len(list(tmp_path.glob("go.ready.*"))) < len(procs):
+        assert time.monotonic() < deadline, "terminals never opened the session"
+        time.sleep(0.02)
     flag.touch()
     results = [(p.wait(timeout=300), p.stdout.read(), p.stderr.read()) for p in procs]
     for code_, _out, err in results:
         assert "Traceback" not in err
         assert code_ in (0, 1), err
+    # the losers were told the round had moved on, in so many words
+    assert sorted(err.strip() for code_, _, err in results if code_ == 1) == \
+        ["review.round_moved_on"] * 3
     after = Session.open(bundle, BENCH_PASSPHRASE, url)
     try:
         advances = [e for e in after.store.events(0) if e.kind == "round.advanced"]
