@@ -806,3 +806,18 @@ def test_a_proposed_amount_outside_the_band_is_refused_and_names_the_band() -> N
                   "review.amount_out_of_band")
     assert (err.params["low"], err.params["high"]) == (200000, 300000)
     refused(review, lambda: review.propose_amount("A1", 250000, " "), "review.reason_required")
+
+
+def test_replay_accepts_the_committees_amount_only_within_the_band() -> None:
+    from dataclasses import replace as with_fields
+
+    from reviewer.domain.audit import ChainBroken
+    from reviewer.domain.replay import validate
+
+    review = one_step("innovation-subsidy")
+    (event,) = review.propose_amount("A1", 250000, "评审委员会建议")
+    placed = with_fields(event, seq=review.state.event_count + 1)
+    validate(review, placed)  # what the live command wrote replays
+    forged = with_fields(placed, payload={**placed.payload, "amount": 60000})
+    with pytest.raises(ChainBroken):
+        validate(review, forged)
