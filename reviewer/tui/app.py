@@ -27,6 +27,7 @@ from reviewer.tui.commands import system_commands
 from reviewer.tui.gateway import SessionGateway
 from reviewer.tui.jobs import JobFinished, run_job
 from reviewer.tui.keys import bind
+from reviewer.tui.widgets.in_order import KeysInOrder
 
 Opener = Callable[[str], Session]
 
@@ -104,6 +105,11 @@ class ReviewerApp(App[None]):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.InputEvent) and not event.is_forwarded:
             self.last_activity = time.monotonic()
+            if isinstance(event, events.Key) and isinstance(self.focused, KeysInOrder):
+                # applied here, one key at a time, so a burst keeps its order (in_order.py)
+                if not await self._check_bindings(event.key, priority=True):
+                    await self.focused.key_in_order(event)
+                return
         await super().on_event(event)
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:

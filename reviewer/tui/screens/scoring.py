@@ -4,6 +4,11 @@ Moving in the queue opens the highlighted application through ``Review.read_appl
 the only door to application content, so a recused expert sees why, never the text.
 Every valid value is saved on its own (autosave) through a worker; only the queue cells of
 the changed application are redrawn.
+
+Moving (arrows, ctrl+n/p, enter on a last field) opens the next application at once, in the
+same step as the key, so the keys typed after it land in that application's form; Textual's
+later RowHighlighted for a row already open changes nothing, and no refresh or save ever
+reloads a form under the expert's fingers.
 """
 
 from __future__ import annotations
@@ -45,21 +50,25 @@ class ScoringScreen(ReviewerScreen):
         super().__init__()
         self.expert_id = expert_id
         self.round = ""
+        self.opened: str | None = None
 
     def compose(self) -> ComposeResult:
         with self.gateway.reading() as review:
             criteria = [CriterionField(c.key, named(c.name, c.name_en), review.points[c.key])
                         for c in review.panel.expert_criteria]
+            # parse_value reads only the panel and the points, fixed for the session: the
+            # check of a keystroke never waits for a save holding the session lock
+            self._parse_value = review.parse_value
         yield Header()
         with Horizontal(id="scoring-body"):
             yield QueueTable(id="queue")
             with Vertical(id="scoring-right"):
                 yield ApplicationView(id="application")
-                yield ScoreForm(criteria, self._parse, id="form")
+                yield ScoreForm(criteria, self._parse, on_finished=self._finished, id="form")
         yield Footer()
 
     def _parse(self, criterion: str, text: str) -> Decimal | None:
-        return self.gateway.read(lambda r: r.parse_value(criterion, text))
+        return self._parse_value(criterion, text)
 
     def on_mount(self) -> None:
         with self.gateway.reading() as review:
@@ -68,6 +77,8 @@ class ScoringScreen(ReviewerScreen):
             names = {i.application: a.name for i in items
                      if (a := review.case.application(i.application)) is not None}
         self.queue.fill(items, names)
+        self.queue.on_moved = self.open
+        self.queue.on_chosen = self._chosen
         self._progress()
 
     @property
@@ -94,14 +105,18 @@ class ScoringScreen(ReviewerScreen):
 
     @on(DataTable.RowHighlighted, "#queue")
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
-        self.open(str(event.row_key.value))
+        app_id = str(event.row_key.value)
+        if app_id != self.opened:  # a click, or the first row; keys have opened it already
+            self.open(app_id)
 
-    @on(DataTable.RowSelected, "#queue")
-    def _selected(self) -> None:
+    def _chosen(self, app_id: str) -> None:
+        if app_id != self.opened:
+            self.open(app_id)
         self.form.focus_first()
 
     def open(self, app_id: str) -> None:
         expert = self.expert_id
+        self.opened = app_id
 
         def read(review: Review) -> tuple[object, dict[str, Decimal], bool, str]:
             app = review.read_application(expert, app_id)
@@ -126,13 +141,15 @@ class ScoringScreen(ReviewerScreen):
         """Next/previous application that can be scored (recused ones cannot be opened)."""
         in_form = self.focused is not None and self.form in self.focused.ancestors
         self.queue.step(delta, skip={RECUSED})
+        current = self.queue.current
+        if current is not None and current != self.opened:
+            self.open(current)  # now: the keys typed next belong to this application
         if in_form:
-            self.call_after_refresh(self.form.focus_first)
+            self.form.focus_first()
 
     def action_score_here(self) -> None:
         self.form.focus_first()
 
-    @on(ScoreForm.Finished)
     def _finished(self) -> None:
         self.action_step(1)
 
