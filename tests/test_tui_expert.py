@@ -145,7 +145,7 @@ async def test_five_wrong_pins_lock_the_expert_out_with_the_wait_shown(tmp_path:
     session, clock = build_session(tmp_path)
     app = make_app(session)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("down", "enter")  # E2
+        await pilot.press("down", "down", "enter")  # E2
         for attempt in range(1, 5):
             await pilot.press(*"000000", "enter")
             await settle(pilot)
@@ -237,3 +237,33 @@ async def test_english_locale_is_used_throughout(tmp_path: Path) -> None:
             assert "Choose your name" in text and "Help" in text
             await log_in(pilot, 0)
             assert "Confidentiality pledge" in screen_text(app)
+
+
+@pilot_test
+async def test_after_logout_the_next_pin_is_never_charged_to_the_previous_expert(
+        tmp_path: Path) -> None:
+    """Issue 10, major 5: after a logout no name stays chosen; a refusal names whose PIN."""
+    session, _ = build_session(tmp_path)
+    app = make_app(session)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot, 0)  # E1 (专家E1)
+        assert app.expert == "E1"
+        await pilot.press("ctrl+l")
+        await settle(pilot)
+        assert isinstance(app.screen, WaitingScreen) and app.expert is None
+        assert app.screen.chosen is None and app.screen.highlighted is None
+        # the next expert types a PIN straight away: it goes to no one
+        await pilot.press(*"000000", "enter")
+        await settle(pilot)
+        assert not [e for e in session.store.events(0) if e.kind == ev.PIN_FAILED]
+        # she chooses her name (the second) and mistypes: the refusal names her
+        await pilot.press("down", "down", "enter", *"000000", "enter")
+        await settle(pilot)
+        failed = [e for e in session.store.events(0) if e.kind == ev.PIN_FAILED]
+        assert [e.payload["expert"] for e in failed] == ["E2"]
+        text = flat_text(app)
+        assert "专家E2的个人口令" in text and "专家E2：口令不正确" in text
+        # moving to another name forgets the choice: a PIN typed now is not E2's nor E3's
+        await pilot.press("shift+tab", "down", *"000000")
+        await pilot.pause()
+        assert app.screen.chosen is None

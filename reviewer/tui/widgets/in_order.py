@@ -12,8 +12,11 @@ hand-over; priority bindings (quit, palette) still come first.
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual import events
 from textual.widget import Widget
+from textual.widgets import Input
 
 
 class KeysInOrder(Widget):
@@ -33,3 +36,24 @@ class KeysInOrder(Widget):
             return
         # the focus chain's bindings (this widget, its ancestors, the screen, the app), run now
         await self.app._check_bindings(event.key)  # noqa: SLF001 (Textual's own dispatcher)
+
+
+class OrderedInput(Input, KeysInOrder):
+    """An Input whose characters, deletions and enter are applied in the order typed.
+
+    Textual selects the text when a Focus event arrives, which in a burst comes after the
+    next keys were typed (they would be replaced): an OrderedInput never selects on focus.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("select_on_focus", False)
+        super().__init__(**kwargs)
+
+    def type_character(self, character: str) -> bool:
+        self._restart_blink()
+        selection = self.selection
+        if selection.is_empty:
+            self.insert_text_at_cursor(character)
+        else:
+            self.replace(character, *selection)
+        return True

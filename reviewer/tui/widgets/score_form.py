@@ -26,30 +26,26 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Input, Label, Static
+from textual.widgets.input import Selection
 
 from reviewer.domain.errors import DomainError
 from reviewer.i18n import t
 from reviewer.tui.keys import bind
 from reviewer.tui.text import fit
 from reviewer.tui.widgets.css import css_beside
-from reviewer.tui.widgets.in_order import KeysInOrder
+from reviewer.tui.widgets.in_order import OrderedInput
 
 Parser = Callable[[str, str], Decimal | None]
 AUTOSAVE_DELAY = 0.8
 MAX_TYPED = 8  # "100.5" and then some: longer texts are out of range whatever they say
 
 
-class ScoreInput(Input, KeysInOrder):
-    """One criterion's field; enter is handled at once by its form, not by a message."""
+class ScoreInput(OrderedInput):
+    """One criterion's field; enter is handled at once by its form, not by a message.
 
-    def type_character(self, character: str) -> bool:
-        self._restart_blink()
-        selection = self.selection
-        if selection.is_empty:
-            self.insert_text_at_cursor(character)
-        else:
-            self.replace(character, *selection)
-        return True
+    The form selects a field's text when it moves the focus there (in the same step as the
+    key that moved it), so typing replaces the value as it would in any form.
+    """
 
     async def action_submit(self) -> None:
         form = next((a for a in self.ancestors if isinstance(a, ScoreForm)), None)
@@ -75,6 +71,8 @@ class ScoreForm(Vertical):
     BINDINGS = [
         bind("down", "criterion(1)", "next_criterion", show=False),
         bind("up", "criterion(-1)", "previous_criterion", show=False),
+        bind("tab", "tab(1)", "next_field", show=False),
+        bind("shift+tab", "tab(-1)", "previous_field", show=False),
     ]
 
     class ScoreEntered(Message):
@@ -146,7 +144,9 @@ class ScoreForm(Vertical):
             self._focus(self.field(self.criteria[0].key))
 
     def _focus(self, field: Input) -> None:
+        """Focus now and select the text, so typing replaces it (see ``ScoreInput``)."""
         self.screen.set_focus(field)
+        field.selection = Selection(0, len(field.value))
 
     # -- typing ------------------------------------------------------------------------------
 
@@ -246,3 +246,17 @@ class ScoreForm(Vertical):
         index = keys.index(self._key(focused)) + delta
         if 0 <= index < len(keys):
             self._focus(self.field(keys[index]))
+
+    def action_tab(self, delta: int) -> None:
+        """Tab between the fields; past the first or the last one, on to the rest of the screen."""
+        keys = [c.key for c in self.criteria]
+        focused = self.screen.focused
+        if isinstance(focused, Input) and focused.id is not None:
+            index = keys.index(self._key(focused)) + delta
+            if 0 <= index < len(keys):
+                self._focus(self.field(keys[index]))
+                return
+        if delta > 0:
+            self.screen.focus_next()
+        else:
+            self.screen.focus_previous()
