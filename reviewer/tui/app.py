@@ -76,6 +76,7 @@ class ReviewerApp(App[None]):
         self.expert: str | None = None
         self.secretary = False
         self.skipped_pin_change: set[str] = set()
+        self.supervisor_trust: list[Path] = []  # certificates the supervisor chose (F9)
         self.last_activity = time.monotonic()
         self._puller: Worker[None] | None = None
         self._pull_failed = False
