@@ -155,6 +155,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "tui.declare.recused": ("回避：{reason}", "recused: {reason}"),
     "tui.declare.locked": ("🔒 自动回避：{reason}", "🔒 recused automatically: {reason}"),
     "tui.declare.left": ("还有 {count} 项待申明", "{count} still to declare"),
+    "tui.declare.continue_blocked": ("还有 {count} 项待申明，申明完毕才能开始评分（光标已移到 {first}）",
+                                     "{count} still to declare: scoring opens when all are declared (cursor moved to {first})"),
     "tui.declare.done": ("全部申明完毕：按 c 开始评分", "All declared: press c to start scoring"),
     "tui.declare.is_recused": ("申报 {application} 已在回避之列，不能更改", "You are recused from {application}; this cannot be changed"),
     "tui.declare.clear_rest_title": ("其余均无利害关系", "No conflict with the rest"),
@@ -193,6 +195,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "tui.submit.complete": ("全部已评完", "Everything is scored"),
     "tui.submit.confirm": ("本人确认：与以上申报不存在未申明的利害关系", "I confirm that I have no undeclared conflict with the applications above"),
     "tui.submit.button": ("提交", "Submit"),
+    "tui.submit.pin_first": ("请先在“个人口令”栏输入您的口令，再按回车或“提交”", "Type your PIN in the PIN field first, then press Enter or Submit"),
     "tui.submit.done": ("评分表已提交，谢谢！", "Sheet submitted, thank you!"),
     # -- secretary -----------------------------------------------------------------------------
     "tui.secretary.title": ("评审秘书工作台", "Secretary's dashboard"),

@@ -40,7 +40,7 @@ class Tools:
     importer: Callable[[Path], None] | None = None
     exporter: Callable[[Path], None] | None = None
     signer: Callable[[Path], None] | None = None
-    verifier: Callable[[Path], Any] | None = None
+    verifier: Callable[..., Any] | None = None  # (path, trust=certificates)
     export_path: Path | None = None
 
 
@@ -61,7 +61,7 @@ class ReviewerApp(App[None]):
                  importer: Callable[[Path], None] | None = None,
                  exporter: Callable[[Path], None] | None = None,
                  signer: Callable[[Path], None] | None = None,
-                 verifier: Callable[[Path], Any] | None = None,
+                 verifier: Callable[..., Any] | None = None,
                  export_path: Path | None = None,
                  idle_minutes: float = 10.0, refresh_seconds: float = 3.0,
                  title: str | None = None) -> None:

@@ -74,8 +74,9 @@ class ScoringScreen(ReviewerScreen):
         with self.gateway.reading() as review:
             self.round = review.round
             items = review.queue(self.expert_id)
-            names = {i.application: a.name for i in items
-                     if (a := review.case.application(i.application)) is not None}
+            # a recused application shows only its id (nothing of it to a recused expert)
+            names = {i.application: a.name for i in items if i.status != RECUSED
+                     and (a := review.case.application(i.application)) is not None}
         self.queue.fill(items, names)
         self.queue.on_moved = self.open
         self.queue.on_chosen = self._chosen

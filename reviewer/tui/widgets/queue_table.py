@@ -83,6 +83,8 @@ class QueueTable(DataTable[Cell], KeysInOrder):
             self.items[item.application] = item
             if old.status != item.status:
                 self.update_cell(item.application, "status", self._status(item))
+                if item.status == RECUSED:  # recused: only the id stays
+                    self.update_cell(item.application, "name", Cell(""))
             if old.total != item.total:
                 self.update_cell(item.application, "total", Cell(total_text(item.total)))
             changed += 1
