@@ -86,13 +86,18 @@ async def test_round_advance_then_export(tmp_path: Path) -> None:
     app = make_app(session, exporter=exported.append, export_path=tmp_path / "结果.pdf")
     async with app.run_test(size=SIZE) as pilot:
         await open_dashboard(pilot)
-        await pilot.press("a", "enter")  # nothing blocks: a plain confirmation
+        await pilot.press("a")  # nothing blocks: a plain confirmation
+        await pilot.pause()
+        assert "进入下一轮" in flat_text(app)
+        await pilot.press("enter")
         await settle(pilot)
         assert session.review.round == COMPREHENSIVE
         assert session.review.state.nominees == {"g1": ["A1", "A2"]}
         # the comprehensive round: nobody has scored, so advancing needs force and a reason
         await pilot.press("a")
         await pilot.pause()
+        text = flat_text(app)  # the last round: advancing ends the review, and says so
+        assert "仍要结束评审" in text and "进入下一轮" not in text
         await pilot.press("enter")  # no reason given: the form refuses
         await pilot.pause()
         assert "请填写" in flat_text(app)
@@ -287,3 +292,17 @@ async def test_disqualification_after_close_leaves_the_place_empty(tmp_path: Pat
         await settle(pilot)
         assert session.review.state.disqualified == {"A1": "公示期间查实材料不实"}
         assert "名额线：1/20" in flat_text(app)  # nobody moves up (第十六条)
+
+
+def test_progress_leaves_recusals_out_and_names_every_group(tmp_path: Path) -> None:
+    """Issue 10: recusals counted as done (`0/11` despite 3 recusals), blank 所在组."""
+    from reviewer.tui.dashboard.snapshot import build
+
+    session, _ = build_session(tmp_path)
+    session.run(lambda r: r.acknowledge("E1"))  # A2 is E1's own unit: recused
+    score_programmatically(session, "E2", {"A1": 80, "A2": 70, "A3": 60, "A4": 50})
+    data = build(session.review)
+    by_id = {e.expert: e for e in data.experts}
+    assert (by_id["E1"].done, by_id["E1"].scope) == (0, 3)
+    assert (by_id["E2"].done, by_id["E2"].scope, by_id["E2"].undeclared) == (4, 4, 0)
+    assert by_id["E4"].all_groups == ("comp",) and by_id["E4"].groups == ()

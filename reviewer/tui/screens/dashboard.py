@@ -15,7 +15,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.widgets import Footer, Header, TabbedContent, TabPane
 
-from reviewer.domain.ranking import CLOSED
+from reviewer.domain.ranking import CLOSED, PROFESSIONAL
 from reviewer.domain.review import ImportRejected
 from reviewer.i18n import t
 from reviewer.tui.dashboard.conflicts_pane import ConflictsPane
@@ -192,14 +192,17 @@ class DashboardScreen(ReviewerScreen):
         if data is None or data.round == CLOSED:
             self.notify(t("review.round_closed"), severity="warning")
             return
+        final = data.round != PROFESSIONAL  # the last round: advancing ends the review
         if data.blockers:
             note = "\n".join(data.blockers[:6])
-            self._ask(t("tui.dash.force_title", count=len(data.blockers)),
+            self._ask(t("tui.dash.force_close_title" if final else "tui.dash.force_title",
+                        count=len(data.blockers)),
                       [Field("reason", t("tui.dash.reason"))],
                       self._command("advance", lambda v: lambda r: r.advance(
                           force=True, reason=v["reason"])), note=note)
         else:
-            self._ask(t("tui.dash.advance_title", round=t(f"round.{data.round}")), [],
+            self._ask(t("tui.dash.close_title" if final else "tui.dash.advance_title",
+                        round=t(f"round.{data.round}")), [],
                       self._command("advance", lambda v: lambda r: r.advance()))
 
     def action_resolve_tie(self) -> None:

@@ -95,8 +95,9 @@ class ScoringScreen(ReviewerScreen):
         return self.query_one("#application", ApplicationView)
 
     def _progress(self) -> None:
-        items = self.queue.items.values()
-        done = sum(1 for i in items if i.status in (SCORED, RECUSED, ABSTAINED))
+        # recused applications are not the expert's to score: neither done nor in the total
+        items = [i for i in self.queue.items.values() if i.status != RECUSED]
+        done = sum(1 for i in items if i.status in (SCORED, ABSTAINED))
         with self.gateway.reading() as review:
             expert = review.case.expert(self.expert_id)
             self.sub_title = t("tui.scoring.subtitle", name=expert.name if expert else "",
