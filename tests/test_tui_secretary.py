@@ -67,6 +67,16 @@ async def test_dashboard_needs_the_passphrase(tmp_path: Path) -> None:
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, WaitingScreen)
+        # back within the idle limit: no passphrase again (issue 10: it cost ~4 s each time)
+        await pilot.press("f8")
+        await settle(pilot)
+        assert isinstance(app.screen, DashboardScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        app.secretary_until -= app.idle_seconds + 1  # the limit passed
+        await pilot.press("f8")
+        await pilot.pause()
+        assert isinstance(app.screen, SecretaryLoginScreen)
 
 
 @pilot_test

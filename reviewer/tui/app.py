@@ -77,6 +77,7 @@ class ReviewerApp(App[None]):
         self.secretary = False
         self.skipped_pin_change: set[str] = set()
         self.supervisor_trust: list[Path] = []  # certificates the supervisor chose (F9)
+        self.secretary_until = 0.0  # monotonic time until which F8 needs no passphrase again
         self.last_activity = time.monotonic()
         self._puller: Worker[None] | None = None
         self._pull_failed = False
@@ -123,6 +124,7 @@ class ReviewerApp(App[None]):
     def login(self, expert_id: str) -> None:
         self.expert = expert_id
         self.secretary = False
+        self.secretary_until = 0.0  # an expert at the keyboard: the secretary must unlock again
         self.last_activity = time.monotonic()
         self.refresh_bindings()
         with self._gw.reading() as review:

@@ -7,6 +7,7 @@ panes from one fresh snapshot.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -146,7 +147,10 @@ class DashboardScreen(ReviewerScreen):
     # -- actions ----------------------------------------------------------------------------
 
     def action_leave(self) -> None:
+        """Back to the waiting screen; F8 within the idle limit needs no passphrase again
+        (the bundle check costs seconds), an expert's login or the limit ends that."""
         self.reviewer.secretary = False
+        self.reviewer.secretary_until = time.monotonic() + self.reviewer.idle_seconds
         self.app.pop_screen()
 
     def action_lift(self) -> None:

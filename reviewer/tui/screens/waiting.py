@@ -13,6 +13,7 @@ next expert's PIN was charged to the previous one).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 from rich.cells import cell_len
@@ -203,6 +204,9 @@ class WaitingScreen(ReviewerScreen):
     def action_secretary(self) -> None:
         from reviewer.tui.screens.secretary_login import SecretaryLoginScreen
 
+        if time.monotonic() < self.reviewer.secretary_until:  # left the dashboard just now
+            self.reviewer.enter_secretary()
+            return
         self.app.push_screen(SecretaryLoginScreen())
 
     def action_supervisor(self) -> None:
