@@ -162,8 +162,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "tui.declare.clear_rest_title": ("其余均无利害关系", "No conflict with the rest"),
     "tui.declare.clear_rest_note": ("本人确认与其余 {count} 项待申明的申报均无利害关系。",
                                     "I confirm that I have no conflict with the {count} applications still to declare."),
-    "tui.recuse.title": ("申明回避：{application}", "Recuse from {application}"),
-    "tui.recuse.note": ("回避后不能查看、也不能评分该申报（第十九条）", "Once recused you can neither read nor score it (Art. 19)"),
+    "tui.recuse.title": ("申明回避：{application} {name}", "Recuse from {application} {name}"),
+    "tui.recuse.note": ("回避一经申明即为最终决定，不能撤回：此后不能查看、也不能评分该申报（第十九条）",
+                        "A recusal is final and cannot be withdrawn: you can then neither read nor score it (Art. 19)"),
     "tui.recuse.kind": ("回避事由", "Kind"),
     "tui.recuse.reason": ("具体说明", "Reason"),
     # -- scoring -------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
-from textual.widgets import Footer, Header, TabbedContent, TabPane
+from textual.widgets import Header, TabbedContent, TabPane
 
 from reviewer.domain.ranking import CLOSED, PROFESSIONAL
 from reviewer.domain.review import ImportRejected
@@ -31,6 +31,7 @@ from reviewer.tui.jobs import JobFinished, run_job
 from reviewer.tui.keys import bind
 from reviewer.tui.screens.base import ReviewerScreen
 from reviewer.tui.screens.form_dialog import Field, FormDialog, Values
+from reviewer.tui.widgets.footer import Footer
 
 
 class DashboardScreen(ReviewerScreen):

@@ -14,7 +14,7 @@ from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from reviewer.domain.review import Review
 from reviewer.i18n import t
@@ -25,6 +25,7 @@ from reviewer.tui.labels import declaration_text, named
 from reviewer.tui.screens.base import ReviewerScreen
 from reviewer.tui.screens.form_dialog import Field, FormDialog, Values
 from reviewer.tui.text import Cell, clip
+from reviewer.tui.widgets.footer import Footer
 
 NAME_CELLS = 12
 RECUSED_ROWS = (flow.RECUSED_SELF, flow.RECUSED_LOCKED)
@@ -134,7 +135,9 @@ class DeclarationScreen(ReviewerScreen):
                 lambda r: r.declare_conflict(expert, app_id, values["kind"], values["reason"])),
                 context=[app_id])
 
-        self.app.push_screen(FormDialog(t("tui.recuse.title", application=app_id), fields,
+        app = self.gateway.read(lambda r: r.case.application(app_id))
+        self.app.push_screen(FormDialog(t("tui.recuse.title", application=app_id,
+                                          name=app.name if app is not None else ""), fields,
                                         note=t("tui.recuse.note")), chosen)
 
     def action_clear_rest(self) -> None:

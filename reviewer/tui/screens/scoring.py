@@ -18,7 +18,7 @@ from decimal import Decimal
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Footer, Header
+from textual.widgets import DataTable, Header
 
 from reviewer.domain.errors import DomainError
 from reviewer.domain.review import ABSTAINED, RECUSED, SCORED, QueueItem, Review
@@ -30,6 +30,7 @@ from reviewer.tui.screens.base import ReviewerScreen
 from reviewer.tui.screens.declaration import recusal_form
 from reviewer.tui.screens.form_dialog import Field, FormDialog, Values
 from reviewer.tui.widgets.application_view import ApplicationView
+from reviewer.tui.widgets.footer import Footer
 from reviewer.tui.widgets.queue_table import QueueTable
 from reviewer.tui.widgets.score_form import CriterionField, ScoreForm
 
@@ -219,7 +220,11 @@ class ScoringScreen(ReviewerScreen):
                     lambda r: r.declare_conflict(expert, app_id, values["kind"],
                                                  values["reason"])), context=app_id)
 
-        self.app.push_screen(FormDialog(t("tui.recuse.title", application=app_id), fields,
+        item = self.queue.items.get(app_id)
+        app = self.gateway.read(lambda r: r.case.application(app_id))
+        shown = app is not None and item is not None and item.status != RECUSED
+        self.app.push_screen(FormDialog(t("tui.recuse.title", application=app_id,
+                                          name=app.name if shown and app else ""), fields,
                                         note=t("tui.recuse.note")), chosen)
 
     def action_submit(self) -> None:

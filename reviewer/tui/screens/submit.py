@@ -18,7 +18,7 @@ from decimal import Decimal
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import Button, Checkbox, DataTable, Footer, Header, Input, Label, Static
+from textual.widgets import Button, Checkbox, DataTable, Header, Input, Label, Static
 
 from reviewer.domain.review import DRAFT, RECUSED, UNSCORED, Review
 from reviewer.i18n import t
@@ -27,6 +27,7 @@ from reviewer.tui.keys import bind
 from reviewer.tui.labels import named, status_name
 from reviewer.tui.screens.base import ReviewerScreen
 from reviewer.tui.text import Cell, clip
+from reviewer.tui.widgets.footer import Footer
 from reviewer.tui.widgets.in_order import OrderedInput
 from reviewer.tui.widgets.score_form import plain
 

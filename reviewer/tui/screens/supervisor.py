@@ -18,7 +18,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from reviewer.domain.audit import ChainReport
 from reviewer.i18n import t
@@ -27,6 +27,7 @@ from reviewer.tui.keys import bind
 from reviewer.tui.screens.base import ReviewerScreen
 from reviewer.tui.screens.file_picker import FilePicker
 from reviewer.tui.text import columns
+from reviewer.tui.widgets.footer import Footer
 
 BEIJING = timezone(timedelta(hours=8), "UTC+8")  # Asia/Shanghai has kept no summer time
 COVERAGE = {"ENTIRE_FILE": "tui.verify.cov.file", "ENTIRE_REVISION": "tui.verify.cov.revision",

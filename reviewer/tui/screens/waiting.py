@@ -20,7 +20,7 @@ from rich.cells import cell_len
 from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Footer, Header, Input, Label, OptionList, Static
+from textual.widgets import Button, Header, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from reviewer.domain.ranking import CLOSED
@@ -29,6 +29,7 @@ from reviewer.tui.jobs import JobFinished, run_job
 from reviewer.tui.keys import bind
 from reviewer.tui.screens.base import ReviewerScreen
 from reviewer.tui.text import fit
+from reviewer.tui.widgets.footer import Footer
 from reviewer.tui.widgets.in_order import KeysInOrder, OrderedInput
 
 
