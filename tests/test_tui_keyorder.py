@@ -103,3 +103,17 @@ async def test_a_burst_with_deletions_over_several_applications(tmp_path: Path) 
                 "craft_expertise": Decimal(20), "skill_level": Decimal(19),
                 "leadership": Decimal(18), "contribution": Decimal(25)}, app_id
         assert app.screen.query_one(QueueTable).current == "A4"
+
+
+@pilot_test
+async def test_f6_jumps_to_the_next_unscored_application(tmp_path: Path) -> None:
+    session, _ = build_session(tmp_path)
+    ready_to_score(session)
+    for criterion in KEYS:
+        session.run(lambda r, c=criterion: r.set_score("E2", "A2", c, "10"))
+    app = make_app(session)
+    async with app.run_test(size=SIZE) as pilot:
+        await into_form(pilot)  # A1 open
+        await burst(pilot, "f6", "7")  # A2 is fully scored: A3, and the 7 lands there
+        assert app.screen.query_one(QueueTable).current == "A3"
+        assert fields(app)[0] == "7"

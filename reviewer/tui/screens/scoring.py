@@ -21,7 +21,15 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Header
 
 from reviewer.domain.errors import DomainError
-from reviewer.domain.review import ABSTAINED, RECUSED, SCORED, QueueItem, Review
+from reviewer.domain.review import (
+    ABSTAINED,
+    DRAFT,
+    RECUSED,
+    SCORED,
+    UNSCORED,
+    QueueItem,
+    Review,
+)
 from reviewer.i18n import t
 from reviewer.tui.jobs import JobFinished, run_job
 from reviewer.tui.keys import bind
@@ -42,6 +50,7 @@ class ScoringScreen(ReviewerScreen):
         bind("ctrl+n", "step(1)", "next_application"),
         bind("ctrl+p", "step(-1)", "previous_application"),
         bind("f4", "score_here", "score_here", show=False),
+        bind("f6", "next_unscored", "next_unscored"),
         bind("f2", "abstain", "abstain"),
         bind("f3", "recuse", "recuse_here"),
         bind("f5", "submit", "submit"),
@@ -149,6 +158,23 @@ class ScoringScreen(ReviewerScreen):
             self.open(current)  # now: the keys typed next belong to this application
         if in_form:
             self.form.focus_first()
+
+    def action_next_unscored(self) -> None:
+        """The next application not yet fully scored (after the current one, wrapping round),
+        opened with the focus in its first field."""
+        keys = list(self.queue.items)
+        if not keys:
+            return
+        start = keys.index(self.queue.current) if self.queue.current in keys else -1
+        for step in range(1, len(keys) + 1):
+            app_id = keys[(start + step) % len(keys)]
+            if self.queue.items[app_id].status in (UNSCORED, DRAFT):
+                self.queue.select(app_id)
+                if app_id != self.opened:
+                    self.open(app_id)
+                self.form.focus_first()
+                return
+        self.app.notify(t("tui.scoring.all_scored"))
 
     def action_score_here(self) -> None:
         self.form.focus_first()
