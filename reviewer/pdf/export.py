@@ -7,7 +7,6 @@ the audit event cannot differ between them.
 from __future__ import annotations
 
 import hashlib
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,9 +16,11 @@ from reviewer.domain.errors import DomainError
 from reviewer.domain.results import export_blockers
 from reviewer.i18n import t
 from reviewer.pdf.assemble import report_data
+from reviewer.pdf.errors import PdfError
+from reviewer.pdf.files import write_atomically
 from reviewer.pdf.keys import SignerIdentity
-from reviewer.pdf.report import render_results_pdf
-from reviewer.pdf.signing import sign_pdf
+from reviewer.pdf.report import render_results_bytes
+from reviewer.pdf.signing import sign_bytes
 from reviewer.session import Session
 
 
@@ -48,13 +49,16 @@ def export_signed_results(session: Session, out_path: Path, identity: SignerIden
         raise ExportRefused("cli.export_refused",
                             reasons="\n  ".join(b.render() for b in blockers))
     started = time.monotonic()
+    if not out_path.resolve().parent.is_dir():  # before the work, not after it
+        raise PdfError("pdf.file.dir_missing", path=str(out_path.resolve().parent))
     data = report_data(session.review, session.bundle_sha256)
-    with tempfile.TemporaryDirectory(dir=out_path.resolve().parent) as scratch:
-        unsigned = Path(scratch) / "unsigned.pdf"
-        info = render_results_pdf(data, unsigned, font_path=font_path, progress=progress)
-        signed = sign_pdf(unsigned, out_path, identity,
-                          reason=reason or t("cli.sign_reason_export"), location=location)
-    digest = hashlib.sha256(out_path.read_bytes()).hexdigest()
+    # Rendered and signed in memory: the only bytes that reach the disk are the signed ones,
+    # written in one step (no unsigned copy of the report ever exists as a file, issue 9).
+    info = render_results_bytes(data, font_path=font_path, progress=progress)
+    signed = sign_bytes(info.pdf, identity, reason=reason or t("cli.sign_reason_export"),
+                        location=location)
+    write_atomically(out_path, signed.pdf)
+    digest = hashlib.sha256(signed.pdf).hexdigest()
     session.run(lambda r: r.record_export(digest, info.pages))
-    return ExportInfo(out_path, info.pages, signed.size_bytes, time.monotonic() - started,
+    return ExportInfo(out_path, info.pages, len(signed.pdf), time.monotonic() - started,
                       signed.signer, signed.fingerprint, digest, tuple(info.warnings))
