@@ -20,7 +20,14 @@ from reviewer.session import Session
 from reviewer.tui.app import ReviewerApp
 from reviewer.tui.screens.scoring import ScoringScreen
 from reviewer.tui.widgets.queue_table import QueueTable
-from tests.test_tui_support import build_session, log_in, make_app, pilot_test, settle
+from tests.test_tui_support import (
+    build_session,
+    flat_text,
+    log_in,
+    make_app,
+    pilot_test,
+    settle,
+)
 
 SIZE = (100, 30)
 KEYS = ("craft_expertise", "skill_level", "leadership", "contribution")
@@ -117,3 +124,18 @@ async def test_f6_jumps_to_the_next_unscored_application(tmp_path: Path) -> None
         await burst(pilot, "f6", "7")  # A2 is fully scored: A3, and the 7 lands there
         assert app.screen.query_one(QueueTable).current == "A3"
         assert fields(app)[0] == "7"
+
+
+@pilot_test
+async def test_the_field_keeps_what_was_typed_and_shows_the_core_refusal(tmp_path: Path) -> None:
+    """Issue 10: `-5` became 5 and `2，5` became 25 silently; now the text stays as typed."""
+    session, _ = build_session(tmp_path)
+    ready_to_score(session)
+    app = make_app(session)
+    async with app.run_test(size=SIZE) as pilot:
+        await into_form(pilot)
+        await burst(pilot, "-", "5", "tab", "2", "，", "5", "tab")
+        assert fields(app)[:2] == ["-5", "2，5"]
+        text = flat_text(app)
+        assert "-5" in text and "2，5" in text
+        assert session.review.own_scores("E2", "A1") == {}
