@@ -50,7 +50,7 @@ class ScoringScreen(ReviewerScreen):
         bind("ctrl+n", "step(1)", "next_application"),
         bind("ctrl+p", "step(-1)", "previous_application"),
         bind("f4", "score_here", "score_here", show=False),
-        bind("f6", "next_unscored", "next_unscored"),
+        bind("f6", "next_unscored", "next_unscored", show=False),  # in f1 help; 80 columns
         bind("f2", "abstain", "abstain"),
         bind("f3", "recuse", "recuse_here"),
         bind("f5", "submit", "submit"),
