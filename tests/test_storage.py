@@ -123,15 +123,15 @@ def tamper(url: str, statement: str) -> None:
     [
         # an edited score
         ("UPDATE audit_events SET payload = replace(payload, '21.5', '25') WHERE seq = 4",
-         4, "hash"),
+         4, "edited"),
         # a deleted row in the middle
-        ("DELETE FROM audit_events WHERE seq = 3", 4, "seq"),
+        ("DELETE FROM audit_events WHERE seq = 3", 3, "missing"),
         # two rows swapped (reordered)
         ("UPDATE audit_events SET seq = -3 WHERE seq = 3; "
          "UPDATE audit_events SET seq = 3 WHERE seq = 4; "
-         "UPDATE audit_events SET seq = 4 WHERE seq = -3", 3, "link"),
+         "UPDATE audit_events SET seq = 4 WHERE seq = -3", 3, "reordered"),
         # the newest row deleted: the chain is intact but shorter than its recorded head
-        ("DELETE FROM audit_events WHERE seq = 5", 5, "head"),
+        ("DELETE FROM audit_events WHERE seq = 5", 5, "truncated"),
     ],
 )
 def test_audit_verify_names_the_first_broken_event(tmp_path: Path, statement: str, broken: int,

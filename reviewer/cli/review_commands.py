@@ -89,7 +89,9 @@ def cmd_advance(args: argparse.Namespace) -> int:
     session = open_session(args)
     if args.force and not args.reason:
         raise DomainError("review.reason_required")
-    placed = session.run(lambda r: r.advance(force=args.force, reason=args.reason or ""))
+    seen = session.review.round  # refused if another terminal closes it first
+    placed = session.run(lambda r: r.advance(force=args.force, reason=args.reason or "",
+                                             expected=seen))
     event = placed[-1].payload
     say(t("cli.advance_done", from_round=t(f"round.{event['from']}"),
           to_round=t(f"round.{event['to']}")))

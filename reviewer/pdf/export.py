@@ -44,6 +44,7 @@ def export_signed_results(session: Session, out_path: Path, identity: SignerIden
                           font_path: str | None = None, reason: str | None = None,
                           location: str = "云南省昆明市",
                           progress: Callable[[float, str], None] | None = None) -> ExportInfo:
+    session.require_intact()  # nothing is signed from a chain that does not verify (exit 31)
     blockers = export_blockers(session.review)
     if blockers:
         raise ExportRefused("cli.export_refused",

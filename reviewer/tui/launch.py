@@ -73,6 +73,7 @@ class SessionTools:
         if not path.is_file():
             raise FileUnreadable("tui.file_unreadable", path=str(path))
         session = self.session()
+        session.require_intact()  # a PDF is checked only against a chain that verifies
         return verify_pdf(path, [*self.trust, *trust],
                           case_facts=(session.bundle_sha256, session.review.state.results_head))
 
