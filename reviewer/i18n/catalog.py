@@ -7,6 +7,7 @@ from reviewer.i18n import (
     messages_casefolder,
     messages_cli,
     messages_core,
+    messages_onecore,
     messages_pdf,
     messages_tui,
 )
@@ -18,6 +19,7 @@ AREAS: dict[str, dict[str, tuple[str, str]]] = {
     "cli": messages_cli.MESSAGES,
     "pdf": messages_pdf.MESSAGES,
     "tui": messages_tui.MESSAGES,
+    "onecore": messages_onecore.MESSAGES,
 }
 
 MESSAGES: dict[str, tuple[str, str]] = {}
