@@ -9,6 +9,7 @@ import pytest
 
 from reviewer.cli.main import main
 from reviewer.domain.errors import DomainError
+from reviewer.services import SessionHandle
 from reviewer.session import Session
 from reviewer.tui.app import ReviewerApp
 from reviewer.tui.launch import SessionTools
@@ -51,7 +52,8 @@ async def test_unlock_screen_opens_the_bundle(bundle: Path, tmp_path: Path) -> N
 def test_session_tools_check_the_passphrase_and_refuse_bad_sheets(bundle: Path,
                                                                    tmp_path: Path) -> None:
     session = Session.open(bundle, PASSPHRASE, f"sqlite:///{tmp_path / 's.db'}")
-    tools = SessionTools(bundle, lambda: session)
+    handle = SessionHandle(session)
+    tools = SessionTools(bundle, lambda: handle)
     try:
         assert tools.secretary_check(PASSPHRASE)
         assert not tools.secretary_check("not-the-passphrase")

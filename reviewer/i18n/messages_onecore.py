@@ -8,3 +8,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Expert {expert} has not declared on {application} (conflict of interest) and may not score it yet",
     ),
 }
+MESSAGES.update({
+    "service.file_unreadable": ("无法读取文件：{path}", "Cannot read the file: {path}"),
+    "service.export_stale": (
+        "导出期间评审结果已变化，未保存该文件；请重新导出",
+        "The results changed during the export; the file was not kept. Export again",
+    ),
+    "cli.arg_kind_required": (
+        "回避类型（必填）：self 本人申报、relative 直系亲属、interest 利害关系、same_unit 同单位、other 其他（中文名称亦可）",
+        "conflict type (required): self, relative, interest, same_unit, other (or the panel's Chinese name)",
+    ),
+})

@@ -1,7 +1,8 @@
-"""Issuing the signed results: refuse while the review is not final, render, sign, record.
+"""Rendering and signing the results PDF from a snapshot of the review.
 
-One function for the command line and the terminal application alike, so the refusals and
-the audit event cannot differ between them.
+The use case (refuse while not final, snapshot, record the export in the audit chain) lives
+in ``reviewer.services.documents``; this module only turns the snapshot (``ReportData``) into
+a signed file and knows nothing of the session, so the slow part runs outside its lock.
 """
 
 from __future__ import annotations
@@ -14,13 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reviewer.domain.errors import DomainError
-from reviewer.domain.results import export_blockers
-from reviewer.i18n import t
-from reviewer.pdf.assemble import report_data
 from reviewer.pdf.keys import SignerIdentity
+from reviewer.pdf.model import ReportData
 from reviewer.pdf.report import render_results_pdf
 from reviewer.pdf.signing import sign_pdf
-from reviewer.session import Session
 
 
 class ExportRefused(DomainError):
@@ -39,22 +37,16 @@ class ExportInfo:
     warnings: tuple[str, ...]
 
 
-def export_signed_results(session: Session, out_path: Path, identity: SignerIdentity, *,
-                          font_path: str | None = None, reason: str | None = None,
-                          location: str = "云南省昆明市",
-                          progress: Callable[[float, str], None] | None = None) -> ExportInfo:
-    blockers = export_blockers(session.review)
-    if blockers:
-        raise ExportRefused("cli.export_refused",
-                            reasons="\n  ".join(b.render() for b in blockers))
+def render_and_sign(data: ReportData, out_path: Path, identity: SignerIdentity, *,
+                    reason: str, location: str, font_path: str | None = None,
+                    progress: Callable[[float, str], None] | None = None) -> ExportInfo:
+    """Render ``data`` (always in Chinese) and sign it into ``out_path`` (atomically)."""
     started = time.monotonic()
-    data = report_data(session.review, session.bundle_sha256)
     with tempfile.TemporaryDirectory(dir=out_path.resolve().parent) as scratch:
         unsigned = Path(scratch) / "unsigned.pdf"
-        info = render_results_pdf(data, unsigned, font_path=font_path, progress=progress)
-        signed = sign_pdf(unsigned, out_path, identity,
-                          reason=reason or t("cli.sign_reason_export"), location=location)
+        info = render_results_pdf(data, unsigned, font_path=font_path, progress=progress,
+                                  lang="zh")
+        signed = sign_pdf(unsigned, out_path, identity, reason=reason, location=location)
     digest = hashlib.sha256(out_path.read_bytes()).hexdigest()
-    session.run(lambda r: r.record_export(digest, info.pages))
     return ExportInfo(out_path, info.pages, signed.size_bytes, time.monotonic() - started,
                       signed.signer, signed.fingerprint, digest, tuple(info.warnings))

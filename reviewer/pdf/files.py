@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from reviewer.i18n import get_locale, set_locale
+from reviewer.i18n import locale_override
 from reviewer.pdf.errors import PdfError
 
 
@@ -34,9 +34,5 @@ def replacing(target: Path) -> Iterator[Path]:
 @contextmanager
 def document_language(lang: str) -> Iterator[None]:
     """Render the document in ``lang`` (Chinese by default) whatever the user's UI language."""
-    previous = get_locale()
-    set_locale(lang)
-    try:
+    with locale_override(lang):  # this thread only: the UI keeps the user's language
         yield
-    finally:
-        set_locale(previous)

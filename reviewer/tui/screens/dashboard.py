@@ -182,7 +182,7 @@ class DashboardScreen(ReviewerScreen):
 
         def run(values: Values) -> None:
             path = Path(values["path"]).expanduser()
-            run_job(self, "import", lambda: self.gateway.locked(lambda: importer(path)), path)
+            run_job(self, "import", lambda: importer(path), path)
 
         self._ask(t("tui.dash.import_title"), [Field("path", t("tui.dash.path"))], run,
                   note=t("tui.dash.import_note"))
@@ -223,7 +223,7 @@ class DashboardScreen(ReviewerScreen):
                   self._command("disqualify", lambda v: lambda r: r.disqualify(
                       v["application"].strip(), v["reason"])), note=t("tui.dash.disqualify_note"))
 
-    def _pdf_action(self, job: str, tool: Callable[[Path], None] | None, title: str) -> None:
+    def _pdf_action(self, job: str, tool: Callable[[Path], object] | None, title: str) -> None:
         self._tab("tab-export")
         if tool is None:
             self.notify(t("tui.not_available"), severity="warning")
@@ -235,7 +235,7 @@ class DashboardScreen(ReviewerScreen):
         def run(values: Values) -> None:
             path = Path(values["path"]).expanduser()
             self.query_one(ExportPane).report(t("tui.export.working"))
-            run_job(self, job, lambda: self.gateway.locked(lambda: tool(path)), path)
+            run_job(self, job, lambda: tool(path), path)
 
         self._ask(title, [Field("path", t("tui.dash.path"), str(default))], run)
 

@@ -112,7 +112,7 @@ class SupervisorScreen(ReviewerScreen):
                 return
             path = Path(values["path"]).expanduser()
             self.query_one("#verify-report", Static).update(t("tui.verify.working"))
-            run_job(self, "verify", lambda: self.gateway.locked(lambda: verifier(path)),
+            run_job(self, "verify", lambda: verifier(path),
                     context=path)
 
         self.app.push_screen(FormDialog(t("tui.verify.open_title"),
