@@ -24,6 +24,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
+from reviewer.domain import errors as _errors
 from reviewer.i18n.catalog import MESSAGES
 
 SUPPORTED = ("zh", "en")
@@ -100,3 +101,6 @@ def _render(key: str, locale: str, params: dict[str, Any]) -> str:
         if strict():
             raise MessageFormatError(f"{key} ({locale}): {exc!r} with {sorted(params)}") from exc
         return template
+
+
+_errors.use_renderer(t)  # DomainError renders through the catalogue without importing it
