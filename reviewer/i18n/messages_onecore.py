@@ -18,4 +18,8 @@ MESSAGES.update({
         "回避类型（必填）：self 本人申报、relative 直系亲属、interest 利害关系、same_unit 同单位、other 其他（中文名称亦可）",
         "conflict type (required): self, relative, interest, same_unit, other (or the panel's Chinese name)",
     ),
+    "tui.dash.import_replace_reason": (
+        "更正理由（仅替换已提交的评分表时填写）",
+        "Reason for the correction (only to replace sheets already submitted)",
+    ),
 })

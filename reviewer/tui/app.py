@@ -36,7 +36,7 @@ class Tools:
     """What the secretary and the supervisor may do beyond the session (injected, optional)."""
 
     secretary_check: Callable[[str], bool] | None = None
-    importer: Callable[[Path], object] | None = None
+    importer: Callable[[Path, bool, str], object] | None = None  # path, replace, reason
     exporter: Callable[[Path], object] | None = None
     signer: Callable[[Path], object] | None = None
     verifier: Callable[[Path], Any] | None = None
@@ -57,7 +57,7 @@ class ReviewerApp(App[None]):
 
     def __init__(self, session: Session | None = None, *, opener: Opener | None = None,
                  secretary_check: Callable[[str], bool] | None = None,
-                 importer: Callable[[Path], object] | None = None,
+                 importer: Callable[[Path, bool, str], object] | None = None,
                  exporter: Callable[[Path], object] | None = None,
                  signer: Callable[[Path], object] | None = None,
                  verifier: Callable[[Path], Any] | None = None,

@@ -26,7 +26,7 @@ from reviewer.tui.dashboard.rounds_pane import RoundsPane
 from reviewer.tui.dashboard.sheets_pane import SheetsPane
 from reviewer.tui.dashboard.snapshot import DashboardData, build
 from reviewer.tui.dashboard.spread_pane import SpreadPane
-from reviewer.tui.jobs import JobFinished, run_job
+from reviewer.tui.jobs import Job, JobFinished, run_job
 from reviewer.tui.keys import bind
 from reviewer.tui.screens.base import ReviewerScreen
 from reviewer.tui.screens.form_dialog import Field, FormDialog, Values
@@ -136,7 +136,7 @@ class DashboardScreen(ReviewerScreen):
 
         self.app.push_screen(FormDialog(title, fields, note=note), answered)
 
-    def _command(self, job: str, make: Callable[[Values], Any], context: Any = None
+    def _command(self, job: Job, make: Callable[[Values], Any], context: Any = None
                  ) -> Callable[[Values], None]:
         def run(values: Values) -> None:
             run_job(self, job, lambda: self.gateway.run(lambda r: make(values)(r)), context)
@@ -182,9 +182,12 @@ class DashboardScreen(ReviewerScreen):
 
         def run(values: Values) -> None:
             path = Path(values["path"]).expanduser()
-            run_job(self, "import", lambda: importer(path), path)
+            reason = values.get("reason", "").strip()  # a reason replaces submitted sheets
+            run_job(self, "import", lambda: importer(path, bool(reason), reason), path)
 
-        self._ask(t("tui.dash.import_title"), [Field("path", t("tui.dash.path"))], run,
+        self._ask(t("tui.dash.import_title"),
+                  [Field("path", t("tui.dash.path")),
+                   Field("reason", t("tui.dash.import_replace_reason"), required=False)], run,
                   note=t("tui.dash.import_note"))
 
     def action_advance(self) -> None:
@@ -223,7 +226,7 @@ class DashboardScreen(ReviewerScreen):
                   self._command("disqualify", lambda v: lambda r: r.disqualify(
                       v["application"].strip(), v["reason"])), note=t("tui.dash.disqualify_note"))
 
-    def _pdf_action(self, job: str, tool: Callable[[Path], object] | None, title: str) -> None:
+    def _pdf_action(self, job: Job, tool: Callable[[Path], object] | None, title: str) -> None:
         self._tab("tab-export")
         if tool is None:
             self.notify(t("tui.not_available"), severity="warning")
