@@ -29,7 +29,7 @@ from reviewer.i18n.catalog import MESSAGES
 
 SUPPORTED = ("zh", "en")
 STRICT_ENV = "REVIEWER_STRICT_I18N"
-_default: str | None = None  # the user's language, set once at start
+_locale: str | None = None  # the user's language, set once at start
 _override: ContextVar[str | None] = ContextVar("reviewer_locale", default=None)
 
 
@@ -58,12 +58,12 @@ def _check(locale: str | None) -> str | None:
 def set_locale(locale: str | None) -> None:
     """The user's language for the whole program (``--lang``); ``None`` follows the
     environment. Not for temporary switches: use ``locale_override`` or ``t_in``."""
-    global _default
-    _default = _check(locale)
+    global _locale
+    _locale = _check(locale)
 
 
 def get_locale() -> str:
-    return _override.get() or _default or detect_locale()
+    return _override.get() or _locale or detect_locale()
 
 
 @contextmanager

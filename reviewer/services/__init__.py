@@ -11,7 +11,11 @@ rules themselves in ``reviewer.domain``):
   case checks first)
 - ``secretary``: acknowledgement on paper, recusal, lift, reopen, advance, ties,
   disqualification, results, audit check
-- ``expert``: the expert's PIN, pledge, declaration, scoring, abstention and submission
+- ``case``: seal a case folder into a bundle, read its header, look inside it
+
+The expert's own steps (PIN, pledge, declaration, scoring, abstention, submission) exist only
+at the terminal; each is one ``Review`` method that the screens run through the gateway
+(``SessionHandle.run``), so they too have exactly one implementation, in the core.
 
 Long work (render, sign, verify, reading a file) takes a snapshot under the lock and runs
 outside it, so the expert screens stay responsive during an export on the same machine.

@@ -18,6 +18,7 @@ from textual.widgets import Footer, Header, TabbedContent, TabPane
 from reviewer.domain.ranking import CLOSED
 from reviewer.domain.review import ImportRejected
 from reviewer.i18n import t
+from reviewer.services import secretary as sec
 from reviewer.tui.dashboard.conflicts_pane import ConflictsPane
 from reviewer.tui.dashboard.export_pane import ExportPane
 from reviewer.tui.dashboard.progress_pane import ProgressPane
@@ -136,10 +137,11 @@ class DashboardScreen(ReviewerScreen):
 
         self.app.push_screen(FormDialog(title, fields, note=note), answered)
 
-    def _command(self, job: Job, make: Callable[[Values], Any], context: Any = None
-                 ) -> Callable[[Values], None]:
+    def _command(self, job: Job, make: Callable[[Values], sec.SecretaryCommand],
+                 context: Any = None) -> Callable[[Values], None]:
+        """The same use case as the CLI's subcommand (``reviewer.services.secretary``)."""
         def run(values: Values) -> None:
-            run_job(self, job, lambda: self.gateway.run(lambda r: make(values)(r)), context)
+            run_job(self, job, lambda: sec.execute(self.gateway, make(values)), context)
 
         return run
 
@@ -161,7 +163,7 @@ class DashboardScreen(ReviewerScreen):
             return
         self._ask(t("tui.dash.lift_title", expert=row.expert_name, application=row.application),
                   [Field("reason", t("tui.dash.reason"))],
-                  self._command("lift", lambda v: lambda r: r.lift_conflict(
+                  self._command("lift", lambda v: sec.LiftConflict(
                       row.expert, row.application, v["reason"])))
 
     def action_reopen(self) -> None:
@@ -172,7 +174,7 @@ class DashboardScreen(ReviewerScreen):
             return
         self._ask(t("tui.dash.reopen_title", expert=row.name),
                   [Field("reason", t("tui.dash.reason"))],
-                  self._command("reopen", lambda v: lambda r: r.reopen(row.expert, v["reason"])))
+                  self._command("reopen", lambda v: sec.Reopen(row.expert, v["reason"])))
 
     def action_import_sheets(self) -> None:
         importer = self.reviewer.tools.importer
@@ -199,11 +201,11 @@ class DashboardScreen(ReviewerScreen):
             note = "\n".join(data.blockers[:6])
             self._ask(t("tui.dash.force_title", count=len(data.blockers)),
                       [Field("reason", t("tui.dash.reason"))],
-                      self._command("advance", lambda v: lambda r: r.advance(
+                      self._command("advance", lambda v: sec.Advance(
                           force=True, reason=v["reason"])), note=note)
         else:
             self._ask(t("tui.dash.advance_title", round=t(f"round.{data.round}")), [],
-                      self._command("advance", lambda v: lambda r: r.advance()))
+                      self._command("advance", lambda v: sec.Advance()))
 
     def action_resolve_tie(self) -> None:
         ties = self.data.results["unresolved_ties"] if self.data else []
@@ -214,8 +216,7 @@ class DashboardScreen(ReviewerScreen):
         self._ask(t("tui.dash.tie_title"),
                   [Field("order", t("tui.dash.tie_order"), ",".join(ties[0])),
                    Field("reason", t("tui.dash.reason"))],
-                  self._command("tie", lambda v: lambda r: r.resolve_tie(
-                      [i.strip() for i in v["order"].split(",") if i.strip()], v["reason"])),
+                  self._command("tie", lambda v: sec.ResolveTie.parse(v["order"], v["reason"])),
                   note=note)
 
     def action_disqualify(self) -> None:
@@ -223,8 +224,8 @@ class DashboardScreen(ReviewerScreen):
         self._ask(t("tui.dash.disqualify_title"),
                   [Field("application", t("tui.dash.application"), current),
                    Field("reason", t("tui.dash.reason"))],
-                  self._command("disqualify", lambda v: lambda r: r.disqualify(
-                      v["application"].strip(), v["reason"])), note=t("tui.dash.disqualify_note"))
+                  self._command("disqualify", lambda v: sec.Disqualify(
+                      v["application"], v["reason"])), note=t("tui.dash.disqualify_note"))
 
     def _pdf_action(self, job: Job, tool: Callable[[Path], object] | None, title: str) -> None:
         self._tab("tab-export")
