@@ -391,10 +391,10 @@ def test_score_must_be_between_zero_and_max_in_half_steps() -> None:
                   "review.score_out_of_range")
     assert "25" in str(err)
     refused(review, lambda: setting("E1", "A1", "craft_expertise", "-1"),
-            "review.score_out_of_range")
+            "review.score_not_plain")
     refused(review, lambda: setting("E1", "A1", "leadership", "20.5"), "review.score_out_of_range")
     refused(review, lambda: setting("E1", "A1", "craft_expertise", "Infinity"),
-            "review.score_out_of_range")
+            "review.score_not_plain")
     refused(review, lambda: setting("E1", "A1", "craft_expertise", "0.25"),
             "review.score_not_half_step")
     refused(review, lambda: setting("E1", "A1", "craft_expertise", "12.3"),

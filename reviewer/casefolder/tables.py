@@ -12,10 +12,12 @@ import csv
 import io
 import re
 import unicodedata
+import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from reviewer.casefolder.problems import Problems
 
@@ -106,14 +108,25 @@ def read_table(path: Path, spec: Mapping[str, Sequence[str]], required: Sequence
     return Table(file, headers, rows)
 
 
+class _Damaged(Exception):
+    """A spreadsheet that cannot be read, with a message code and its parameters."""
+
+    def __init__(self, code: str, **params: str) -> None:
+        super().__init__(code)
+        self.code = code
+        self.params: dict[str, Any] = dict(params)
+
+
 def _raw_rows(path: Path, problems: Problems) -> list[list[str]] | None:
     try:
         if path.suffix.lower() == ".xlsx":
             return _xlsx_rows(path)
         return _csv_rows(path.read_bytes())
+    except _Damaged as exc:
+        problems.add(path.name, exc.code, **exc.params)
     except (OSError, ValueError, KeyError, csv.Error) as exc:
         problems.add(path.name, "casefolder.unreadable", detail=type(exc).__name__ + ": " + str(exc))
-        return None
+    return None
 
 
 def _csv_rows(data: bytes) -> list[list[str]]:
@@ -125,17 +138,33 @@ def _csv_rows(data: bytes) -> list[list[str]]:
 
 
 def _xlsx_rows(path: Path) -> list[list[str]]:
+    """Rows of the first sheet. openpyxl raises errors of many kinds (zip, XML, its own
+    ValueErrors) and in read-only mode only while the rows are iterated: all of them become
+    one problem naming the file, never a traceback (issue 9)."""
     from openpyxl import load_workbook
 
+    if not zipfile.is_zipfile(path):
+        raise _Damaged("casefolder.xlsx_not_zip")
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises zipfile/XML errors of many kinds
-        raise ValueError(str(exc) or type(exc).__name__) from exc
+    except Exception as exc:  # noqa: BLE001 - any failure of the parser is a damaged file
+        raise _Damaged("casefolder.xlsx_damaged", detail=_why(exc)) from exc
     try:
+        if not workbook.worksheets:
+            raise _Damaged("casefolder.xlsx_no_sheet")
         sheet = workbook.worksheets[0]
         return [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    except _Damaged:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a truncated or malformed sheet part
+        raise _Damaged("casefolder.xlsx_damaged", detail=_why(exc)) from exc
     finally:
         workbook.close()
+
+
+def _why(exc: BaseException) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return text if len(text) <= 160 else text[:157] + "…"
 
 
 def _cell_text(value: object) -> str:

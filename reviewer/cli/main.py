@@ -10,6 +10,7 @@ never a traceback:
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -18,6 +19,8 @@ from reviewer.cli import case_commands, review_commands
 from reviewer.cli.parser import Parser
 from reviewer.domain.errors import DomainError
 from reviewer.i18n import set_locale, t
+
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a writer whose reader left
 
 
 def _early_lang(argv: Sequence[str]) -> str | None:
@@ -59,7 +62,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(args_list)
     try:
-        return int(args.handler(args))
+        code = int(args.handler(args))
+        sys.stdout.flush()  # inside the try: a reader that went away (| head) is not an error
+        return code
+    except BrokenPipeError:
+        # The standard recipe (Python docs, "Note on SIGPIPE"): point stdout at devnull so the
+        # flush at exit cannot raise again, and leave quietly with the shell's SIGPIPE status.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
     except DomainError as err:
         print(t("cli.error", message=err.render()), file=sys.stderr)
         return int(getattr(err, "exit_code", 1))

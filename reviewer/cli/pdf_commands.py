@@ -74,13 +74,17 @@ def cmd_export(args: argparse.Namespace) -> int:
     refuse_unless_exportable(handle)  # say so before asking for the key passphrase
     identity = load_identity(args)
 
+    on_terminal = sys.stderr.isatty()  # a log file gets no carriage-return progress line
+
     def progress(fraction: float, message: str) -> None:
         sys.stderr.write(f"\r{t('cli.rendering')} {int(fraction * 100):3d}% {message[:40]:<40}")
         sys.stderr.flush()
 
     info = export_results(handle, ExportResults(args.output, identity, args.reason),
-                          Settings.from_options(args), progress=progress)
-    sys.stderr.write("\n")
+                          Settings.from_options(args),
+                          progress=progress if on_terminal else None)
+    if on_terminal:
+        sys.stderr.write("\n")
     for warning in info.warnings:
         print(warning, file=sys.stderr)
     print(t("cli.export_done", path=str(args.output), pages=info.pages,

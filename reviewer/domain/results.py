@@ -128,6 +128,8 @@ def results(review: Review) -> dict[str, Any]:
             for r in state.resolutions
         ],
         "disqualified": final.disqualified,
+        # submitted sheets replaced by the secretary's paper import (issue 9, for 监督组)
+        "overrides": [dict(item) for item in state.overrides],
         "warnings": _warnings(review),
         "stats": session_stats(review, tables, comp),
         "audit": {"events": state.results_events, "head": state.results_head},

@@ -9,6 +9,7 @@ PIN, which must be counted towards the lockout.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -40,6 +41,13 @@ IGNORED_SHEET_COLUMNS = frozenset({"合计", "总分", "total", "签名", "signa
 UNSCORED, DRAFT, SCORED, RECUSED, ABSTAINED = "unscored", "draft", "scored", "recused", "abstained"
 
 Clock = Callable[[], datetime]
+
+
+# A score as it may be written: ASCII digits, optionally one '.' and more digits (re.ASCII:
+# \d would also match Arabic-Indic and other digits, which Decimal() silently accepts).
+PLAIN_DECIMAL = re.compile(r"[0-9]+(?:\.[0-9]+)?", re.ASCII)
+# Full-width digits and full stop, typed by Chinese input methods, mean the ASCII ones.
+FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９．", "0123456789.")
 
 
 def utc_now() -> datetime:
@@ -339,24 +347,41 @@ class Review:
             raise DomainError("review.sheet_locked", expert=expert_id)
 
     def parse_value(self, criterion_key: str, text: str | Decimal | None) -> Decimal | None:
-        """0..max in steps of 0.5; ``None`` or blank clears the cell."""
+        """0..max in steps of 0.5; ``None`` or blank clears the cell.
+
+        Only a plain decimal is read (ASCII digits, at most one '.' followed by digits), so
+        nothing typed or written on a paper sheet is ever changed silently: "2_0", "1e1",
+        "-0", "+3", "2，5", "2 0" and other digit scripts are refused with the value named.
+        The one normalisation is explicit: full-width digits and the full-width full stop
+        (０–９, ．), as a Chinese input method types them, read as what they mean.
+        """
         criterion = self.panel.criterion(criterion_key)
         if criterion is None or criterion.source != "expert":
             raise DomainError("review.unknown_criterion", criterion=criterion_key)
-        if text is None or (isinstance(text, str) and not text.strip()):
-            return None
-        try:
-            value = Decimal(str(text).strip())
-        except InvalidOperation:
-            raise DomainError("review.score_not_number", criterion=criterion.name, criterion_en=criterion.name_en,
-                              value=str(text)) from None
+        names = {"criterion": criterion.name, "criterion_en": criterion.name_en}
+        if isinstance(text, Decimal):
+            if not text.is_finite() or text.is_signed():
+                raise DomainError("review.score_not_plain", **names, value=str(text))
+            value = text
+            shown = str(text)
+        else:
+            if text is None or not text.strip():
+                return None
+            shown = text.strip()
+            plain = shown.translate(FULL_WIDTH_DIGITS)
+            if not PLAIN_DECIMAL.fullmatch(plain):
+                try:
+                    Decimal(plain)
+                except InvalidOperation:
+                    raise DomainError("review.score_not_number", **names, value=shown) from None
+                raise DomainError("review.score_not_plain", **names, value=shown)
+            value = Decimal(plain)
         maximum = self.points[criterion.key]
-        if not value.is_finite() or value < 0 or value > maximum:
-            raise DomainError("review.score_out_of_range", criterion=criterion.name, criterion_en=criterion.name_en,
-                              value=str(text).strip(), max=_plain(maximum))
+        if value > maximum:
+            raise DomainError("review.score_out_of_range", **names, value=shown,
+                              max=_plain(maximum))
         if not is_half_step(value):
-            raise DomainError("review.score_not_half_step", criterion=criterion.name, criterion_en=criterion.name_en,
-                              value=str(text).strip())
+            raise DomainError("review.score_not_half_step", **names, value=shown)
         return _normal(value)
 
     def has_declared(self, expert_id: str, app_id: str) -> bool:
@@ -497,7 +522,8 @@ class Review:
         if problems:
             raise ImportRejected(sorted(problems, key=lambda p: p.row))
         events = [self.event(ev.SCORES_IMPORTED, ev.SECRETARY, file_sha256=file_sha256,
-                              rows=len(rows), replace=replace, reason=reason.strip())]
+                              rows=len(rows), replace=replace, reason=reason.strip(),
+                              overrides=self._overrides(sheets))]
         for expert_id, entries in sorted(sheets.items()):
             if self.is_submitted(expert_id):
                 events.append(self.event(ev.SHEET_REOPENED, ev.SECRETARY, expert=expert_id,
@@ -513,6 +539,26 @@ class Review:
             events.append(self.event(ev.SHEET_SUBMITTED, ev.SECRETARY, expert=expert_id,
                                       round=self.round, confirmed_no_conflict=True, source="paper"))
         return events
+
+    def _overrides(self, sheets: dict[str, list[tuple[SheetRow, dict[str, Decimal]]]]
+                   ) -> list[dict[str, object]]:
+        """Submitted sheets this import replaces, for the committee (issue 9): whose sheet,
+        how and when it had been submitted, and each application's total before and after."""
+        out: list[dict[str, object]] = []
+        for expert_id, entries in sorted(sheets.items()):
+            submitted = self.state.submitted.get((expert_id, self.round))
+            if submitted is None:
+                continue
+            totals = []
+            for row, values in entries:
+                old = self.state.scores.get((expert_id, row.application, self.round), {})
+                before = sum(old.values(), Decimal(0)) if old else None
+                totals.append({"application": row.application, "old": _text(before),
+                               "new": _plain(sum(values.values(), Decimal(0)))})
+            out.append({"expert": expert_id, "round": self.round,
+                        "submitted_at": submitted["at"],
+                        "submitted_source": submitted["source"], "totals": totals})
+        return out
 
     # -- rounds --------------------------------------------------------------------------------
 

@@ -68,6 +68,11 @@ class SessionState:
     pins: dict[str, PinState] = field(default_factory=dict)
     score_versions: int = 0
     exports: list[dict[str, Any]] = field(default_factory=list)
+    # submitted sheets replaced by a paper import (``scores import --replace``), in order
+    overrides: list[dict[str, Any]] = field(default_factory=list)
+    # (expert, application) -> when the expert first entered a score for it at the terminal:
+    # a later recusal came after the expert had the materials open (shown in the PDF)
+    first_scored: dict[tuple[str, str], str] = field(default_factory=dict)
 
     def pin(self, expert: str) -> PinState:
         return self.pins.setdefault(expert, PinState())
@@ -82,6 +87,8 @@ class SessionState:
                 cell.pop(p["criterion"], None)
             else:
                 cell[p["criterion"]] = Decimal(p["value"])
+                if event.actor.startswith("expert:"):
+                    self.first_scored.setdefault((p["expert"], p["application"]), event.at)
             self.score_versions += 1
         elif kind == ev.ACK_RECORDED:
             self.acks[p["expert"]] = (event.at, bool(p.get("paper")))
@@ -133,6 +140,10 @@ class SessionState:
             pin = self.pin(p["expert"])
             pin.pin_hash = p["pin_hash"]
             pin.changed = True
+        elif kind == ev.SCORES_IMPORTED:
+            for item in p.get("overrides", ()):
+                self.overrides.append({**item, "at": event.at, "by": event.actor,
+                                       "reason": p.get("reason", "")})
         elif kind == ev.EXPORTED:
             self.exports.append({**p, "at": event.at})
         self.head = event.hash

@@ -7,6 +7,7 @@ from reviewer.i18n import (
     messages_casefolder,
     messages_cli,
     messages_core,
+    messages_edges,
     messages_onecore,
     messages_pdf,
     messages_tui,
@@ -19,6 +20,7 @@ AREAS: dict[str, dict[str, tuple[str, str]]] = {
     "cli": messages_cli.MESSAGES,
     "pdf": messages_pdf.MESSAGES,
     "tui": messages_tui.MESSAGES,
+    "edges": messages_edges.MESSAGES,
     "onecore": messages_onecore.MESSAGES,
 }
 

@@ -7,13 +7,16 @@ whatever the operator's locale).
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from reviewer import __version__
 from reviewer.domain.case import Application
-from reviewer.domain.recusal import DECLARED, DETECTED
+from reviewer.domain.exact import show
+from reviewer.domain.recusal import DECLARED, DETECTED, LISTED
 from reviewer.domain.results import results
 from reviewer.domain.review import Review
 from reviewer.domain.stats import OUTLIER_SDS
@@ -24,9 +27,49 @@ _KIND_SOURCE: dict[str, m.RecusalKind] = {DETECTED: "automatic", DECLARED: "decl
                                           "listed": "listed"}
 
 
+def _beijing() -> tzinfo:
+    """Asia/Shanghai from the tz database; a fixed UTC+08:00 where tzdata is missing (China
+    has kept UTC+08:00 without daylight saving since 1991, so both agree for any session)."""
+    try:
+        return ZoneInfo("Asia/Shanghai")
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return timezone(timedelta(hours=8), "UTC+08:00")
+
+
+BEIJING = _beijing()
+
+
 def _when(stamp: str) -> str:
-    """'2026-11-23T09:00:00Z' -> '2026-11-23 09:00 UTC'."""
-    return stamp.replace("T", " ")[:16] + " UTC" if stamp else ""
+    """'2026-11-23T09:00:00Z' -> '2026-11-23 17:00 +08:00' (Beijing time, offset shown)."""
+    if not stamp:
+        return ""
+    try:
+        moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    except ValueError:
+        return stamp
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    local = moment.astimezone(BEIJING)
+    offset = local.strftime("%z")
+    return local.strftime("%Y-%m-%d %H:%M ") + f"{offset[:3]}:{offset[3:]}"
+
+
+def _strip_ground(detail: str, ground: str) -> str:
+    """'直系亲属：配偶' under the ground 直系亲属 reads '配偶' (issue 10: labels doubled)."""
+    text = detail.strip()
+    for sep in ("：", ":", "，", ",", " "):
+        if ground and text.startswith(ground + sep):
+            return text[len(ground) + len(sep):].strip()
+    return "" if text == ground else text
+
+
+def _two(total: str | None) -> str:
+    """'80' -> '80.00', as every total in the report is printed."""
+    return show(Fraction(Decimal(total))) or m.NO_SCORE if total else m.NO_SCORE
+
+
+def _score(value: Decimal | None) -> str:
+    return m.NO_SCORE if value is None else format(value.normalize(), "f")
 
 
 def _yuan(amount: int | None) -> str:
@@ -43,6 +86,7 @@ class _Builder:
         self.state = review.state
         self.bundle_sha256 = bundle_sha256
         self.data = results(review)
+        self._dropped: dict[tuple[str, str], dict[str, str]] = {}
 
     def app(self, app_id: str) -> Application:
         found = self.case.application(app_id)
@@ -76,7 +120,7 @@ class _Builder:
             measure_name=self.panel.name, policy_title=self.panel.policy,
             session_title=self.case.title, year=self.case.year,
             cap=t("pdf.assemble.cap", cap=self.panel.cap, article=self.panel.cap_article),
-            tracks=tuple(tracks), date=now.strftime("%Y-%m-%d"),
+            tracks=tuple(tracks), date=now.astimezone(BEIJING).strftime("%Y-%m-%d"),
             secretary=self.case.secretary, session_id=self.case.case_id, budget=budget,
         )
 
@@ -96,20 +140,101 @@ class _Builder:
         rows = []
         for conflict in self.review.conflicts.all_conflicts(self.state):
             label = names.get(conflict.kind, conflict.kind)
-            reason = f"{label}：{conflict.reason}" if conflict.reason else label
+            pair = (conflict.expert, conflict.application)
+            declared = self.state.declared.get(pair)
+            if declared is not None and not (
+                    conflict.source == DECLARED
+                    or (conflict.source == LISTED and declared.source == "secretary"
+                        and declared.kind == conflict.kind)):
+                declared = None  # the row shows a sealed conflict that outranks the declaration
+            opened_at = self.state.first_scored.get(pair, "")
             lifted = conflict.lifted
             rows.append(m.RecusalRow(
                 expert=self.expert_name(conflict.expert), app_id=conflict.application,
-                app_name=self.app(conflict.application).name, reason=reason,
+                app_name=self.app(conflict.application).name, reason=label,
+                detail=_strip_ground(conflict.reason, label),
                 kind=_KIND_SOURCE[conflict.source],
                 lifted_by=t("pdf.assemble.secretary") if lifted else "",
                 lifted_reason=lifted.reason if lifted else "",
+                round=t(f"round.{declared.round}") if declared else "",
+                when=_when(declared.at) if declared else "",
+                opened=bool(declared and opened_at and opened_at <= declared.at),
             ))
         return tuple(rows)
 
-    def _cell(self, expert_id: str, app_id: str, round_name: str, totals: dict[str, str]) -> str:
+    def overrides(self) -> tuple[m.OverrideRow, ...]:
+        rows = []
+        for item in self.state.overrides:
+            how = t(f"pdf.override.source.{item.get('submitted_source', 'terminal')}")
+            submitted = f"{how} {_when(item.get('submitted_at', ''))}".strip()
+            by = (self.case.secretary or t("pdf.assemble.secretary")) \
+                if item.get("by") == "secretary" else item.get("by", "")
+            for total in item.get("totals", ()):
+                rows.append(m.OverrideRow(
+                    expert=self.expert_name(item["expert"]), round=t(f"round.{item['round']}"),
+                    app_id=total["application"], old_total=_two(total.get("old")),
+                    new_total=_two(total["new"]), submitted=submitted, by=by,
+                    when=_when(item.get("at", "")), reason=item.get("reason", "")))
+        return tuple(rows)
+
+    def dropped(self, round_name: str, app_id: str) -> dict[str, str]:
+        """Which experts' totals the trimmed mean left out for ``app_id``: one highest, one
+        lowest (exact.aggregate); among equal totals the mark falls on one of them."""
+        key = (round_name, app_id)
+        if key not in self._dropped:
+            self._dropped[key] = self._find_dropped(round_name, app_id)
+        return self._dropped[key]
+
+    def _find_dropped(self, round_name: str, app_id: str) -> dict[str, str]:
+        rules = self.case.rules
+        app = self.app(app_id)
+        sheets = self.review.ranking.counted_values(self.state, round_name, app)
+        if rules.aggregate != "trimmed_mean" or len(sheets) < rules.trim_min or len(sheets) <= 2:
+            return {}
+        if self.panel.scoring == "sum":
+            values = {e: self.review.ranking.expert_total(v) for e, v in sheets.items()}
+        else:
+            weights = {c.key: Fraction(c.weight) for c in self.panel.criteria}
+            keys = [c.key for c in self.panel.expert_criteria]
+            values = {e: sum((weights[k] * Fraction(v[k]) for k in keys), Fraction(0))
+                      for e, v in sheets.items()}
+        order = sorted(values, key=lambda e: (values[e], e))  # what aggregate() sorts
+        return {order[-1]: m.DROPPED_HIGH, order[0]: m.DROPPED_LOW}
+
+    def appendix(self) -> tuple[m.AppendixTable, ...]:
+        criteria = self.panel.expert_criteria
+        heads = tuple(f"{c.name}（≤{self.review.points[c.key]:f}）".replace(".0）", "）")
+                      for c in criteria)
+        blocks: list[tuple[str, str, list[dict[str, Any]]]] = []
+        for group in self.case.professional_groups:
+            blocks.append((group.name, "professional",
+                           self.data["professional"].get(group.id, [])))
+        comp = self.case.comprehensive_group
+        if comp is not None and self.data["comprehensive"]:
+            blocks.append((comp.name, "comprehensive", self.data["comprehensive"]))
+        tables = []
+        for name, round_name, rows in blocks:
+            out = []
+            for row in rows:
+                app = self.app(row["id"])
+                marks = self.dropped(round_name, app.id)
+                sheets = self.review.ranking.counted_values(self.state, round_name, app)
+                for expert_id in sorted(sheets):
+                    values = sheets[expert_id]
+                    out.append(m.AppendixRow(
+                        app_id=app.id, expert=self.expert_name(expert_id),
+                        values=tuple(_score(values.get(c.key)) for c in criteria),
+                        total=show(self.review.ranking.expert_total(values)) or "",
+                        mark=marks.get(expert_id, "")))
+            if out:
+                tables.append(m.AppendixTable(f"{name}（{t(f'round.{round_name}')}）", heads,
+                                              tuple(out)))
+        return tuple(tables)
+
+    def _cell(self, expert_id: str, app_id: str, round_name: str, totals: dict[str, str],
+              marks: dict[str, str] | None = None) -> str:
         if expert_id in totals:
-            return totals[expert_id]
+            return totals[expert_id] + (marks or {}).get(expert_id, "")
         if self.review.conflicts.is_recused(expert_id, app_id, self.state):
             return m.RECUSED
         if (expert_id, app_id, round_name) in self.state.abstained:
@@ -126,7 +251,8 @@ class _Builder:
                 m.RoundRow(
                     rank=row["rank"], app_id=row["id"], name=self.app(row["id"]).name,
                     unit=self.app(row["id"]).unit,
-                    totals=tuple(self._cell(e.id, row["id"], round_name, row["totals"])
+                    totals=tuple(self._cell(e.id, row["id"], round_name, row["totals"],
+                                            self.dropped(round_name, row["id"]))
                                  for e in members),
                     aggregate=row["aggregate"] or "", quorum_ok=row["quorum"],
                     selected=row["id"] in selected,
@@ -213,12 +339,13 @@ class _Builder:
         outliers: list[m.OutlierRow] = []
         concordance: list[m.ConcordanceRow] = []
         for round_name, block in self.data["stats"].items():
-            label = t(f"round.{round_name}")
             for expert_id, row in block["experts"].items():
+                groups = "、".join(self.group_name(g)
+                                  for g in self.review.groups_of(expert_id, round_name))
                 experts.append(m.ExpertStat(
                     name=self.expert_name(expert_id), count=row["count"], mean=row["mean"],
                     sd=row["sd"] or "—", totals=tuple(float(v) for v in row["totals"]),
-                    group=label))
+                    group=groups or t(f"round.{round_name}")))
             for item in block["outliers"]:
                 outliers.append(m.OutlierRow(
                     expert=self.expert_name(item["expert"]), app_id=item["application"],
@@ -250,6 +377,8 @@ class _Builder:
             integrity=m.Integrity(self.bundle_sha256, self.state.results_events,
                                   self.state.results_head, __version__),
             has_funding=self.panel.has_funding, warnings=warnings,
+            overrides=self.overrides(), appendix=self.appendix(),
+            trimmed=self.case.rules.aggregate == "trimmed_mean",
         )
 
 

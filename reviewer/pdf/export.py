@@ -1,14 +1,15 @@
-"""Rendering and signing the results PDF from a snapshot of the review.
+"""Rendering and signing the results PDF from a snapshot of the review, in memory.
 
-The use case (refuse while not final, snapshot, record the export in the audit chain) lives
-in ``reviewer.services.documents``; this module only turns the snapshot (``ReportData``) into
-a signed file and knows nothing of the session, so the slow part runs outside its lock.
+The use case (refuse while not final, snapshot, record the export in the audit chain, write
+the file) lives in ``reviewer.services.documents``; this module only turns the snapshot
+(``ReportData``) into signed bytes and knows nothing of the session, so the slow part runs
+outside its lock. Rendered and signed in memory: the only bytes that ever reach the disk are
+the signed ones, written in one step (no unsigned copy of the report exists as a file, issue 9).
 """
 
 from __future__ import annotations
 
 import hashlib
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,8 +18,8 @@ from pathlib import Path
 from reviewer.domain.errors import DomainError
 from reviewer.pdf.keys import SignerIdentity
 from reviewer.pdf.model import ReportData
-from reviewer.pdf.report import render_results_pdf
-from reviewer.pdf.signing import sign_pdf
+from reviewer.pdf.report import render_results_bytes
+from reviewer.pdf.signing import sign_bytes
 
 
 class ExportRefused(DomainError):
@@ -37,16 +38,30 @@ class ExportInfo:
     warnings: tuple[str, ...]
 
 
-def render_and_sign(data: ReportData, out_path: Path, identity: SignerIdentity, *,
-                    reason: str, location: str, font_path: str | None = None,
-                    progress: Callable[[float, str], None] | None = None) -> ExportInfo:
-    """Render ``data`` (always in Chinese) and sign it into ``out_path`` (atomically)."""
+@dataclass(frozen=True)
+class SignedReport:
+    """The signed results, not yet written anywhere."""
+
+    pdf: bytes
+    pages: int
+    sha256: str
+    signer: str
+    fingerprint: str
+    seconds: float
+    warnings: tuple[str, ...]
+
+    def info(self, path: Path) -> ExportInfo:
+        return ExportInfo(path, self.pages, len(self.pdf), self.seconds, self.signer,
+                          self.fingerprint, self.sha256, self.warnings)
+
+
+def render_and_sign(data: ReportData, identity: SignerIdentity, *, reason: str, location: str,
+                    font_path: str | None = None,
+                    progress: Callable[[float, str], None] | None = None) -> SignedReport:
+    """Render ``data`` (always in Chinese) and sign it, all in memory."""
     started = time.monotonic()
-    with tempfile.TemporaryDirectory(dir=out_path.resolve().parent) as scratch:
-        unsigned = Path(scratch) / "unsigned.pdf"
-        info = render_results_pdf(data, unsigned, font_path=font_path, progress=progress,
-                                  lang="zh")
-        signed = sign_pdf(unsigned, out_path, identity, reason=reason, location=location)
-    digest = hashlib.sha256(out_path.read_bytes()).hexdigest()
-    return ExportInfo(out_path, info.pages, signed.size_bytes, time.monotonic() - started,
-                      signed.signer, signed.fingerprint, digest, tuple(info.warnings))
+    info = render_results_bytes(data, font_path=font_path, progress=progress, lang="zh")
+    signed = sign_bytes(info.pdf, identity, reason=reason, location=location)
+    return SignedReport(signed.pdf, info.pages, hashlib.sha256(signed.pdf).hexdigest(),
+                        signed.signer, signed.fingerprint, time.monotonic() - started,
+                        tuple(info.warnings))

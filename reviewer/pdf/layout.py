@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeAlias
+from typing import Any, BinaryIO, TypeAlias
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
@@ -22,6 +22,7 @@ from reportlab.platypus import BaseDocTemplate, Frame, LongTable, PageTemplate, 
 from reportlab.platypus.flowables import Flowable
 
 from reviewer.i18n import t
+from reviewer.pdf.kinsoku import KinsokuParagraph
 
 MARGIN = 15 * mm
 PORTRAIT = A4
@@ -128,7 +129,7 @@ def canvas_maker(furniture: Furniture) -> Callable[..., NumberedCanvas]:
 class ReviewerDoc(BaseDocTemplate):
     """A4 document with a portrait and a landscape page template (wide tables)."""
 
-    def __init__(self, filename: str, *, font: str, first: str = "portrait",
+    def __init__(self, filename: str | BinaryIO, *, font: str, first: str = "portrait",
                  after: Callable[[Flowable], None] | None = None, **kw: Any) -> None:
         super().__init__(filename, pagesize=PORTRAIT, initialFontName=font,
                          leftMargin=MARGIN, rightMargin=MARGIN, topMargin=16 * mm,
@@ -165,7 +166,7 @@ def cell(text: str, width: float, styles: Styles) -> Cell:
         return ""
     if "\n" not in text and stringWidth(text, styles.font, styles.cell.fontSize) <= width - 2 * CELL_PAD - 1:
         return text
-    return Paragraph(_escape(text).replace("\n", "<br/>"), styles.cell)
+    return KinsokuParagraph(_escape(text).replace("\n", "<br/>"), styles.cell)
 
 
 def _escape(text: str) -> str:
@@ -173,7 +174,7 @@ def _escape(text: str) -> str:
 
 
 def para(text: str, style: ParagraphStyle) -> Paragraph:
-    return Paragraph(_escape(text).replace("\n", "<br/>"), style)
+    return KinsokuParagraph(_escape(text).replace("\n", "<br/>"), style)
 
 
 def grid_table(header: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[float],
@@ -203,7 +204,7 @@ def grid_table(header: Sequence[str], rows: Sequence[Sequence[str]], widths: Seq
                      style=style, hAlign="LEFT")
 
 
-class Heading(Paragraph):
+class Heading(KinsokuParagraph):
     """A section title that is also an entry of the PDF outline (bookmarks pane)."""
 
     def __init__(self, text: str, style: ParagraphStyle, *, key: str, level: int = 0) -> None:

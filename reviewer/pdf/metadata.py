@@ -8,14 +8,13 @@ which an unsigned later update cannot alter.
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 
-from reviewer.pdf.files import replacing
 from reviewer.pdf.model import Integrity
 
 KEY_BUNDLE = "/ReviewerBundleSHA256"
@@ -45,8 +44,8 @@ class PdfFacts:
                    get(KEY_VERSION))
 
 
-def write_facts(path: Path, facts: Integrity, session_id: str) -> None:
-    """Append the facts to ``path`` in place (atomically, via a temporary file)."""
+def with_facts(pdf: bytes, facts: Integrity, session_id: str) -> bytes:
+    """``pdf`` with the facts appended as an incremental update (all in memory)."""
     values = {
         KEY_BUNDLE: facts.bundle_sha256,
         KEY_HEAD: facts.chain_head,
@@ -54,10 +53,11 @@ def write_facts(path: Path, facts: Integrity, session_id: str) -> None:
         KEY_SESSION: session_id,
         KEY_VERSION: facts.software_version,
     }
-    with replacing(path) as tmp, open(path, "rb") as src, open(tmp, "wb") as out:
-        writer = IncrementalPdfFileWriter(src)
-        info = writer.trailer["/Info"].get_object()
-        for key, value in values.items():
-            info[generic.NameObject(key)] = generic.TextStringObject(value)
-        writer.update_container(info)
-        writer.write(out)
+    source = io.BytesIO(pdf)
+    writer = IncrementalPdfFileWriter(source)
+    info = writer.trailer["/Info"].get_object()
+    for key, value in values.items():
+        info[generic.NameObject(key)] = generic.TextStringObject(value)
+    writer.update_container(info)
+    writer.write_in_place()
+    return source.getvalue()

@@ -18,6 +18,9 @@ Basis = Literal["direct", "scored"]
 RECUSED = "回避"
 ABSTAINED = "弃权"
 NO_SCORE = "—"
+# Marks on a total the trimmed mean left out (截取平均：去掉一个最高分和一个最低分).
+DROPPED_HIGH = "▲"
+DROPPED_LOW = "▼"
 
 
 @dataclass(frozen=True)
@@ -64,10 +67,45 @@ class RecusalRow:
     expert: str
     app_id: str
     app_name: str
-    reason: str
-    kind: RecusalKind
+    reason: str  # the ground as the panel names it: 本人 / 直系亲属 / 同一单位 ...
+    kind: RecusalKind  # who recorded it: 系统检测 / 专家申报 / 秘书登记
     lifted_by: str = ""
     lifted_reason: str = ""
+    detail: str = ""  # what was typed, without a repeat of the ground's name
+    round: str = ""  # the round in progress when it was declared ("" for the sealed lists)
+    when: str = ""  # Beijing time of the declaration ("" for the sealed lists)
+    opened: bool = False  # the expert had entered scores for it before recusing
+
+
+@dataclass(frozen=True)
+class OverrideRow:
+    """A submitted sheet the secretary replaced by a paper import (issue 9)."""
+
+    expert: str
+    round: str
+    app_id: str
+    old_total: str  # "—" when the expert had no score for it
+    new_total: str
+    submitted: str  # how and when the replaced sheet had been submitted
+    by: str
+    when: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class AppendixRow:
+    app_id: str
+    expert: str
+    values: tuple[str, ...]  # one per criterion
+    total: str
+    mark: str = ""  # DROPPED_HIGH / DROPPED_LOW / ""
+
+
+@dataclass(frozen=True)
+class AppendixTable:
+    title: str  # group and round
+    criteria: tuple[str, ...]  # "工艺专长（≤25）"
+    rows: tuple[AppendixRow, ...]
 
 
 @dataclass(frozen=True)
@@ -205,6 +243,9 @@ class ReportData:
     stats: Stats
     integrity: Integrity
     has_funding: bool = False
+    overrides: tuple[OverrideRow, ...] = ()
+    appendix: tuple[AppendixTable, ...] = ()
+    trimmed: bool = False  # the aggregate is a trimmed mean: explain the ▲/▼ marks
     supervision_lines: int = 3  # blank signature lines for the 监督组
     warnings: tuple[str, ...] = ()  # engine warnings to print on the cover (already rendered)
 

@@ -8,6 +8,7 @@ with an embedded CJK font; writes the integrity facts into the document info so 
 from __future__ import annotations
 
 import dataclasses
+import io
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -20,7 +21,7 @@ from reportlab.platypus.flowables import Flowable
 
 from reviewer.i18n import t
 from reviewer.pdf import rounds, sections
-from reviewer.pdf.files import document_language, replacing
+from reviewer.pdf.files import document_language, write_atomically
 from reviewer.pdf.fonts import find_cjk_font
 from reviewer.pdf.layout import (
     Furniture,
@@ -32,8 +33,8 @@ from reviewer.pdf.layout import (
     make_styles,
     para,
 )
-from reviewer.pdf.metadata import write_facts
-from reviewer.pdf.model import ReportData
+from reviewer.pdf.metadata import with_facts
+from reviewer.pdf.model import DROPPED_HIGH, DROPPED_LOW, ReportData, RoundTable
 
 Progress = Callable[[float, str], None]
 
@@ -65,6 +66,13 @@ def _section(title: str, key: str, styles: Styles, orientation: str) -> list[Flo
     return [NextPageTemplate(orientation), PageBreak(), Heading(title, styles.h1, key=key)]
 
 
+def _marks_note(table: RoundTable) -> str:
+    """Explain ▲/▼ where the table shows them (trimmed mean with enough sheets)."""
+    shown = any(cell.endswith((DROPPED_HIGH, DROPPED_LOW)) for row in table.rows
+                for cell in row.totals)
+    return t("pdf.round.trim_marks", high=DROPPED_HIGH, low=DROPPED_LOW) if shown else ""
+
+
 def build_story(data: ReportData, styles: Styles) -> list[Flowable]:
     """Flowables of the whole document, in the order of issue 4 sections 1–8."""
     story: list[Flowable] = sections.cover(data.cover, data.warnings, styles)
@@ -79,7 +87,7 @@ def build_story(data: ReportData, styles: Styles) -> list[Flowable]:
     for i, group in enumerate(data.groups):
         story.append(Heading(group.title, styles.h2, key=f"group-{i}", level=1))
         if group.note:
-            story.append(para(group.note, styles.note))
+            story.append(para(group.note + _marks_note(group), styles.note))
         story += rounds.round_table(group, styles, selected_label=t("pdf.col.nominated"))
 
     wide = frame_width(landscape_page=True)
@@ -87,7 +95,8 @@ def build_story(data: ReportData, styles: Styles) -> list[Flowable]:
     if data.comprehensive is not None:
         story.append(Heading(data.comprehensive.title, styles.h2, key="comp-table", level=1))
         if data.comprehensive.note:
-            story.append(para(data.comprehensive.note, styles.note))
+            story.append(para(data.comprehensive.note + _marks_note(data.comprehensive),
+                              styles.note))
         story += rounds.round_table(data.comprehensive, styles,
                                     selected_label=t("pdf.col.selected"))
     else:
@@ -100,6 +109,8 @@ def build_story(data: ReportData, styles: Styles) -> list[Flowable]:
     story += sections.ties(data.ties, styles, wide)
     story.append(Heading(t("pdf.h.disqualified"), styles.h2, key="disqualified", level=1))
     story += sections.disqualifications(data.disqualifications, styles, wide)
+    story.append(Heading(t("pdf.h.overrides"), styles.h2, key="overrides", level=1))
+    story += sections.overrides(data.overrides, styles, wide)
 
     story += _section(t("pdf.h.stats"), "stats", styles, "portrait")
     story += sections.statistics(data.stats, styles)
@@ -108,25 +119,52 @@ def build_story(data: ReportData, styles: Styles) -> list[Flowable]:
     story += _section(t("pdf.h.signatures"), "signatures", styles, "portrait")
     story += sections.signature_page(data.committee, data.cover.secretary,
                                      data.supervision_lines, styles)
+    story += _section(t("pdf.h.appendix"), "appendix", styles, "landscape")
+    story += sections.appendix(data.appendix, styles, wide, data.trimmed)
     return story
 
 
-def render_results_pdf(data: ReportData, out_path: str | os.PathLike[str], *,
-                       font_path: str | os.PathLike[str] | None = None,
-                       progress: Progress | None = None, lang: str = "zh") -> RenderInfo:
-    """Write the results PDF to ``out_path`` (atomically) and describe what was written.
+@dataclass(frozen=True)
+class Rendered:
+    """The finished, unsigned document, only ever in memory."""
+
+    pdf: bytes
+    pages: int
+    seconds: float
+    font_name: str
+    font_path: str
+    font_embedded: bool
+    warnings: tuple[str, ...] = ()
+
+
+class _Monotonic:
+    """Progress that never goes back, never passes 100% and ends at exactly 100%."""
+
+    def __init__(self, sink: Progress | None) -> None:
+        self._sink = sink
+        self._last = -1.0
+
+    def __call__(self, fraction: float, message: str) -> None:
+        value = min(1.0, max(0.0, fraction, self._last))
+        if self._sink is not None and value > self._last:
+            self._sink(value, message)
+        self._last = max(self._last, value)
+
+
+def render_results_bytes(data: ReportData, *, font_path: str | os.PathLike[str] | None = None,
+                         progress: Progress | None = None, lang: str = "zh") -> Rendered:
+    """Lay out the results PDF in memory, integrity facts included, ready to be signed.
 
     The document is in Chinese as the issue requires (``lang`` exists for previews); warnings
     and progress messages are in the user's language.
     """
     started = time.perf_counter()
-    out = Path(out_path)
     font = find_cjk_font(font_path)
     warnings = [font.warning] if font.warning else []
     missing = font.missing_glyphs("".join(_strings(data)))
     if missing:
         warnings.append(t("pdf.font.missing_glyphs", chars=missing, font=font.path))
-    report = progress or (lambda fraction, message: None)
+    report = _Monotonic(progress)
     messages = {k: t(f"pdf.progress.{k}") for k in ("prepare", "layout", "metadata", "done")}
     report(0.0, messages["prepare"])
     styles = make_styles(font.name)
@@ -134,15 +172,18 @@ def render_results_pdf(data: ReportData, out_path: str | os.PathLike[str], *,
     total = 1
 
     def after(_: Flowable) -> None:
+        # ReportLab calls this once per flowable drawn, and again for each part of a split
+        # table, so ``done`` can exceed the story's length: the layout share is capped.
         nonlocal done
         done += 1
-        if done % 25 == 0 or done == total:
-            report(0.05 + 0.85 * done / total, messages["layout"])
+        if done % 25 == 0:
+            report(0.05 + 0.85 * min(done, total) / total, messages["layout"])
 
-    with document_language(lang), replacing(out) as tmp:
+    buffer = io.BytesIO()
+    with document_language(lang):
         story = build_story(data, styles)
-        total = len(story)
-        doc = ReviewerDoc(str(tmp), font=font.name, after=after,
+        total = max(len(story), 1)
+        doc = ReviewerDoc(buffer, font=font.name, after=after,
                           title=t("pdf.meta.title", title=data.cover.session_title),
                           author=data.cover.organisation, subject=t("pdf.page.confidential"),
                           creator=t("pdf.meta.creator", version=data.integrity.software_version),
@@ -152,7 +193,22 @@ def render_results_pdf(data: ReportData, out_path: str | os.PathLike[str], *,
         doc.build(story, canvasmaker=canvas_maker(furniture))
         pages = doc.page
         report(0.92, messages["metadata"])
-        write_facts(tmp, data.integrity, data.cover.session_id)
+        pdf = with_facts(buffer.getvalue(), data.integrity, data.cover.session_id)
     report(1.0, messages["done"])
-    return RenderInfo(out, pages, out.stat().st_size, time.perf_counter() - started, font.name,
-                      font.path, font.embedded, tuple(warnings))
+    return Rendered(pdf, pages, time.perf_counter() - started, font.name, font.path,
+                    font.embedded, tuple(warnings))
+
+
+def render_results_pdf(data: ReportData, out_path: str | os.PathLike[str], *,
+                       font_path: str | os.PathLike[str] | None = None,
+                       progress: Progress | None = None, lang: str = "zh") -> RenderInfo:
+    """Write the unsigned results PDF to ``out_path`` (atomically): previews and tests.
+
+    ``export`` never calls this: it signs ``render_results_bytes`` in memory.
+    """
+    out = Path(out_path)
+    rendered = render_results_bytes(data, font_path=font_path, progress=progress, lang=lang)
+    write_atomically(out, rendered.pdf)
+    return RenderInfo(out, rendered.pages, len(rendered.pdf), rendered.seconds,
+                      rendered.font_name, rendered.font_path, rendered.font_embedded,
+                      rendered.warnings)

@@ -11,6 +11,8 @@ from dataclasses import replace
 
 from reviewer.pdf.model import (
     RECUSED,
+    AppendixRow,
+    AppendixTable,
     CapLine,
     CommitteeRow,
     ConcordanceRow,
@@ -23,6 +25,7 @@ from reviewer.pdf.model import (
     Integrity,
     Lineage,
     OutlierRow,
+    OverrideRow,
     RecusalRow,
     ReportData,
     RoundRow,
@@ -107,7 +110,10 @@ def sample_report(applications: int = 40, groups: int = 3, experts_per_group: in
             for m in members:
                 if rng.random() < 0.03:
                     totals.append(RECUSED)
-                    recusals.append(RecusalRow(m, app_id, holder, "与申报人同一单位", "declared"))
+                    recusals.append(RecusalRow(m, app_id, holder, "同单位", "declared",
+                                               detail="曾在申报人所在单位兼职",
+                                               round="专业组评审", when="2025-09-18 09:40 +08:00",
+                                               opened=len(recusals) % 2 == 1))
                     continue
                 v = round(min(100.0, max(0.0, base + rng.gauss(0, 4))) * 2) / 2
                 totals.append(_fmt(v))
@@ -192,7 +198,31 @@ def sample_report(applications: int = 40, groups: int = 3, experts_per_group: in
         stats=stats,
         integrity=Integrity("9f2c" * 16, 1287, "4be1" * 16, "0.1.0"),
         has_funding=tiered,
+        overrides=(OverrideRow(expert_names[0], "专业组评审", scored[0][0], "84.00", "86.50",
+                               "专家终端提交（口令确认） 2025-09-18 11:02 +08:00", "钱丽娟",
+                               "2025-09-18 15:30 +08:00", "专家书面更正第 2 项分数，原件存档"),),
+        appendix=(_appendix(tables[0]),) if tables else (),
+        trimmed=False,
     )
+
+
+def _appendix(table: RoundTable) -> AppendixTable:
+    """The first group's sheets split into the sample's four criteria."""
+    rows = []
+    for row in table.rows:
+        for expert, total in zip(table.experts, row.totals, strict=True):
+            if total == RECUSED:
+                continue
+            left = float(total)
+            values = []
+            for cap in (float(c.max) for c in CRITERIA):
+                part = min(cap, round(left * cap / 100 * 2) / 2)
+                values.append(part)
+            values[-1] = max(0.0, left - sum(values[:-1]))
+            rows.append(AppendixRow(row.app_id, expert, tuple(_fmt(v).rstrip("0").rstrip(".")
+                                                               for v in values), total))
+    return AppendixTable(f"{table.title}（专业组评审）",
+                         tuple(f"{c.name}（≤{c.max}）" for c in CRITERIA), tuple(rows))
 
 
 def sample_sheets(report: ReportData, per_expert: int | None = None) -> list[ScoreSheetData]:

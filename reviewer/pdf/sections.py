@@ -11,6 +11,7 @@ from reportlab.platypus.flowables import Flowable
 from reviewer.i18n import t
 from reviewer.pdf.charts import distribution_charts
 from reviewer.pdf.layout import (
+    CUT_COLOUR,
     GRID_COLOUR,
     HEAD_COLOUR,
     Styles,
@@ -21,11 +22,15 @@ from reviewer.pdf.layout import (
     text_column,
 )
 from reviewer.pdf.model import (
+    DROPPED_HIGH,
+    DROPPED_LOW,
+    AppendixTable,
     CommitteeRow,
     CoverInfo,
     DisqualificationRow,
     IneligibleRow,
     Integrity,
+    OverrideRow,
     RecusalRow,
     Stats,
     TieRow,
@@ -75,13 +80,14 @@ def cover(info: CoverInfo, warnings: Sequence[str], styles: Styles) -> list[Flow
     for warning in warnings:
         out.append(para(t("pdf.cover.warning", text=warning), styles.body))
     out.append(para(t("pdf.cover.notice"), styles.note))
+    out.append(para(t("pdf.cover.times"), styles.note))
     return out
 
 
 def committee(rows: Sequence[CommitteeRow], styles: Styles) -> list[Flowable]:
     header = [t("pdf.col.no"), t("pdf.col.expert"), t("pdf.col.title"), t("pdf.col.unit"),
               t("pdf.col.groups"), t("pdf.col.ack_time"), t("pdf.col.ack_mode")]
-    widths = fit_widths([8, 18, 26, 44, 36, 30, 18], PORTRAIT_W)
+    widths = fit_widths([8, 18, 24, 42, 30, 40, 16], PORTRAIT_W)  # a Beijing time fits
     data = []
     for i, row in enumerate(rows, start=1):
         name = f"{row.name}（{row.role}）" if row.role else row.name
@@ -98,19 +104,76 @@ def recusals(rows: Sequence[RecusalRow], styles: Styles) -> list[Flowable]:
     if not rows:
         return [para(t("pdf.recusal.none"), styles.body)]
     header = [t("pdf.col.expert"), t("pdf.col.app_id"), t("pdf.col.app_name"),
-              t("pdf.col.reason"), t("pdf.col.recusal_kind"), t("pdf.col.lifted")]
+              t("pdf.col.recusal_ground"), t("pdf.col.recorded_by"), t("pdf.col.round_time"),
+              t("pdf.col.remark")]
     id_w = text_column([r.app_id for r in rows], styles, 14 * mm, 30 * mm)
-    widths = fit_widths([18, 40, 44, 18, 42], PORTRAIT_W - id_w)
+    widths = fit_widths([15, 28, 28, 15, 35, 29], PORTRAIT_W - id_w)  # a time on one line
     widths.insert(1, id_w)
     data = []
-    for row in rows:
-        lifted = ""
+    marks: list[tuple[object, ...]] = []
+    for index, row in enumerate(rows, start=1):
+        remarks = []
+        if row.opened:
+            remarks.append(t("pdf.recusal.opened"))
+            marks.append(("TEXTCOLOR", (6, index), (6, index), CUT_COLOUR))
         if row.lifted_by:
-            lifted = t("pdf.recusal.lifted", by=row.lifted_by, reason=row.lifted_reason)
-        data.append([row.expert, row.app_id, row.app_name, row.reason,
-                     t(f"pdf.recusal.kind.{row.kind}"), lifted])
+            remarks.append(t("pdf.recusal.lifted", by=row.lifted_by, reason=row.lifted_reason))
+        ground = f"{row.reason}\n{row.detail}" if row.detail else row.reason
+        when = f"{row.round}\n{row.when}" if row.round else t("pdf.recusal.sealed")
+        data.append([row.expert, row.app_id, row.app_name, ground,
+                     t(f"pdf.recusal.source.{row.kind}"), when, "\n".join(remarks)])
     return [para(t("pdf.recusal.note"), styles.note),
-            grid_table(header, data, widths, styles, centred=[4])]
+            para(t("pdf.recusal.note_edges"), styles.note),
+            grid_table(header, data, widths, styles, centred=[4], extra=marks)]
+
+
+def overrides(rows: Sequence[OverrideRow], styles: Styles, width: float) -> list[Flowable]:
+    """Submitted sheets replaced by the secretary's paper import, for the 监督组 (issue 9)."""
+    if not rows:
+        return [para(t("pdf.override.none"), styles.body)]
+    header = [t("pdf.col.expert"), t("pdf.col.round"), t("pdf.col.app_id"),
+              t("pdf.col.old_total"), t("pdf.col.new_total"), t("pdf.col.submitted"),
+              t("pdf.col.replaced_by"), t("pdf.col.reason")]
+    id_w = text_column([r.app_id for r in rows], styles, 14 * mm, 30 * mm)
+    widths = fit_widths([18, 20, 16, 16, 40, 36, 50], width - id_w)
+    widths.insert(2, id_w)
+    data = [[r.expert, r.round, r.app_id, r.old_total, r.new_total, r.submitted,
+             f"{r.by}\n{r.when}", r.reason] for r in rows]
+    return [para(t("pdf.override.note"), styles.note),
+            grid_table(header, data, widths, styles, numeric=[3, 4])]
+
+
+def appendix(tables: Sequence[AppendixTable], styles: Styles, width: float,
+             trimmed: bool) -> list[Flowable]:
+    """Every counted sheet criterion by criterion (实名打分), with the trimmed totals marked."""
+    out: list[Flowable] = [para(t("pdf.appendix.note"), styles.note)]
+    if trimmed:
+        out.append(para(t("pdf.appendix.marks", high=DROPPED_HIGH, low=DROPPED_LOW), styles.note))
+    if not tables:
+        out.append(para(t("pdf.none"), styles.body))
+    for table in tables:
+        out.append(para(table.title, styles.h2))
+        header = [t("pdf.col.app_id"), t("pdf.col.expert"), *table.criteria,
+                  t("pdf.col.expert_total"), t("pdf.col.trim")]
+        id_w = text_column([r.app_id for r in table.rows], styles, 14 * mm, 30 * mm)
+        widths = fit_widths([22, *([18] * len(table.criteria)), 16, 14], width - id_w)
+        widths.insert(0, id_w)
+        data = []
+        extra: list[tuple[object, ...]] = []
+        previous = ""
+        for index, row in enumerate(table.rows, start=1):
+            mark = {DROPPED_HIGH: t("pdf.appendix.high"), DROPPED_LOW: t("pdf.appendix.low")}
+            data.append([row.app_id if row.app_id != previous else "", row.expert, *row.values,
+                         row.total + row.mark, mark.get(row.mark, t("pdf.appendix.counted")
+                                                        if trimmed else "")])
+            if row.app_id != previous and index > 1:
+                extra.append(("LINEABOVE", (0, index), (-1, index), 0.9, GRID_COLOUR))
+            previous = row.app_id
+        n = len(header)
+        out.append(grid_table(header, data, widths, styles,
+                              numeric=list(range(2, n - 1)), centred=[n - 1], extra=extra))
+        out.append(Spacer(1, 3 * mm))
+    return out
 
 
 def ineligible(rows: Sequence[IneligibleRow], styles: Styles, width: float) -> list[Flowable]:

@@ -8,6 +8,7 @@ through ``scores import``.
 
 from __future__ import annotations
 
+import io
 import os
 import time
 from collections.abc import Sequence
@@ -18,7 +19,7 @@ from reportlab.platypus import KeepTogether, PageBreak, Spacer, Table
 from reportlab.platypus.flowables import Flowable
 
 from reviewer.i18n import t
-from reviewer.pdf.files import document_language, replacing
+from reviewer.pdf.files import document_language, write_atomically
 from reviewer.pdf.fonts import find_cjk_font
 from reviewer.pdf.layout import (
     Furniture,
@@ -90,7 +91,8 @@ def render_score_sheets(sheets: Sequence[ScoreSheetData], out_path: str | os.Pat
     warnings = (font.warning,) if font.warning else ()
     styles = make_styles(font.name)
     session = next((s.session_id for s in sheets if s.session_id), "")
-    with document_language(lang), replacing(out) as tmp:
+    buffer = io.BytesIO()  # rendered in memory, written in one step (pdf.files)
+    with document_language(lang):
         story: list[Flowable] = []
         for i, sheet in enumerate(sheets):
             if i:
@@ -98,10 +100,11 @@ def render_score_sheets(sheets: Sequence[ScoreSheetData], out_path: str | os.Pat
             story += _sheet(sheet, styles)
         if not story:
             story = [para(t("pdf.sheet.none"), styles.body)]
-        doc = ReviewerDoc(str(tmp), font=font.name, first="landscape",
+        doc = ReviewerDoc(buffer, font=font.name, first="landscape",
                           title=t("pdf.sheet.doc_title"), subject=t("pdf.page.confidential"),
                           lang="zh-CN")
         doc.build(story, canvasmaker=canvas_maker(Furniture(font.name, session)))
         pages = doc.page
-    return RenderInfo(out, pages, out.stat().st_size, time.perf_counter() - started, font.name,
+    write_atomically(out, buffer.getvalue())
+    return RenderInfo(out, pages, len(buffer.getvalue()), time.perf_counter() - started, font.name,
                       font.path, font.embedded, warnings)

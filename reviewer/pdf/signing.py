@@ -22,11 +22,11 @@ from pyhanko.sign.fields import SigSeedSubFilter, enumerate_sig_fields
 from pyhanko.sign.general import SigningError as PyHankoSigningError
 
 from reviewer.pdf.errors import PdfError, SigningError, UnreadablePdfError
-from reviewer.pdf.files import replacing
+from reviewer.pdf.files import write_atomically
 from reviewer.pdf.keys import SignerIdentity
 from reviewer.pdf.verify import VerifyReport, async_verify_pdf, verify_pdf
 
-__all__ = ["SignResult", "async_sign_pdf", "async_verify_pdf", "sign_pdf", "verify_pdf",
+__all__ = ["SignResult", "SignedBytes", "async_sign_bytes", "async_sign_pdf", "sign_bytes", "async_verify_pdf", "sign_pdf", "verify_pdf",
            "VerifyReport"]
 
 
@@ -47,23 +47,23 @@ def _read(path: Path) -> bytes:
         raise PdfError("pdf.file.unreadable", path=str(path), problem=exc.strerror) from exc
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
-    with replacing(path) as tmp:
-        tmp.write_bytes(data)
+@dataclass(frozen=True)
+class SignedBytes:
+    pdf: bytes
+    field_name: str
+    signer: str
+    fingerprint: str
 
 
-async def async_sign_pdf(in_path: str | os.PathLike[str], out_path: str | os.PathLike[str],
-                         signer: SignerIdentity, *, field_name: str | None = None,
-                         reason: str, location: str, name: str | None = None) -> SignResult:
-    """Append one PAdES signature; ``in_path`` may equal ``out_path``."""
-    started = time.perf_counter()
-    source, target = Path(in_path), Path(out_path)
-    data = _read(source)
+async def async_sign_bytes(data: bytes, signer: SignerIdentity, *, field_name: str | None = None,
+                           reason: str, location: str, name: str | None = None,
+                           source: str = "") -> SignedBytes:
+    """Append one PAdES signature to ``data`` in memory (pyHanko reads and writes BytesIO)."""
     try:
         writer = IncrementalPdfFileWriter(io.BytesIO(data))
         existing = {name for name, _, _ in enumerate_sig_fields(writer)}
     except (PyHankoPdfError, ValueError, KeyError) as exc:
-        raise UnreadablePdfError("pdf.file.not_pdf", path=str(source), problem=str(exc)) from exc
+        raise UnreadablePdfError("pdf.file.not_pdf", path=source, problem=str(exc)) from exc
     if field_name is None:
         number = len(existing) + 1
         while f"Signature{number}" in existing:
@@ -80,10 +80,32 @@ async def async_sign_pdf(in_path: str | os.PathLike[str], out_path: str | os.Pat
         await signers.async_sign_pdf(writer, meta, signer=signer.signer, output=output)
     except (PyHankoSigningError, PyHankoPdfError) as exc:
         raise SigningError("pdf.sign.failed", problem=str(exc)) from exc
-    signed = output.getvalue()
-    _write_atomically(target, signed)
-    return SignResult(target, field_name, signer.common_name, signer.fingerprint,
-                      time.perf_counter() - started, len(signed))
+    return SignedBytes(output.getvalue(), field_name, signer.common_name, signer.fingerprint)
+
+
+def sign_bytes(data: bytes, signer: SignerIdentity, *, field_name: str | None = None,
+               reason: str, location: str, name: str | None = None,
+               source: str = "") -> SignedBytes:
+    """Synchronous ``async_sign_bytes`` for the CLI (not callable inside a running loop)."""
+    return asyncio.run(async_sign_bytes(data, signer, field_name=field_name, reason=reason,
+                                        location=location, name=name, source=source))
+
+
+async def async_sign_pdf(in_path: str | os.PathLike[str], out_path: str | os.PathLike[str],
+                         signer: SignerIdentity, *, field_name: str | None = None,
+                         reason: str, location: str, name: str | None = None) -> SignResult:
+    """Append one PAdES signature; ``in_path`` may equal ``out_path``.
+
+    The signed bytes replace ``out_path`` in one step: a countersignature interrupted at any
+    moment leaves the file as it was or fully countersigned.
+    """
+    started = time.perf_counter()
+    source, target = Path(in_path), Path(out_path)
+    signed = await async_sign_bytes(_read(source), signer, field_name=field_name, reason=reason,
+                                    location=location, name=name, source=str(source))
+    write_atomically(target, signed.pdf)
+    return SignResult(target, signed.field_name, signed.signer, signed.fingerprint,
+                      time.perf_counter() - started, len(signed.pdf))
 
 
 def sign_pdf(in_path: str | os.PathLike[str], out_path: str | os.PathLike[str],

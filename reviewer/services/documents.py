@@ -9,11 +9,8 @@ database proves nothing.
 
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,7 +19,7 @@ from reviewer.domain.events import Event
 from reviewer.domain.results import export_blockers
 from reviewer.domain.review import Review
 from reviewer.i18n import t_in
-from reviewer.services.errors import AuditChainBroken, FileUnreadable
+from reviewer.services.errors import AuditChainBroken
 from reviewer.services.handle import SessionHandle
 from reviewer.settings import Settings
 
@@ -74,7 +71,9 @@ class _Snapshot:
 def export_results(handle: SessionHandle, command: ExportResults, settings: Settings,
                    progress: Progress | None = None) -> ExportInfo:
     from reviewer.pdf.assemble import report_data
+    from reviewer.pdf.errors import PdfError
     from reviewer.pdf.export import ExportRefused, render_and_sign
+    from reviewer.pdf.files import write_atomically
 
     def snapshot() -> _Snapshot:
         refuse_unless_exportable(handle)
@@ -84,32 +83,31 @@ def export_results(handle: SessionHandle, command: ExportResults, settings: Sett
 
     taken = handle.locked(snapshot)
     out = command.out
-    if not out.resolve().parent.is_dir():
-        raise FileUnreadable(out.parent)
-    fd, scratch_name = tempfile.mkstemp(dir=out.resolve().parent, prefix=f".{out.stem}-",
-                                        suffix=".pdf")
-    os.close(fd)
-    scratch = Path(scratch_name)
-    try:
-        info = render_and_sign(
-            taken.data, scratch, command.identity, font_path=settings.font, progress=progress,
-            reason=command.reason or t_in(DOCUMENT_LOCALE, "cli.sign_reason_export"),
-            location=settings.location)
+    if not out.resolve().parent.is_dir():  # before the work, not after it
+        raise PdfError("pdf.file.dir_missing", path=str(out.resolve().parent))
+    signed = render_and_sign(
+        taken.data, command.identity, font_path=settings.font, progress=progress,
+        reason=command.reason or t_in(DOCUMENT_LOCALE, "cli.sign_reason_export"),
+        location=settings.location)
 
-        def record(review: Review) -> list[Event]:
-            if review.state.results_head != taken.head:
-                raise ExportRefused("service.export_stale")
-            return review.record_export(info.sha256, info.pages)
+    def record(review: Review) -> list[Event]:
+        if review.state.results_head != taken.head:
+            raise ExportRefused("service.export_stale")
+        return review.record_export(signed.sha256, signed.pages)
 
-        def place() -> None:
-            handle.run(record)
-            os.replace(scratch, out)
+    def place() -> None:  # the file exists only when the chain records it
+        handle.session.refresh()  # what other terminals decided meanwhile
+        if handle.session.review.state.results_head != taken.head:
+            raise ExportRefused("service.export_stale")  # nothing written
+        write_atomically(out, signed.pdf)
+        try:
+            handle.run(record)  # decides again on the latest chain
+        except BaseException:
+            out.unlink(missing_ok=True)  # a file the chain does not record is not kept
+            raise
 
-        handle.locked(place)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            scratch.unlink()
-    return replace(info, path=out)
+    handle.locked(place)
+    return signed.info(out)
 
 
 @dataclass(frozen=True)
