@@ -1,43 +1,78 @@
 """A running session: the opened bundle, the domain core and the event store, wired together.
 
-Every action goes through ``Session.run``: under the store's write lock it first applies what
-other terminals appended, then lets the domain decide on that latest state, then appends the
-decided events and applies them. The CLI and the TUI both use this one path, so no rule can
-live only in one of them.
+Every action goes through ``Session.run``: under the store's write lock it first verifies and
+applies what other terminals appended, then lets the domain decide on that latest state, then
+appends the decided events and applies them. The CLI and the TUI both use this one path, so no
+rule can live only in one of them.
+
+Nothing is used before it is verified. On open and on every refresh and transaction the keyed
+chain is checked incrementally from the last verified point (``ChainVerifier``), the head row
+and this terminal's checkpoint are checked, and every event is validated against the case and
+panel (``reviewer.domain.replay``) before it is folded into the state. The first failure is a
+``ChainBroken`` (exit 31); the session then refuses everything until it is reopened.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import secrets
 import tomllib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from reviewer.domain import events as ev
-from reviewer.domain.audit import ChainReport, verify_chain
+from reviewer.domain.audit import (
+    ROLLED_BACK,
+    ChainBroken,
+    ChainPoint,
+    ChainReport,
+    ChainVerifier,
+    HeadRow,
+)
 from reviewer.domain.case import Case
 from reviewer.domain.errors import DomainError
 from reviewer.domain.events import Event
 from reviewer.domain.panel import Panel, parse_panel
+from reviewer.domain.pins import PinKeeper
+from reviewer.domain.replay import validate
 from reviewer.domain.review import Review, stamp, utc_now
-from reviewer.storage.store import EventStore, default_url
+from reviewer.storage.checkpoint import Checkpoint, CheckpointDamaged
+from reviewer.storage.store import EventStore, _safe_url, default_url, sqlite_path
 
 CASE_ENTRY = "case.json"
 PANEL_ENTRY = "panel.toml"
+AUDIT_KEY_LABEL = "audit-chain"
+PIN_VAULT_LABEL = "pin-vault"
 
 Command = Callable[[Review], list[Event]]
 
 
+def _stand_in_key(sha256: str, label: str) -> bytes:
+    return hashlib.sha256(f"reviewer unsealed stand-in\x00{label}\x00{sha256}".encode()).digest()
+
+
 @dataclass(frozen=True)
 class Unlocked:
-    """The decrypted contents of a bundle (in memory only)."""
+    """The decrypted contents of a bundle and its session keys (in memory only, never stored).
+
+    ``unlock`` always derives both keys from the bundle's master secret. A session built from
+    a case that never was sealed (the demo, tests) gets stand-in keys computed from ``sha256``:
+    they protect nothing and no real bundle ever uses them.
+    """
 
     case: Case
     panel: Panel
     sha256: str
+    audit_key: bytes = field(default=b"", repr=False)
+    pin_key: bytes = field(default=b"", repr=False)
+
+    def key(self, label: str) -> bytes:
+        given = self.audit_key if label == AUDIT_KEY_LABEL else self.pin_key
+        return given or _stand_in_key(self.sha256, label)
 
 
 def unlock(bundle_path: Path, passphrase: str) -> Unlocked:
@@ -47,27 +82,51 @@ def unlock(bundle_path: Path, passphrase: str) -> Unlocked:
     case = Case.from_dict(json.loads(opened.entries[CASE_ENTRY].decode("utf-8")))
     panel = parse_panel(tomllib.loads(opened.entries[PANEL_ENTRY].decode("utf-8")),
                         f"{bundle_path.name}:{PANEL_ENTRY}")
-    return Unlocked(case, panel, opened.sha256)
+    return Unlocked(case, panel, opened.sha256, opened.derive_key(AUDIT_KEY_LABEL),
+                    opened.derive_key(PIN_VAULT_LABEL))
 
 
 def database_url(bundle_path: Path, explicit: str | None = None) -> str:
     return explicit or os.environ.get("REVIEWER_DB") or default_url(bundle_path)
 
 
+def database_identity(url: str) -> str:
+    """What names one database for the checkpoint: the resolved file, or the URL sans password."""
+    path = sqlite_path(url)
+    return f"sqlite:{path.resolve()}" if path is not None else _safe_url(url)
+
+
+def _pin_keeper(pin_key: bytes) -> PinKeeper:
+    from reviewer.bundle.pins import AesGcmPinVault, Argon2PinHasher
+
+    return PinKeeper(Argon2PinHasher(), AesGcmPinVault(pin_key))
+
+
 class Session:
     def __init__(self, unlocked: Unlocked, store: EventStore,
-                 clock: Callable[[], datetime] = utc_now) -> None:
+                 clock: Callable[[], datetime] = utc_now,
+                 checkpoint: Checkpoint | None = None) -> None:
         self.case = unlocked.case
         self.panel = unlocked.panel
         self.bundle_sha256 = unlocked.sha256
         self.store = store
-        self.review = Review(self.case, self.panel, clock=clock)
+        self._key = unlocked.key(AUDIT_KEY_LABEL)
+        self._pins = _pin_keeper(unlocked.key(PIN_VAULT_LABEL))
+        self.review = Review(self.case, self.panel, clock=clock, pins=self._pins)
+        self.verifier = ChainVerifier(self._key)
+        self.checkpoint = checkpoint
+        self.broken: ChainBroken | None = None
+        self._seen: ChainPoint | None = self._load_checkpoint()
         self.seq = 0
         self.refresh()
         if self.seq == 0:
-            self.run(lambda r: [r.event(ev.SESSION_OPENED, ev.SYSTEM, case_id=self.case.case_id,
-                                         bundle_sha256=self.bundle_sha256,
-                                         measure=self.panel.id)])
+            nonce = secrets.token_hex(8)  # two sessions of one bundle never share event 1
+            # decided under the write lock: of many terminals opening a new database, one
+            # writes it
+            self.run(lambda r: [] if r.state.event_count else [
+                r.event(ev.SESSION_OPENED, ev.SYSTEM, case_id=self.case.case_id,
+                        bundle_sha256=self.bundle_sha256, measure=self.panel.id,
+                        session=nonce)])
 
     @classmethod
     def open(cls, bundle_path: Path, passphrase: str, db_url: str | None = None,
@@ -78,27 +137,104 @@ class Session:
     @classmethod
     def attach(cls, unlocked: Unlocked, db_url: str,
                clock: Callable[[], datetime] = utc_now) -> Session:
+        key = unlocked.key(AUDIT_KEY_LABEL)
         store = EventStore.open(db_url, case_id=unlocked.case.case_id,
-                                bundle_sha256=unlocked.sha256, now=stamp(clock()))
-        return cls(unlocked, store, clock)
+                                bundle_sha256=unlocked.sha256, now=stamp(clock()), key=key)
+        checkpoint = Checkpoint.for_session(key, unlocked.sha256, database_identity(db_url))
+        try:
+            return cls(unlocked, store, clock, checkpoint)
+        except BaseException:
+            store.dispose()
+            raise
 
-    def _catch_up(self, newer: list[Event]) -> None:
-        for event in newer:
-            if event.seq > self.seq:
-                self.review.state.apply(event)
-                self.seq = event.seq
+    # -- verification ------------------------------------------------------------------------
+
+    def _load_checkpoint(self) -> ChainPoint | None:
+        if self.checkpoint is None:
+            return None
+        try:
+            return self.checkpoint.load()
+        except CheckpointDamaged as damaged:
+            raise ChainBroken(0, ROLLED_BACK, f"{self.checkpoint.path}: {damaged}") from None
+
+    def _guard(self) -> None:
+        if self.broken is not None:
+            raise self.broken
+
+    def _accept(self, events: list[Event]) -> None:
+        """Verify, validate and apply, one event at a time; nothing after a bad one."""
+        for event in events:
+            self.verifier.feed(event)
+            seen = self._seen
+            if seen is not None and event.seq == seen.seq and \
+                    (event.hash, event.mac) != (seen.hash, seen.mac):
+                raise ChainBroken(event.seq, ROLLED_BACK, str(self._checkpoint_path()))
+            validate(self.review, event)
+            self.review.state.apply(event)
+            self.seq = event.seq
+
+    def _checkpoint_path(self) -> Path | str:
+        return self.checkpoint.path if self.checkpoint is not None else ""
+
+    def _settle(self, head: HeadRow | None) -> None:
+        """The head row agrees with the verified events and we are not behind this terminal."""
+        self.verifier.check_head(head)
+        seen = self._seen
+        if seen is not None and seen.seq > self.seq:
+            raise ChainBroken(self.seq + 1, ROLLED_BACK,
+                              f"{self._checkpoint_path()} seq={seen.seq}", count=self.seq)
+        point = self.verifier.point
+        if self.checkpoint is not None and (seen is None or point.seq > seen.seq):
+            self.checkpoint.save(point)
+            self._seen = point
+
+    def _verified(self, step: Callable[[], None]) -> None:
+        self._guard()
+        try:
+            step()
+        except ChainBroken as broken:
+            self.broken = broken
+            raise
 
     def refresh(self) -> None:
-        """Apply what other terminals appended since we last looked."""
-        self._catch_up(self.store.events(self.seq))
+        """Verify and apply what other terminals appended since we last looked."""
+
+        def step() -> None:
+            self._accept(self.store.events(self.seq))
+            head = self.store.head()
+            # a head ahead of the rows we read: another terminal committed in between, or the
+            # newest rows are gone. Look again; rows that still do not come are missing.
+            for _ in range(5):
+                if head is None or head.seq <= self.seq:
+                    break
+                more = self.store.events(self.seq)
+                if not more:
+                    break
+                self._accept(more)
+                head = self.store.head()
+            self._settle(head)
+
+        self._verified(step)
 
     def run(self, command: Command) -> list[Event]:
-        def decide(newer: list[Event]) -> list[Event]:
-            self._catch_up(newer)
+        self._guard()
+
+        def decide(newer: list[Event], head: HeadRow | None) -> list[Event]:
+            self._accept(newer)
+            self._settle(head)  # under the write lock: the head must agree exactly
             return command(self.review)
 
-        _, placed = self.store.transact(self.seq, decide)
-        self._catch_up(placed)
+        placed: list[Event] = []
+
+        def step() -> None:
+            _, written = self.store.transact(self.seq, decide)
+            self._accept(written)
+            if written and self.checkpoint is not None:
+                self.checkpoint.save(self.verifier.point)
+                self._seen = self.verifier.point
+            placed.extend(written)
+
+        self._verified(step)
         return placed
 
     def check_pin(self, expert_id: str, pin: str) -> None:
@@ -115,13 +251,50 @@ class Session:
             raise outcome[0]
 
     def verify_audit(self) -> ChainReport:
-        events = self.store.events(0)
-        report = verify_chain(events)
-        if report.ok:
-            seq, head = self.store.head()
-            if seq != report.count or head != report.head:
-                return ChainReport(False, report.count, report.head, seq, "head")
-        return report
+        """A full check from the genesis — every MAC, the head, the checkpoint and every
+        event's validity — independent of what this session verified before (the
+        supervisor's check and ``reviewer audit verify``). It names the earliest broken event;
+        a failure also stops this session from doing anything more."""
+        verifier = ChainVerifier(self._key)
+        review = Review(self.case, self.panel, pins=self._pins)
+
+        def take(events: list[Event]) -> None:
+            for event in events:
+                verifier.feed(event)
+                validate(review, event)
+                review.state.apply(event)
+
+        try:
+            self._guard()
+            take(self.store.events(0))
+            head = self.store.head()
+            for _ in range(5):  # another terminal may commit while we read
+                if head is None or head.seq <= verifier.point.seq:
+                    break
+                more = self.store.events(verifier.point.seq)
+                if not more:
+                    break
+                take(more)
+                head = self.store.head()
+            verifier.check_head(head)
+            seen = self._seen
+            if seen is not None and seen.seq > verifier.point.seq:
+                raise ChainBroken(verifier.point.seq + 1, ROLLED_BACK,
+                                  f"{self._checkpoint_path()} seq={seen.seq}")
+            self.refresh()  # bring this session up to what was just checked
+        except ChainBroken as broken:
+            self.broken = self.broken or broken
+            return ChainReport(False, verifier.point.seq, verifier.point.hash, broken.seq,
+                               broken.problem, broken.detail)
+        return ChainReport(True, verifier.point.seq, verifier.point.hash)
+
+    def require_intact(self) -> None:
+        """Raise ``ChainBroken`` unless the full check passes: before anything is exported or
+        signed, whatever this session verified earlier."""
+        report = self.verify_audit()
+        if not report.ok:
+            raise self.broken or ChainBroken(report.broken_seq or 0, report.problem,
+                                             report.detail, report.count)
 
     def close(self) -> None:
         self.store.dispose()

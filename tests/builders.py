@@ -9,12 +9,16 @@ from decimal import Decimal
 
 from argon2 import PasswordHasher
 
+from reviewer.bundle.pins import AesGcmPinVault, Argon2PinHasher
 from reviewer.domain.case import Application, Case, Expert, Group, ListedConflict, Rules
 from reviewer.domain.events import Event
 from reviewer.domain.panel import Panel, load_panel_by_id
+from reviewer.domain.pins import PinKeeper
 from reviewer.domain.review import Review
 
 CHEAP = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+# what Session wires in from a bundle, with a cheap hash and a test-only vault key
+PINS = PinKeeper(Argon2PinHasher(CHEAP), AesGcmPinVault(b"test-only pin vault key 32 bytes"))
 TEST_PIN = "246810"  # test-only PIN
 _PIN_HASH = CHEAP.hash(TEST_PIN)
 

@@ -91,6 +91,4 @@ def test_domain_imports_only_the_standard_library() -> None:
                 outside.add(f"{module} -> {imported}")
             elif top == "reviewer" and imported not in domain:
                 outside.add(f"{module} -> {imported}")
-    # TEMPORARY until the injected PIN hasher (branch "integrity") lands; see pyproject.toml
-    outside.discard("reviewer.domain.review -> argon2")
     assert sorted(outside) == []

@@ -12,7 +12,7 @@ import os
 import struct
 import tarfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -428,3 +428,61 @@ def test_seal_into_a_missing_folder_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(BundleError) as caught:
         seal([("a", b"x")], tmp_path / "no" / "such.rvb", PASS, header_info=INFO, kdf=CHEAP)
     assert caught.value.exit_code == 2
+
+
+# -- a crafted header: bounded before any work (issue 9) ------------------------------------------
+
+
+def _rewrite_header(path: Path, change: Callable[[dict], None]) -> None:
+    """Edit the header's JSON and recompute its CRC and SHA-256, as an attacker can."""
+    from reviewer.bundle.header import encode_envelope
+
+    raw = path.read_bytes()
+    (length,) = struct.unpack(">I", raw[6:10])
+    fields = json.loads(raw[14:14 + length])
+    change(fields)
+    path.write_bytes(encode_envelope(fields) + raw[46 + length:])
+
+
+@pytest.mark.parametrize(("field", "value"), [
+    ("time_cost", 64), ("memory_cost", 2 * 1024 * 1024), ("parallelism", 255),
+    ("time_cost", 11), ("memory_cost", 1024 * 1024 + 1),
+])
+def test_kdf_costs_beyond_the_bounds_are_refused_before_any_work(
+        bundle: Path, monkeypatch: pytest.MonkeyPatch, field: str, value: int) -> None:
+    _rewrite_header(bundle, lambda f: f["kdf"].__setitem__(field, value))
+
+    def no_work(*_args: object, **_kwargs: object) -> bytes:
+        raise AssertionError("Argon2id ran on an out-of-bounds header")
+
+    monkeypatch.setattr("reviewer.bundle.crypto.hash_secret_raw", no_work)
+    with pytest.raises(CorruptedBundleError) as caught:
+        open_bundle(bundle, PASS)
+    assert caught.value.exit_code == 13 and caught.value.code == "bundle.kdf_out_of_bounds"
+    with pytest.raises(CorruptedBundleError):
+        read_header(bundle)
+
+
+def test_the_largest_allowed_costs_still_parse(bundle: Path) -> None:
+    from reviewer.bundle.header import MAX_MEMORY_KIB, MAX_PARALLELISM, MAX_TIME_COST
+
+    assert KdfParams(MAX_TIME_COST, MAX_MEMORY_KIB, MAX_PARALLELISM).is_sane()
+    assert not KdfParams(MAX_TIME_COST + 1, MAX_MEMORY_KIB, 1).is_sane()
+    assert KdfParams().is_sane()
+
+
+@pytest.mark.parametrize("field", ["chunk_size", "created", "nonce_prefix", "case_id"])
+def test_an_edited_header_field_with_a_recomputed_digest_reads_as_tampered(
+        bundle: Path, field: str) -> None:
+    def change(fields: dict) -> None:
+        if field == "chunk_size":
+            fields[field] = fields[field] * 2
+        elif field == "nonce_prefix":
+            fields[field] = base64.b64encode(b"\x00" * 8).decode()
+        else:
+            fields[field] = str(fields.get(field, "")) + "x"
+
+    _rewrite_header(bundle, change)
+    with pytest.raises(CorruptedBundleError) as caught:
+        open_bundle(bundle, PASS)
+    assert caught.value.exit_code == 13

@@ -15,12 +15,14 @@ from typing import Any
 import pytest
 
 from reviewer import i18n
+from reviewer.bundle.pins import Argon2PinHasher
 from reviewer.domain.case import Group, ListedConflict
 from reviewer.domain.errors import DomainError
 from reviewer.domain.recusal import DECLARED, DETECTED, LISTED
 from reviewer.domain.review import ImportRejected, Review, SheetRow
 from tests.builders import (
     CHEAP,
+    PINS,
     TEST_PIN,
     Clock,
     ack,
@@ -89,7 +91,7 @@ def yunling(apps: list | None = None, experts: list | None = None, **kwargs: Any
         + [expert(e, ["comp"]) for e in ("C1", "C2", "C3")]
     )
     case, panel = make_case("yunling-craftsman", apps, experts, **kwargs)
-    return Review(case, panel, clock=Clock())
+    return Review(case, panel, clock=Clock(), pins=PINS)
 
 
 def kinds(events: list) -> list[str]:
@@ -185,8 +187,8 @@ def test_change_pin_needs_six_digits_and_then_only_the_new_pin_works() -> None:
     assert review.check_pin("E1", "13572468").error is None
     old = review.check_pin("E1", TEST_PIN)
     assert old.error is not None and old.error.code == "review.pin_wrong"
-    # the default hasher (argon2) also gives a PIN that verifies
-    run(review, review.change_pin("E2", "97531000"))
+    # the real hasher (argon2 with its default cost) also gives a PIN that verifies
+    run(review, review.change_pin("E2", "97531000", hasher=Argon2PinHasher().hash))
     assert review.check_pin("E2", "97531000").error is None
 
 

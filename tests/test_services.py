@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
+from reviewer.domain.audit import ChainBroken
 from reviewer.domain.review import ImportRejected
 from reviewer.i18n import get_locale, set_locale, t
 from reviewer.pdf import keys
 from reviewer.services import SessionHandle, documents
-from reviewer.services.errors import AuditChainBroken
 from reviewer.services.sheets import ImportSheet, import_sheet
 from reviewer.settings import Settings
 from tests.test_tui_support import build_session, score_programmatically
@@ -115,7 +115,7 @@ def test_verify_against_a_case_checks_the_audit_chain_first(tmp_path: Path) -> N
     with engine.begin() as conn:
         conn.execute(text("DELETE FROM audit_events WHERE seq = 2"))
     engine.dispose()
-    with pytest.raises(AuditChainBroken) as err:
+    with pytest.raises(ChainBroken) as err:
         documents.verify_pdf(documents.VerifyPdf(tmp_path / "never-read.pdf"),
                              SessionHandle(session))
     assert err.value.exit_code == 31

@@ -124,15 +124,15 @@ def tamper(url: str, statement: str) -> None:
     [
         # an edited score
         ("UPDATE audit_events SET payload = replace(payload, '21.5', '25') WHERE seq = 5",
-         5, "hash"),
+         5, "edited"),
         # a deleted row in the middle
-        ("DELETE FROM audit_events WHERE seq = 4", 5, "seq"),
+        ("DELETE FROM audit_events WHERE seq = 4", 4, "missing"),
         # two rows swapped (reordered)
         ("UPDATE audit_events SET seq = -4 WHERE seq = 4; "
          "UPDATE audit_events SET seq = 4 WHERE seq = 5; "
-         "UPDATE audit_events SET seq = 5 WHERE seq = -4", 4, "link"),
+         "UPDATE audit_events SET seq = 5 WHERE seq = -4", 4, "reordered"),
         # the newest row deleted: the chain is intact but shorter than its recorded head
-        ("DELETE FROM audit_events WHERE seq = 6", 6, "head"),
+        ("DELETE FROM audit_events WHERE seq = 6", 6, "truncated"),
     ],
 )
 def test_audit_verify_names_the_first_broken_event(tmp_path: Path, statement: str, broken: int,

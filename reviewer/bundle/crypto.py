@@ -62,7 +62,15 @@ def derive_keys(master: bytes) -> tuple[bytes, bytes]:
 
 
 def unlock_master(header: BundleHeader, passphrase: str, name: str) -> bytes:
-    """The master secret, or ``WrongPassphraseError`` when the header's check value differs."""
+    """The master secret, or ``WrongPassphraseError`` when the header's check value differs.
+
+    A limit worth knowing: the salt, the KDF parameters and the check value are inputs of the
+    very derivation that tells a right passphrase from a wrong one, so an edit of one of them
+    (with the public digest recomputed) cannot be told apart from a wrong passphrase by any
+    construction that costs one Argon2id run; it reads as exit 12. Every other header field
+    is authenticated — the AEAD's associated data starts with the envelope digest — and reads
+    as tampered (13); KDF costs outside the documented bounds are refused (13) before any
+    derivation (``KdfParams.is_sane``)."""
     master = master_secret(passphrase, header.kdf, header.salt)
     _, check = derive_keys(master)
     if not hmac.compare_digest(check, header.key_check):

@@ -54,6 +54,11 @@ MIN_CHUNK_SIZE = 1024
 MAX_CHUNK_SIZE = 64 * 1024 * 1024
 MAX_HEADER_LENGTH = 64 * 1024
 INFO_KEYS = ("case_id", "measure")
+# Argon2id bounds a bundle may ask for: RFC 9106's recommendations sit well inside them
+# (t=1..3, 64 MiB..2 GiB is the RFC's range; one review terminal is given at most 1 GiB).
+MAX_TIME_COST = 10
+MAX_MEMORY_KIB = 1024 * 1024  # 1 GiB
+MAX_PARALLELISM = 16
 
 _PREFIX = struct.Struct(">4sHI")
 _CRC = struct.Struct(">I")
@@ -70,9 +75,11 @@ class KdfParams:
     parallelism: int = 4
 
     def is_sane(self) -> bool:
-        """Bounds that also stop a crafted header from asking for absurd time or memory."""
-        return (1 <= self.time_cost <= 64 and 1 <= self.parallelism <= 64
-                and 8 * self.parallelism <= self.memory_cost <= 2 * 1024 * 1024)
+        """The documented bounds (``MAX_TIME_COST``, ``MAX_MEMORY_KIB``, ``MAX_PARALLELISM``):
+        checked before any key derivation, so a crafted header cannot tie up a terminal with
+        absurd time or memory (the header is readable — and writable — by anybody)."""
+        return (1 <= self.time_cost <= MAX_TIME_COST and 1 <= self.parallelism <= MAX_PARALLELISM
+                and 8 * self.parallelism <= self.memory_cost <= MAX_MEMORY_KIB)
 
 
 @dataclass(frozen=True)
@@ -223,7 +230,7 @@ def _parse_body(body: bytes, version: int, name: str, digest: bytes,
                  and header.cipher == CIPHER and fields["container"] == CONTAINER
                  and kdf_fields["algorithm"] == KDF_NAME
                  and kdf_fields["version"] == ARGON2_VERSION
-                 and kdf_fields["key_length"] == KEY_LENGTH and kdf.is_sane()
+                 and kdf_fields["key_length"] == KEY_LENGTH
                  and len(salt) == SALT_LENGTH
                  and len(header.nonce_prefix) == NONCE_PREFIX_LENGTH
                  and len(header.key_check) == KEY_CHECK_LENGTH
@@ -233,6 +240,12 @@ def _parse_body(body: bytes, version: int, name: str, digest: bytes,
         valid = False
     if not valid:
         raise CorruptedBundleError("bundle.corrupted_header", path=name)
+    if not header.kdf.is_sane():
+        raise CorruptedBundleError("bundle.kdf_out_of_bounds", path=name,
+                                   time_cost=header.kdf.time_cost,
+                                   memory_mib=header.kdf.memory_cost // 1024,
+                                   parallelism=header.kdf.parallelism, max_time=MAX_TIME_COST,
+                                   max_mib=MAX_MEMORY_KIB // 1024, max_parallelism=MAX_PARALLELISM)
     return header
 
 

@@ -78,7 +78,9 @@ def cmd_scores_import(args: argparse.Namespace) -> int:
 
 
 def cmd_advance(args: argparse.Namespace) -> int:
-    done = sec.advance(open_session(args), sec.Advance(args.force, args.reason or ""))
+    handle = open_session(args)
+    seen = handle.read(lambda r: r.round)  # refused if another terminal closes it first
+    done = sec.advance(handle, sec.Advance(args.force, args.reason or "", expected=seen))
     say(t("cli.advance_done", from_round=t(f"round.{done.from_round}"),
           to_round=t(f"round.{done.to_round}")))
     for group, ids in done.nominees.items():

@@ -1,20 +1,71 @@
-"""The hash chain over audit events: tamper evidence for the supervision group (第十八条).
+"""The audit chain: tamper evidence for the supervision group (第十八条), keyed against insiders.
 
-hash_n = SHA-256(hash_{n-1} || canonical(event_n)), where canonical is sorted-key compact
-JSON of seq, kind, actor, at and payload. Editing, deleting or reordering any row breaks
-every later link; ``verify_chain`` names the first broken one.
+Two chains run over the same canonical bytes (sorted-key compact JSON of seq, kind, actor, at
+and payload):
+
+* the public hash chain ``hash_n = SHA-256(hash_{n-1} || canonical(event_n))``, printed in the
+  results PDF so a committee without the passphrase can compare heads;
+* the keyed chain ``mac_n = HMAC-SHA256(audit_key, "event" || mac_{n-1} || canonical(event_n))``
+  with a key derived from the bundle's master secret (HKDF, label ``audit-chain``), never
+  stored. Anybody can recompute the SHA-256 chain after an edit; nobody without the
+  passphrase can recompute the MACs.
+
+The ``chain_head`` row carries ``HMAC(audit_key, "head" || seq || hash || mac)``, so deleting
+the newest events and lowering the head to match is detected as well. What a MAC cannot see —
+the whole database rolled back to an *older authentic* state — is the job of the per-terminal
+checkpoint (``reviewer.storage.checkpoint``) and of the heads recorded at each round close.
+
+``ChainVerifier`` checks incrementally: it holds the last verified point, so a write in a big
+session only verifies the new events. Every failure is a ``ChainBroken`` (exit code 31) that
+names the first broken event and what is wrong with it.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
+from reviewer.domain.errors import DomainError
 from reviewer.domain.events import Event
 
 GENESIS = "0" * 64
+GENESIS_MAC = "0" * 64
+EXIT_CHAIN_BROKEN = 31
+# the kind a store gives a row it cannot read (payload not JSON, wrong types, bad bytes)
+UNREADABLE = "\x00unreadable"
+
+# what can be wrong with an event, each with its own message (audit.broken.<problem>)
+EDITED = "edited"  # its SHA-256 does not match its content: changed without rehashing
+FORGED = "forged"  # hashes agree but the MAC does not: written or rehashed without the key
+MISSING = "missing"  # a gap in the numbering: events were deleted
+REORDERED = "reordered"  # numbered out of order, or not linked to its predecessor
+TRUNCATED = "truncated"  # the newest events are gone (behind the head or the checkpoint)
+HEAD = "head"  # the head row is missing, unreadable or not authentic
+UNREADABLE_PROBLEM = "unreadable"
+INVALID = "invalid"  # authentic bytes, but not an event the live command could have written
+ROLLED_BACK = "rolled_back"  # behind or unlike what this terminal verified (its checkpoint)
+PROBLEMS = (EDITED, FORGED, MISSING, REORDERED, TRUNCATED, HEAD, UNREADABLE_PROBLEM, INVALID,
+            ROLLED_BACK)
+
+
+class ChainBroken(DomainError):
+    """The chain does not verify: nothing may be computed, exported or signed from it."""
+
+    exit_code = EXIT_CHAIN_BROKEN
+
+    def __init__(self, seq: int, problem: str, detail: str = "", count: int = 0) -> None:
+        super().__init__(f"audit.broken.{problem}", seq=seq, detail=detail, count=count)
+        self.seq = seq
+        self.problem = problem
+        self.detail = detail
+        self.count = count
+
+
+# one encoder for every event: ``json.dumps`` with options builds a new one per call
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 def canonical(event: Event) -> bytes:
@@ -25,17 +76,48 @@ def canonical(event: Event) -> bytes:
         "at": event.at,
         "payload": event.payload,
     }
-    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    return _CANONICAL.encode(body).encode()
 
 
 def link(prev_hash: str, event: Event) -> str:
     return hashlib.sha256(prev_hash.encode("ascii") + canonical(event)).hexdigest()
 
 
-def chain(prev_hash: str, seq: int, event: Event) -> Event:
-    """Give ``event`` its place after ``prev_hash``."""
-    placed = replace(event, seq=seq, prev_hash=prev_hash, hash="")
-    return replace(placed, hash=link(prev_hash, placed))
+def event_mac(key: bytes, prev_mac: str, body: bytes) -> str:
+    return hmac.digest(key, b"event\x00" + prev_mac.encode("ascii") + body, "sha256").hex()
+
+
+def head_mac(key: bytes, seq: int, hash_: str, mac: str) -> str:
+    """The authenticity of the head row: it cannot be lowered or moved without the key."""
+    message = f"head\x00{seq}\x00{hash_}\x00{mac}".encode("ascii", "replace")
+    return hmac.digest(key, message, "sha256").hex()
+
+
+def chain(prev_hash: str, prev_mac: str, seq: int, event: Event, key: bytes) -> Event:
+    """Give ``event`` its place after (``prev_hash``, ``prev_mac``)."""
+    placed = replace(event, seq=seq, prev_hash=prev_hash, hash="", mac="")
+    body = canonical(placed)
+    digest = hashlib.sha256(prev_hash.encode("ascii") + body).hexdigest()
+    return replace(placed, hash=digest, mac=event_mac(key, prev_mac, body))
+
+
+@dataclass(frozen=True)
+class ChainPoint:
+    """A verified position in the chain: the newest event checked so far."""
+
+    seq: int = 0
+    hash: str = GENESIS
+    mac: str = GENESIS_MAC
+
+
+@dataclass(frozen=True)
+class HeadRow:
+    """The ``chain_head`` row as stored (not yet authenticated)."""
+
+    seq: int
+    hash: str
+    mac: str
+    tag: str
 
 
 @dataclass(frozen=True)
@@ -44,21 +126,75 @@ class ChainReport:
     count: int
     head: str
     broken_seq: int | None = None
-    problem: str = ""  # "hash" (edited), "link" (deleted/reordered), "seq" (gap/reorder)
+    problem: str = ""
+    detail: str = ""
 
 
-def verify_chain(events: Iterable[Event]) -> ChainReport:
-    prev = GENESIS
-    expected_seq = 1
-    count = 0
-    for event in events:
-        if event.seq != expected_seq:
-            return ChainReport(False, count, prev, event.seq, "seq")
-        if event.prev_hash != prev:
-            return ChainReport(False, count, prev, event.seq, "link")
-        if link(prev, event) != event.hash:
-            return ChainReport(False, count, prev, event.seq, "hash")
-        prev = event.hash
-        expected_seq += 1
-        count += 1
-    return ChainReport(True, count, prev)
+def _same(a: str, b: str) -> bool:
+    try:
+        return hmac.compare_digest(a, b)
+    except TypeError:  # not ASCII: a damaged or crafted row
+        return hmac.compare_digest(a.encode("utf-8", "replace"), b.encode("utf-8", "replace"))
+
+
+class ChainVerifier:
+    """Checks events one at a time from a verified point; raises ``ChainBroken`` at the first
+    event that is not exactly what the keyed chain says must follow."""
+
+    def __init__(self, key: bytes, point: ChainPoint | None = None) -> None:
+        self.key = key
+        self.point = point or ChainPoint()
+
+    def feed(self, event: Event) -> None:
+        point = self.point
+        expected = point.seq + 1
+        if event.kind == UNREADABLE:
+            raise ChainBroken(event.seq, UNREADABLE_PROBLEM, str(event.payload.get("reason", "")),
+                              count=point.seq)
+        if event.seq != expected:
+            problem = MISSING if event.seq > expected else REORDERED
+            raise ChainBroken(expected if problem == MISSING else event.seq, problem,
+                              f"#{event.seq}", count=point.seq)
+        try:
+            body = canonical(event)
+        except (TypeError, ValueError, UnicodeError):
+            raise ChainBroken(event.seq, UNREADABLE_PROBLEM, "payload", count=point.seq) from None
+        digest = hashlib.sha256(point.hash.encode("ascii") + body).hexdigest()
+        if not _same(event.prev_hash, point.hash):
+            # the link to its predecessor is broken: an event before it was removed or moved
+            raise ChainBroken(event.seq, REORDERED, "prev_hash", count=point.seq)
+        if not _same(event.hash, digest):
+            raise ChainBroken(event.seq, EDITED, count=point.seq)
+        if not _same(event.mac, event_mac(self.key, point.mac, body)):
+            raise ChainBroken(event.seq, FORGED, count=point.seq)
+        self.point = ChainPoint(event.seq, event.hash, event.mac)
+
+    def check_head(self, head: HeadRow | None) -> None:
+        """The head row must be authentic and stand exactly where the verified events end."""
+        point = self.point
+        if head is None:
+            raise ChainBroken(point.seq + 1, HEAD, "missing", count=point.seq)
+        if not _same(head.tag, head_mac(self.key, head.seq, head.hash, head.mac)):
+            raise ChainBroken(head.seq, HEAD, "forged", count=point.seq)
+        if head.seq > point.seq:
+            raise ChainBroken(point.seq + 1, TRUNCATED, f"head={head.seq}", count=point.seq)
+        if head.seq < point.seq:
+            # authentic events beyond an authentic head: an older head row was put back
+            raise ChainBroken(head.seq + 1, TRUNCATED, f"head={head.seq}", count=point.seq)
+        if not (_same(head.hash, point.hash) and _same(head.mac, point.mac)):
+            raise ChainBroken(head.seq, HEAD, "mismatch", count=point.seq)
+
+
+def verify_chain(events: Iterable[Event], key: bytes,
+                 head: HeadRow | None = None) -> ChainReport:
+    """A full check from the genesis (``reviewer audit verify``)."""
+    verifier = ChainVerifier(key)
+    try:
+        for event in events:
+            verifier.feed(event)
+        if head is not None:
+            verifier.check_head(head)
+    except ChainBroken as broken:
+        return ChainReport(False, verifier.point.seq, verifier.point.hash, broken.seq,
+                           broken.problem, broken.detail)
+    return ChainReport(True, verifier.point.seq, verifier.point.hash)

@@ -47,7 +47,7 @@ def expert_actor(expert_id: str) -> str:
 
 @dataclass(frozen=True)
 class Event:
-    """One audited action. ``seq`` and the hashes are assigned when it is appended."""
+    """One audited action. ``seq``, the hashes and the MAC are assigned when it is appended."""
 
     kind: str
     actor: str
@@ -56,3 +56,4 @@ class Event:
     seq: int = 0
     prev_hash: str = ""
     hash: str = ""
+    mac: str = ""  # HMAC under the session's audit key (see ``reviewer.domain.audit``)

@@ -15,15 +15,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-
 from reviewer.domain import events as ev
 from reviewer.domain.case import Application, Case, Expert
 from reviewer.domain.errors import DomainError
 from reviewer.domain.events import Event
 from reviewer.domain.exact import is_half_step
 from reviewer.domain.panel import RECUSAL_KINDS, Panel
+from reviewer.domain.pins import PinKeeper
 from reviewer.domain.ranking import CLOSED, COMPREHENSIVE, PROFESSIONAL, Ranking
 from reviewer.domain.recusal import Conflict, ConflictIndex
 from reviewer.domain.state import SessionState
@@ -60,10 +58,6 @@ def stamp(moment: datetime) -> str:
 
 def parse_stamp(text: str) -> datetime:
     return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
-
-
-def hash_pin(pin: str) -> str:
-    return PasswordHasher().hash(pin)
 
 
 def pin_is_valid(pin: str) -> bool:
@@ -111,8 +105,9 @@ class Review:
     """The domain core of one session: the sealed case, its panel and the event-folded state."""
 
     def __init__(self, case: Case, panel: Panel, state: SessionState | None = None,
-                 clock: Clock = utc_now) -> None:
+                 clock: Clock = utc_now, pins: PinKeeper | None = None) -> None:
         self.case = case
+        self.pins = pins  # the PIN hasher and vault (argon2, AES-GCM) live outside the core
         self.panel = panel
         self.state = state or SessionState()
         self.clock = clock
@@ -163,10 +158,11 @@ class Review:
             return LoginResult([], DomainError("review.pin_locked", seconds=wait,
                                                minutes=(wait + 59) // 60))
         actor = ev.expert_actor(expert_id)
-        current = self.state.pin(expert_id).pin_hash or expert.pin_hash
-        try:
-            PasswordHasher().verify(current, pin)
-        except (VerifyMismatchError, VerificationError, InvalidHashError):
+        keeper = self._pin_keeper()
+        sealed = self.state.pin(expert_id).sealed
+        # a changed PIN's hash is stored encrypted; one that does not open verifies nothing
+        current = keeper.vault.open(expert_id, sealed) if sealed else expert.pin_hash
+        if current is None or not keeper.hasher.verify(current, pin):
             failures = self.state.pin(expert_id).failures + 1
             events = [self.event(ev.PIN_FAILED, actor, expert=expert_id, failures=failures)]
             if failures >= MAX_PIN_FAILURES:
@@ -181,12 +177,21 @@ class Review:
     def pin_changed(self, expert_id: str) -> bool:
         return self.state.pin(expert_id).changed
 
-    def change_pin(self, expert_id: str, new_pin: str, hasher: Callable[[str], str] = hash_pin) -> list[Event]:
+    def _pin_keeper(self) -> PinKeeper:
+        if self.pins is None:
+            raise RuntimeError("Review needs a PinKeeper to check or change PINs")
+        return self.pins
+
+    def change_pin(self, expert_id: str, new_pin: str,
+                   hasher: Callable[[str], str] | None = None) -> list[Event]:
+        """The new PIN's hash goes into the event sealed under the bundle's PIN-vault key."""
         self._expert(expert_id)
         if not pin_is_valid(new_pin):
             raise DomainError("review.pin_invalid")
+        keeper = self._pin_keeper()
+        pin_hash = (hasher or keeper.hasher.hash)(new_pin)
         return [self.event(ev.PIN_CHANGED, ev.expert_actor(expert_id), expert=expert_id,
-                            pin_hash=hasher(new_pin))]
+                            pin_sealed=keeper.vault.seal(expert_id, pin_hash))]
 
     # -- 保密承诺 (第十九条: members sign a confidentiality agreement before seeing anything) --
 
@@ -584,7 +589,13 @@ class Review:
             return list(self.ranking.professional_tables(self.state).values())
         return [self.ranking.comprehensive_table(self.state, self.state.nominees)]
 
-    def advance(self, force: bool = False, reason: str = "") -> list[Event]:
+    def advance(self, force: bool = False, reason: str = "",
+                expected: str | None = None) -> list[Event]:
+        """Close the open round. ``expected`` is the round the user saw when asking: when
+        another terminal closed it in the meantime, the request is refused, not applied to
+        the next round."""
+        if expected is not None and self.round != expected:
+            raise DomainError("review.round_moved_on", expected=expected, round=self.round)
         if self.round == CLOSED:
             raise DomainError("review.round_closed")
         blockers = self.round_blockers()
@@ -599,9 +610,15 @@ class Review:
                 raise DomainError("review.no_nominees")
             return [self.event(ev.ROUND_ADVANCED, ev.SECRETARY, **{"from": PROFESSIONAL},
                                 to=COMPREHENSIVE, forced=bool(blockers), reason=reason.strip(),
-                                nominees=nominees)]
+                                nominees=nominees, closes_on=self._closing_head())]
         return [self.event(ev.ROUND_ADVANCED, ev.SECRETARY, **{"from": COMPREHENSIVE},
-                            to=CLOSED, forced=bool(blockers), reason=reason.strip())]
+                            to=CLOSED, forced=bool(blockers), reason=reason.strip(),
+                            closes_on=self._closing_head())]
+
+    def _closing_head(self) -> dict[str, object]:
+        """The chain head the round closes on, recorded in the keyed chain itself: a later
+        truncation to before the close cannot keep the round's record."""
+        return {"seq": self.state.event_count, "hash": self.state.head}
 
     def resolve_tie(self, order: Sequence[str], reason: str) -> list[Event]:
         from reviewer.domain.results import unresolved_ties

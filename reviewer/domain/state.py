@@ -2,7 +2,9 @@
 
 Nothing here validates: ``reviewer.domain.review`` decides whether an action is allowed and
 emits events; ``SessionState.apply`` only records their effect, so replaying the stored chain
-always rebuilds exactly the state the deciding code saw.
+always rebuilds exactly the state the deciding code saw. Events read back from a database are
+first checked by ``reviewer.domain.replay.validate`` (which ``Session`` calls before
+``apply``), so ``apply`` may assume well-formed payloads.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ class Declaration:
 
 @dataclass
 class PinState:
-    pin_hash: str | None = None  # set once the expert changed the sealed PIN
+    sealed: str | None = None  # the changed PIN's hash, encrypted (``reviewer.domain.pins``)
     failures: int = 0
     last_failure: str | None = None
     locked_until: str | None = None
@@ -138,7 +140,7 @@ class SessionState:
             pin.locked_until = None
         elif kind == ev.PIN_CHANGED:
             pin = self.pin(p["expert"])
-            pin.pin_hash = p["pin_hash"]
+            pin.sealed = p["pin_sealed"]
             pin.changed = True
         elif kind == ev.SCORES_IMPORTED:
             for item in p.get("overrides", ()):

@@ -8,6 +8,7 @@ from reviewer.i18n import (
     messages_cli,
     messages_core,
     messages_edges,
+    messages_integrity,
     messages_onecore,
     messages_pdf,
     messages_tui,
@@ -21,6 +22,7 @@ AREAS: dict[str, dict[str, tuple[str, str]]] = {
     "pdf": messages_pdf.MESSAGES,
     "tui": messages_tui.MESSAGES,
     "edges": messages_edges.MESSAGES,
+    "integrity": messages_integrity.MESSAGES,
     "onecore": messages_onecore.MESSAGES,
 }
 

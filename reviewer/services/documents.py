@@ -19,7 +19,6 @@ from reviewer.domain.events import Event
 from reviewer.domain.results import export_blockers
 from reviewer.domain.review import Review
 from reviewer.i18n import t_in
-from reviewer.services.errors import AuditChainBroken
 from reviewer.services.handle import SessionHandle
 from reviewer.settings import Settings
 
@@ -76,6 +75,7 @@ def export_results(handle: SessionHandle, command: ExportResults, settings: Sett
     from reviewer.pdf.files import write_atomically
 
     def snapshot() -> _Snapshot:
+        handle.session.require_intact()  # nothing is signed from a broken chain (exit 31)
         refuse_unless_exportable(handle)
         session = handle.session
         return _Snapshot(report_data(session.review, session.bundle_sha256),
@@ -134,15 +134,13 @@ class VerifyPdf:
 
 def verify_pdf(command: VerifyPdf, case: SessionHandle | None = None) -> VerifyReport:
     """The PDF's signatures, and with ``case`` its facts against the case's own database
-    (whose audit chain is checked first: ``AuditChainBroken``, exit 31)."""
+    (whose audit chain is checked first: ``ChainBroken``, exit 31)."""
     from reviewer.pdf.signing import verify_pdf as verify
 
     facts = None
     if case is not None:
         def check() -> tuple[str, str]:
-            report = case.session.verify_audit()
-            if not report.ok:
-                raise AuditChainBroken(report)
+            case.session.require_intact()  # ChainBroken, exit 31
             return case.session.bundle_sha256, case.session.review.state.results_head
 
         facts = case.locked(check)

@@ -84,9 +84,10 @@ class Reopen:
 class Advance:
     force: bool = False
     reason: str = ""
+    expected: str | None = None  # the round the user saw: refused if another terminal moved on
 
     def decide(self, review: Review) -> list[Event]:
-        return review.advance(force=self.force, reason=self.reason)
+        return review.advance(force=self.force, reason=self.reason, expected=self.expected)
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """SQLAlchemy models of the session database.
 
-It holds ids, scores, declarations, hashed PIN changes and audit events only — never an
+It holds ids, scores, declarations, encrypted PIN changes and audit events only — never an
 applicant's name, unit, summary or materials (those stay inside the encrypted bundle). The
 audit events *are* the session: every table but ``audit_events`` is bookkeeping.
 """
@@ -10,7 +10,9 @@ from __future__ import annotations
 from sqlalchemy import BigInteger, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-SCHEMA_VERSION = 1
+# 2: the keyed chain (a MAC per event, an authenticated head row). A version-1 database has
+# no MACs and cannot be given any without blessing whatever it holds: it is refused.
+SCHEMA_VERSION = 2
 
 
 class Base(DeclarativeBase):
@@ -38,13 +40,16 @@ class SessionMeta(Base):
 
 class ChainHead(Base):
     """One row: the newest event. Updating it first serialises writers on SQLite and
-    PostgreSQL alike, so two terminals can never fork the chain."""
+    PostgreSQL alike, so two terminals can never fork the chain. ``tag`` is the head's MAC
+    (``reviewer.domain.audit.head_mac``): the row cannot be lowered to hide deleted events."""
 
     __tablename__ = "chain_head"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     seq: Mapped[int] = mapped_column(BigInteger)
     hash: Mapped[str] = mapped_column(String(64))
+    mac: Mapped[str] = mapped_column(String(64))
+    tag: Mapped[str] = mapped_column(String(64))
     writes: Mapped[int] = mapped_column(BigInteger)
 
 
@@ -58,3 +63,4 @@ class AuditEvent(Base):
     payload: Mapped[str] = mapped_column(Text)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    mac: Mapped[str] = mapped_column(String(64))

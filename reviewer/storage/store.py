@@ -1,20 +1,35 @@
-"""The event store: an append-only, hash-chained audit table behind SQLAlchemy.
+"""The event store: an append-only, keyed audit table behind SQLAlchemy.
 
-SQLite (a file beside the bundle) by default; any SQLAlchemy URL, PostgreSQL included, for a
-review room where several terminals share one session.
+SQLite (a file beside the bundle, created 0600 with its WAL and SHM) by default; any
+SQLAlchemy URL, PostgreSQL included, for a review room where several terminals share one
+session. The store chains and MACs what it appends (the key is handed in, never stored) but
+trusts nothing it reads: rows come back as events for ``reviewer.domain.audit.ChainVerifier``
+to check, a row it cannot even read as one comes back as an ``UNREADABLE`` event naming why.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import random
+import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, func, insert, select, update
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy import Engine, create_engine, event, insert, select, text, update
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import (
+    ArgumentError,
+    IntegrityError,
+    OperationalError,
+    ProgrammingError,
+    SQLAlchemyError,
+)
 
 from reviewer import __version__
-from reviewer.domain.audit import GENESIS, chain
+from reviewer.domain.audit import GENESIS, GENESIS_MAC, UNREADABLE, HeadRow, chain, head_mac
 from reviewer.domain.errors import DomainError
 from reviewer.domain.events import Event
 from reviewer.storage.models import (
@@ -26,7 +41,11 @@ from reviewer.storage.models import (
     SessionMeta,
 )
 
-Decide = Callable[[list[Event]], list[Event]]
+Decide = Callable[[list[Event], HeadRow | None], list[Event]]
+FIRST_OPEN_ATTEMPTS = 40
+_PG_INIT_LOCK = 0x7265766965776572  # pg_advisory_xact_lock key: "reviewer"
+_EVENT_COLUMNS = (AuditEvent.seq, AuditEvent.at, AuditEvent.actor, AuditEvent.kind,
+                  AuditEvent.payload, AuditEvent.prev_hash, AuditEvent.hash, AuditEvent.mac)
 
 
 class StoreError(DomainError):
@@ -39,109 +58,231 @@ def default_url(bundle_path: Path) -> str:
     return f"sqlite:///{db.resolve()}"
 
 
+def sqlite_path(url: str) -> Path | None:
+    """The file behind a SQLite URL (None for memory or another backend)."""
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError):
+        return None
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or \
+            parsed.database == ":memory:" or parsed.database.startswith("file:"):
+        return None
+    return Path(parsed.database)
+
+
+def _private_file(path: Path) -> None:
+    """Create the database file 0600 before SQLite does, so that the -wal and -shm files
+    SQLite creates with the database file's mode are private too."""
+    with contextlib.suppress(FileExistsError):
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        os.close(fd)
+    for suffix in ("", "-wal", "-shm"):
+        with contextlib.suppress(OSError):
+            target = Path(str(path) + suffix)
+            if target.exists() and target.stat().st_mode & 0o077:
+                target.chmod(0o600)
+
+
 def make_engine(url: str) -> Engine:
-    if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30})
+    """An engine for ``url``; a URL that names no usable database is refused (exit 30)."""
+    try:
+        parsed = make_url(url)
+        if parsed.get_backend_name() == "sqlite":
+            path = sqlite_path(url)
+            if path is not None:
+                if not path.parent.is_dir():
+                    raise StoreError("store.unreachable", url=_safe_url(url),
+                                     detail=str(path.parent))
+                _private_file(path)
+            engine = create_engine(url, connect_args={"timeout": 30})
 
-        @event.listens_for(engine, "connect")
-        def _pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
-            cursor = dbapi_connection.cursor()
-            cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA synchronous=NORMAL")
-            cursor.close()
+            @event.listens_for(engine, "connect")
+            def _pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+                # undecodable bytes (a damaged file) must reach the verifier, not crash here
+                dbapi_connection.text_factory = lambda b: b.decode("utf-8", "surrogateescape")
+                cursor = dbapi_connection.cursor()
+                cursor.execute("PRAGMA journal_mode=WAL")
+                cursor.execute("PRAGMA synchronous=NORMAL")
+                cursor.close()
 
-        return engine
-    return create_engine(url, pool_pre_ping=True)
+            return engine
+        return create_engine(url, pool_pre_ping=True)
+    except StoreError:
+        raise
+    except (SQLAlchemyError, ImportError, ValueError, TypeError) as exc:
+        raise StoreError("store.bad_url", url=_safe_url(url),
+                         detail=_first_line(exc)) from None
 
 
-def _row_to_event(row: AuditEvent) -> Event:
-    return Event(kind=row.kind, actor=row.actor, at=row.at, payload=json.loads(row.payload),
-                 seq=row.seq, prev_hash=row.prev_hash, hash=row.hash)
+def _first_line(exc: BaseException) -> str:
+    orig = getattr(exc, "orig", None)
+    text_ = str(orig if orig is not None else exc).strip()
+    return text_.splitlines()[0] if text_ else type(exc).__name__
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    raise TypeError(type(value).__name__)
+
+
+def row_to_event(row: Any) -> Event:
+    """An event from its row, or an ``UNREADABLE`` event saying why it cannot be one."""
+    try:
+        seq = int(row.seq)
+    except (TypeError, ValueError):
+        seq = -1
+    try:
+        payload = json.loads(_text(row.payload))
+        if not isinstance(payload, dict):
+            raise ValueError("payload is not an object")
+        return Event(kind=_text(row.kind), actor=_text(row.actor), at=_text(row.at),
+                     payload=payload, seq=seq, prev_hash=_text(row.prev_hash),
+                     hash=_text(row.hash), mac=_text(row.mac))
+    except (TypeError, ValueError, UnicodeError, RecursionError) as exc:
+        return Event(kind=UNREADABLE, actor="", at="", payload={"reason": type(exc).__name__},
+                     seq=seq)
+
+
+def _head_row(row: Any) -> HeadRow | None:
+    if row is None:
+        return None
+    try:
+        return HeadRow(int(row.seq), _text(row.hash), _text(row.mac), _text(row.tag))
+    except (TypeError, ValueError):
+        return HeadRow(-1, "", "", "")
 
 
 class EventStore:
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, key: bytes, url: str = "") -> None:
         self.engine = engine
+        self.key = key
+        self.url = url
 
     @classmethod
-    def open(cls, url: str, *, case_id: str, bundle_sha256: str, now: str) -> EventStore:
+    def open(cls, url: str, *, case_id: str, bundle_sha256: str, now: str,
+             key: bytes) -> EventStore:
         """Open (creating if new) the session database bound to this bundle."""
+        engine = make_engine(url)
+        store = cls(engine, key, url)
         try:
-            engine = make_engine(url)
-            store = cls(engine)
             store._prepare(case_id, bundle_sha256, now)
-        except OperationalError as exc:
-            raise StoreError("store.unreachable", url=_safe_url(url),
-                             detail=str(exc.orig).splitlines()[0]) from None
+        except StoreError:
+            engine.dispose()
+            raise
+        except SQLAlchemyError as exc:
+            engine.dispose()
+            key_ = "store.unreachable" if isinstance(exc, OperationalError) else "store.damaged"
+            raise StoreError(key_, url=_safe_url(url), detail=_first_line(exc)) from None
         return store
 
     def _prepare(self, case_id: str, bundle_sha256: str, now: str) -> None:
-        Base.metadata.create_all(self.engine)
+        """Create the schema and the first rows once, however many terminals open a new
+        database at the same moment: PostgreSQL serialises them on an advisory lock, SQLite
+        on its write lock with a retry for the losers of the CREATE TABLE race."""
+        for attempt in range(FIRST_OPEN_ATTEMPTS):
+            try:
+                self._prepare_once(case_id, bundle_sha256, now)
+                return
+            except (IntegrityError, ProgrammingError, OperationalError) as exc:
+                message = str(exc).lower()
+                racing = isinstance(exc, IntegrityError | ProgrammingError) or any(
+                    word in message for word in ("locked", "busy", "already exists"))
+                if not racing or attempt == FIRST_OPEN_ATTEMPTS - 1:
+                    raise
+                time.sleep(0.05 + random.random() * 0.1)
+
+    def _prepare_once(self, case_id: str, bundle_sha256: str, now: str) -> None:
         with self.engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_INIT_LOCK})
+            Base.metadata.create_all(conn)
             info = conn.execute(select(SchemaInfo.version)).scalar()
             if info is None:
                 conn.execute(insert(SchemaInfo).values(
                     id=1, version=SCHEMA_VERSION, program=__version__))
             elif info > SCHEMA_VERSION:
                 raise StoreError("store.newer_schema", found=info, supported=SCHEMA_VERSION)
+            elif info < SCHEMA_VERSION:
+                raise StoreError("store.old_schema", found=info, supported=SCHEMA_VERSION)
             meta = conn.execute(select(SessionMeta)).first()
             if meta is None:
                 conn.execute(insert(SessionMeta).values(
                     id=1, case_id=case_id, bundle_sha256=bundle_sha256, created_at=now))
                 conn.execute(insert(ChainHead).values(
-                    id=1, seq=0, hash=GENESIS, writes=0))
+                    id=1, seq=0, hash=GENESIS, mac=GENESIS_MAC,
+                    tag=head_mac(self.key, 0, GENESIS, GENESIS_MAC), writes=0))
             elif meta.case_id != case_id or meta.bundle_sha256 != bundle_sha256:
-                raise StoreError("store.other_session", case=meta.case_id)
+                raise StoreError("store.other_session", case=str(meta.case_id))
 
-    def events(self, since: int = 0) -> list[Event]:
-        with self.engine.connect() as conn:
-            rows = conn.execute(
-                select(AuditEvent).where(AuditEvent.seq > since).order_by(AuditEvent.seq)
-            ).all()
-        return [_row_to_event(AuditEvent(**row._mapping)) for row in rows]
+    def _read(self, what: Callable[[Any], Any]) -> Any:
+        try:
+            with self.engine.connect() as conn:
+                return what(conn)
+        except SQLAlchemyError as exc:
+            key = "store.unreachable" if isinstance(exc, OperationalError) else "store.damaged"
+            raise StoreError(key, url=_safe_url(self.url), detail=_first_line(exc)) from None
 
-    def head(self) -> tuple[int, str]:
-        with self.engine.connect() as conn:
-            row = conn.execute(select(ChainHead.seq, ChainHead.hash)).one()
-        return int(row.seq), str(row.hash)
+    def events(self, since: int = 0, until: int | None = None) -> list[Event]:
+        def query(conn: Any) -> list[Event]:
+            stmt = select(*_EVENT_COLUMNS).where(AuditEvent.seq > since)
+            if until is not None:
+                stmt = stmt.where(AuditEvent.seq <= until)
+            return [row_to_event(r) for r in conn.execute(stmt.order_by(AuditEvent.seq))]
 
-    def count(self) -> int:
-        with self.engine.connect() as conn:
-            return int(conn.execute(select(func.count()).select_from(AuditEvent)).scalar() or 0)
+        result: list[Event] = self._read(query)
+        return result
+
+    def head(self) -> HeadRow | None:
+        def query(conn: Any) -> HeadRow | None:
+            return _head_row(conn.execute(
+                select(ChainHead.seq, ChainHead.hash, ChainHead.mac, ChainHead.tag)
+                .where(ChainHead.id == 1)).first())
+
+        result: HeadRow | None = self._read(query)
+        return result
 
     def transact(self, known_seq: int, decide: Decide) -> tuple[list[Event], list[Event]]:
         """Under the write lock: hand ``decide`` the events newer than ``known_seq`` (written
-        by other terminals), then chain and append the events it returns.
+        by other terminals) and the head row, then chain, MAC and append the events it
+        returns, moving the authenticated head along.
 
-        Returns (newer events, appended events). If ``decide`` raises, nothing is written.
+        ``decide`` must verify what it is handed (it raises ``ChainBroken`` otherwise); the
+        new events are chained onto the head row it accepted. If it raises, nothing is written.
         """
         try:
             with self.engine.begin() as conn:
-                conn.execute(update(ChainHead).values(writes=ChainHead.writes + 1))
-                head = conn.execute(select(ChainHead.seq, ChainHead.hash)).one()
-                rows = conn.execute(
-                    select(AuditEvent).where(AuditEvent.seq > known_seq).order_by(AuditEvent.seq)
-                ).all()
-                newer = [_row_to_event(AuditEvent(**r._mapping)) for r in rows]
-                fresh = decide(newer)
-                seq, prev = int(head.seq), str(head.hash)
+                conn.execute(update(ChainHead).where(ChainHead.id == 1)
+                             .values(writes=ChainHead.writes + 1))
+                head = _head_row(conn.execute(
+                    select(ChainHead.seq, ChainHead.hash, ChainHead.mac, ChainHead.tag)
+                    .where(ChainHead.id == 1)).first())
+                rows = conn.execute(select(*_EVENT_COLUMNS).where(AuditEvent.seq > known_seq)
+                                    .order_by(AuditEvent.seq)).all()
+                newer = [row_to_event(r) for r in rows]
+                fresh = decide(newer, head)
+                if not fresh:
+                    return newer, []
+                assert head is not None  # decide accepted it
+                seq, prev, prev_mac = head.seq, head.hash, head.mac
                 placed: list[Event] = []
                 for item in fresh:
                     seq += 1
-                    linked = chain(prev, seq, item)
+                    linked = chain(prev, prev_mac, seq, item, self.key)
                     placed.append(linked)
-                    prev = linked.hash
-                if placed:
-                    conn.execute(insert(AuditEvent), [
-                        {"seq": e.seq, "at": e.at, "actor": e.actor, "kind": e.kind,
-                         "payload": json.dumps(e.payload, sort_keys=True, ensure_ascii=False),
-                         "prev_hash": e.prev_hash, "hash": e.hash}
-                        for e in placed
-                    ])
-                    conn.execute(update(ChainHead).values(seq=seq, hash=prev))
+                    prev, prev_mac = linked.hash, linked.mac
+                conn.execute(insert(AuditEvent), [
+                    {"seq": e.seq, "at": e.at, "actor": e.actor, "kind": e.kind,
+                     "payload": json.dumps(e.payload, sort_keys=True, ensure_ascii=False),
+                     "prev_hash": e.prev_hash, "hash": e.hash, "mac": e.mac}
+                    for e in placed
+                ])
+                conn.execute(update(ChainHead).where(ChainHead.id == 1).values(
+                    seq=seq, hash=prev, mac=prev_mac,
+                    tag=head_mac(self.key, seq, prev, prev_mac)))
                 return newer, placed
-        except OperationalError as exc:
-            raise StoreError("store.write_failed", detail=str(exc.orig).splitlines()[0]) from None
+        except SQLAlchemyError as exc:
+            raise StoreError("store.write_failed", detail=_first_line(exc)) from None
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -150,8 +291,6 @@ class EventStore:
 def _safe_url(url: str) -> str:
     """The URL without its password, for error messages."""
     try:
-        from sqlalchemy.engine import make_url
-
         return make_url(url).render_as_string(hide_password=True)
     except (SQLAlchemyError, ValueError):
         return "<url>"

@@ -202,10 +202,10 @@ class DashboardScreen(ReviewerScreen):
             self._ask(t("tui.dash.force_title", count=len(data.blockers)),
                       [Field("reason", t("tui.dash.reason"))],
                       self._command("advance", lambda v: sec.Advance(
-                          force=True, reason=v["reason"])), note=note)
+                          force=True, reason=v["reason"], expected=data.round)), note=note)
         else:
             self._ask(t("tui.dash.advance_title", round=t(f"round.{data.round}")), [],
-                      self._command("advance", lambda v: sec.Advance()))
+                      self._command("advance", lambda v: sec.Advance(expected=data.round)))
 
     def action_resolve_tie(self) -> None:
         ties = self.data.results["unresolved_ties"] if self.data else []
