@@ -47,8 +47,12 @@ def sqrt_text(value: Fraction | None) -> str | None:
         return str(root.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 
-def kendalls_w(rankings: dict[str, dict[str, Fraction]]) -> Fraction | None:
-    """Kendall's coefficient of concordance over complete blocks; None when undefined."""
+def kendalls_w(rankings: dict[str, dict[str, Fraction]] | dict[str, dict[str, int]]
+               ) -> Fraction | None:
+    """Kendall's coefficient of concordance over complete blocks; None when undefined.
+
+    Exact in integers: with doubled ranks r2 = 2r (average ranks of ties are half-integers),
+    S = sum((r - m(n+1)/2)^2) = sum((r2 - m(n+1))^2) / 4, so W = 12 S / D = 3 S4 / D."""
     experts = list(rankings)
     if len(experts) < 2:
         return None
@@ -57,8 +61,8 @@ def kendalls_w(rankings: dict[str, dict[str, Fraction]]) -> Fraction | None:
     n, m = len(items), len(experts)
     if n < 2:
         return None
-    rank_sums = dict.fromkeys(items, Fraction(0))
-    tie_correction = Fraction(0)
+    rank_sums2 = dict.fromkeys(items, 0)
+    tie_correction = 0
     for expert in experts:
         scores = rankings[expert]
         ordered = sorted(items, key=lambda i: -scores[i])
@@ -68,23 +72,32 @@ def kendalls_w(rankings: dict[str, dict[str, Fraction]]) -> Fraction | None:
             while end + 1 < n and scores[ordered[end + 1]] == scores[ordered[position]]:
                 end += 1
             size = end - position + 1
-            average = Fraction(position + 1 + end + 1, 2)
+            average2 = position + 1 + end + 1
             for item in ordered[position:end + 1]:
-                rank_sums[item] += average
+                rank_sums2[item] += average2
             tie_correction += size ** 3 - size
             position = end + 1
-    mean_sum = Fraction(m * (n + 1), 2)
-    s = sum(((r - mean_sum) ** 2 for r in rank_sums.values()), Fraction(0))
-    denominator = Fraction(m * m * (n ** 3 - n)) - m * tie_correction
+    mean_sum2 = m * (n + 1)
+    s4 = sum((r - mean_sum2) ** 2 for r in rank_sums2.values())
+    denominator = m * m * (n ** 3 - n) - m * tie_correction
     if denominator == 0:
         return None
-    return 12 * s / denominator
+    return Fraction(3 * s4, denominator)
 
 
 def _doubled(value: Fraction) -> int:
     """Totals are sums of half points: twice a total is an integer, so sums stay integers."""
-    doubled = value * 2
-    return doubled.numerator if doubled.denominator == 1 else int(doubled)
+    if value.denominator == 1:
+        return value.numerator * 2
+    if value.denominator == 2:
+        return value.numerator
+    return int(value * 2)  # not a half-point total (never happens for stored scores)
+
+
+def _show_half(doubled: int) -> str:
+    """``show(doubled / 2)`` without Fractions: a half point is exactly 50 hundredths."""
+    hundredths = doubled * 50
+    return f"{hundredths // 100}.{hundredths % 100:02d}"
 
 
 def is_outlier(total2: int, others_sum2: int, others_sq2: int, others: int) -> bool:
@@ -96,35 +109,34 @@ def is_outlier(total2: int, others_sum2: int, others_sq2: int, others: int) -> b
 
 
 def _round_stats(review: Review, round_name: str, tables: list[RoundTable]) -> dict[str, Any]:
-    per_expert: dict[str, list[Fraction]] = {}
+    """Everything in doubled integer totals (exact, and far cheaper than Fractions)."""
+    per_expert: dict[str, list[int]] = {}
     outliers: list[dict[str, Any]] = []
     agreement: dict[str, str | None] = {}
     for table in tables:
-        by_expert: dict[str, dict[str, Fraction]] = {}
+        by_expert: dict[str, dict[str, int]] = {}
         for entry in table.ranked + table.short:
             doubled = {e: _doubled(v) for e, v in entry.totals.items()}
             total_sum = sum(doubled.values())
             total_sq = sum(v * v for v in doubled.values())
             count = len(doubled)
-            for expert, total in entry.totals.items():
-                per_expert.setdefault(expert, []).append(total)
-                by_expert.setdefault(expert, {})[entry.application] = total
+            for expert, x2 in doubled.items():
+                per_expert.setdefault(expert, []).append(x2)
+                by_expert.setdefault(expert, {})[entry.application] = x2
                 if count - 1 < 2:
                     continue
-                x2 = doubled[expert]
                 if is_outlier(x2, total_sum - x2, total_sq - x2 * x2, count - 1):
                     others = [t for e, t in entry.totals.items() if e != expert]
                     outliers.append({
                         "expert": expert, "application": entry.application,
-                        "group": table.group, "total": show(total),
+                        "group": table.group, "total": _show_half(x2),
                         "others_mean": show(mean(others)),
                         "others_sd": sqrt_text(variance(others)),
                     })
         w = kendalls_w(by_expert)
         agreement[table.group] = None if w is None else show(w)
     experts = {}
-    for expert, values in sorted(per_expert.items()):
-        doubled_values = [_doubled(v) for v in values]
+    for expert, doubled_values in sorted(per_expert.items()):
         n = len(doubled_values)
         s2 = sum(doubled_values)
         var = (Fraction(n * sum(v * v for v in doubled_values) - s2 * s2, 4 * n * (n - 1))
@@ -133,7 +145,7 @@ def _round_stats(review: Review, round_name: str, tables: list[RoundTable]) -> d
             "count": n,
             "mean": show(Fraction(s2, 2 * n)),
             "sd": sqrt_text(var),
-            "totals": [show(v) for v in sorted(values)],
+            "totals": [_show_half(v) for v in sorted(doubled_values)],
         }
     outliers.sort(key=lambda o: (o["group"], o["application"], o["expert"]))
     return {"experts": experts, "outliers": outliers, "kendalls_w": agreement}

@@ -10,7 +10,7 @@ snapshot and the record, never for the render or the signature).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -50,6 +50,7 @@ class SessionTools:
     def sign(self, path: Path) -> SignResult:
         return documents.countersign(documents.Countersign(path, self.identity), self.settings)
 
-    def verify(self, path: Path) -> VerifyReport:
-        return documents.verify_pdf(documents.VerifyPdf(path, self.settings.trust),
-                                    self.handle())
+    def verify(self, path: Path, trust: Sequence[Path] = ()) -> VerifyReport:
+        """``trust``: certificates the supervisor chose on the F9 screen, beside ``--trust``."""
+        return documents.verify_pdf(
+            documents.VerifyPdf(path, (*self.settings.trust, *trust)), self.handle())

@@ -1,0 +1,183 @@
+"""The real commands, end to end, on synthetic sessions, each beside a baseline run in the
+same loop (whole processes, medians, alternating so machine noise hits both alike).
+
+    python bench/bench_session.py [--sizes small,medium] [--runs 5] [--work /tmp/rv-bench]
+
+Sizes (applications / experts): small 300/40, medium 2,000/100, large 20,000/400; every
+application is scored by one professional group of 7–15 experts on 4 criteria. Measured:
+
+- ``reviewer results --json`` against a fresh ``python`` reading the same score rows with
+  sqlite3 (the cost of getting at the data at all);
+- ``reviewer scores import`` of every professional sheet against a bare CSV read +
+  sqlite ``executemany`` of the same cells into a fresh table;
+- one write (``reviewer recuse``) in the scored session against the same write in a session
+  that holds only the pledges;
+- ``reviewer --help`` against ``python -c "import sqlalchemy"``.
+
+Peak memory is the child's maximum resident set (``ru_maxrss``). Figures are printed as one
+JSON object per measurement and a table; the ratio is command / baseline.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
+
+from synth import SIZES, build  # noqa: E402
+
+MEASURE = (
+    "import resource, subprocess, sys, time\n"
+    "t = time.perf_counter()\n"
+    "rc = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE).returncode\n"
+    "dt = time.perf_counter() - t\n"
+    "print(dt, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, rc)\n"
+)
+
+BARE_READ = (
+    "import sqlite3, sys, json\n"
+    "c = sqlite3.connect(sys.argv[1])\n"
+    "rows = c.execute(\"select payload from audit_events where kind='score.set'\").fetchall()\n"
+    "cells = [json.loads(p)['value'] for (p,) in rows]\n"
+    "print(len(cells))\n"
+)
+
+BARE_IMPORT = (
+    "import csv, sqlite3, sys\n"
+    "c = sqlite3.connect(sys.argv[2])\n"
+    "c.execute('create table cells (expert text, app text, criterion text, value text)')\n"
+    "with open(sys.argv[1], encoding='utf-8') as f:\n"
+    "    r = csv.reader(f); head = next(r)\n"
+    "    rows = [(row[0], row[1], head[i], row[i]) for row in r for i in range(3, len(row))]\n"
+    "c.executemany('insert into cells values (?,?,?,?)', rows)\n"
+    "c.commit()\n"
+)
+
+
+def timed(argv: list[str]) -> tuple[float, int]:
+    out = subprocess.run([sys.executable, "-c", MEASURE, *argv], capture_output=True,
+                         text=True, check=True)
+    seconds, rss, rc = out.stdout.split()
+    if rc != "0":
+        raise SystemExit(f"{' '.join(argv)} exited {rc}: {out.stderr}")
+    return float(seconds), int(rss) // 1024
+
+
+def compare(name: str, size: str, command: list[str], baseline: list[str], runs: int,
+            before_each: tuple = (None, None)) -> dict[str, object]:
+    """Alternate command and baseline ``runs`` times; medians and the command's peak RSS."""
+    prepare_command, prepare_baseline = before_each
+    times, base_times, peaks = [], [], []
+    for _ in range(runs):
+        if prepare_command:
+            prepare_command()
+        seconds, rss = timed(command)
+        times.append(seconds)
+        peaks.append(rss)
+        if prepare_baseline:
+            prepare_baseline()
+        base_seconds, _ = timed(baseline)
+        base_times.append(base_seconds)
+    row = {"what": name, "size": size, "median_s": round(statistics.median(times), 3),
+           "baseline_s": round(statistics.median(base_times), 3),
+           "ratio": round(statistics.median(times) / statistics.median(base_times), 2),
+           "peak_mib": max(peaks)}
+    print(json.dumps(row, ensure_ascii=False), flush=True)
+    return row
+
+
+def bench_size(size: str, work: Path, runs: int) -> list[dict[str, object]]:
+    apps, experts = SIZES[size]
+    scored_dir = work / f"{size}-scored"
+    acked_dir = work / f"{size}-acked"
+    started = time.perf_counter()
+    if not (scored_dir / "done.json").exists():
+        shutil.rmtree(scored_dir, ignore_errors=True)
+        info = build(scored_dir, apps, experts, seed=7, score=True)
+        (scored_dir / "done.json").write_text(json.dumps(info))
+    if not (acked_dir / "done.json").exists():
+        shutil.rmtree(acked_dir, ignore_errors=True)
+        info = build(acked_dir, apps, experts, seed=7, score=False)
+        (acked_dir / "done.json").write_text(json.dumps(info))
+    print(f"# {size}: sessions ready in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    passphrase = ["--passphrase-file", str(scored_dir / "case.passphrase")]
+    scored_db = scored_dir / "case.session.db"
+    acked_db = acked_dir / "case.session.db"
+    rows = [compare("results --json", size,
+                    ["reviewer", "results", str(scored_dir / "case.rvb"), "--json", *passphrase,
+                     "--db", f"sqlite:///{scored_db}"],
+                    [sys.executable, "-c", BARE_READ, str(scored_db)], runs)]
+
+    # import into a copy of the pledged-only session each time (the import is all or nothing)
+    import_db = work / f"{size}-import.db"
+    bare_db = work / f"{size}-bare.db"
+
+    def fresh_import_db() -> None:
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(import_db) + suffix).unlink(missing_ok=True)
+        shutil.copy(acked_dir / "pledged.session.db", import_db)
+
+    def fresh_bare_db() -> None:
+        bare_db.unlink(missing_ok=True)
+
+    rows.append(compare("scores import", size,
+                        ["reviewer", "scores", "import", str(acked_dir / "case.rvb"),
+                         str(scored_dir / "sheets.csv"), *passphrase, "--db",
+                         f"sqlite:///{import_db}"],
+                        [sys.executable, "-c", BARE_IMPORT, str(scored_dir / "sheets.csv"),
+                         str(bare_db)], runs, (fresh_import_db, fresh_bare_db)))
+
+    # one write: a secretary-recorded recusal, a different pair each run, big vs small session
+    counter = iter(range(10**6))
+
+    def recuse(folder: Path, db: Path) -> list[str]:
+        n = next(counter)
+        return ["reviewer", "recuse", str(folder / "case.rvb"), "--expert", f"E{n % experts:04d}",
+                "--application", f"A{(n * 7919) % apps:05d}", "--kind", "other",
+                "--reason", "基准", *passphrase, "--db", f"sqlite:///{db}"]
+
+    times, base, peaks = [], [], []
+    for _ in range(runs):
+        seconds, rss = timed(recuse(scored_dir, scored_db))
+        times.append(seconds)
+        peaks.append(rss)
+        base.append(timed(recuse(acked_dir, acked_db))[0])
+    row = {"what": "one write (recuse)", "size": size,
+           "median_s": round(statistics.median(times), 3),
+           "baseline_s": round(statistics.median(base), 3),
+           "ratio": round(statistics.median(times) / statistics.median(base), 2),
+           "peak_mib": max(peaks)}
+    print(json.dumps(row, ensure_ascii=False), flush=True)
+    rows.append(row)
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="small")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--work", type=Path, default=Path("/tmp/rv-bench"))
+    args = parser.parse_args()
+    args.work.mkdir(parents=True, exist_ok=True)
+    rows = [compare("reviewer --help", "-", ["reviewer", "--help"],
+                    [sys.executable, "-c", "import sqlalchemy"], args.runs)]
+    for size in args.sizes.split(","):
+        rows.extend(bench_size(size, args.work, args.runs))
+    print()
+    print(f"{'what':24} {'size':7} {'median s':>9} {'baseline s':>11} {'ratio':>6} {'peak MiB':>9}")
+    for row in rows:
+        print(f"{row['what']:24} {row['size']:7} {row['median_s']:>9} {row['baseline_s']:>11} "
+              f"{row['ratio']:>6} {row['peak_mib']:>9}")
+
+
+if __name__ == "__main__":
+    main()

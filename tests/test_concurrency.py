@@ -1,0 +1,144 @@
+"""A review room: many terminals writing one session at once (issue 14 "Many terminals").
+
+Twenty (``REVIEWER_CONCURRENCY``, default 20) processes, one per professional-group expert,
+start on one signal and declare, score and submit through the real session on SQLite (WAL,
+one file) and PostgreSQL. Afterwards nothing is lost or duplicated and the audit chain
+verifies. Then several terminals press "advance" at the same moment: the round moves exactly
+once and every other terminal gets a clear refusal, not a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from tests.session_fixtures import (
+    BENCH_PASSPHRASE,
+    CRITERIA,
+    ROOT,
+    backend_url,
+    pledged,
+    sealed_case,
+)
+
+TERMINALS = int(os.environ.get("REVIEWER_CONCURRENCY", "20"))
+
+
+@pytest.fixture(scope="module")
+def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return sealed_case(tmp_path_factory.mktemp("room"), apps=6, experts=TERMINALS + 5)
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    return env
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+def test_twenty_terminals_score_and_submit_at_once(bundle: Path, backend: str,
+                                                   tmp_path: Path) -> None:
+    from reviewer.session import Session
+
+    url = backend_url(backend, tmp_path)
+    pledged(bundle, url)
+    session = Session.open(bundle, BENCH_PASSPHRASE, url)
+    review = session.review
+    scorers = [e.id for e in session.case.experts
+               if any(review.case.group(g).kind == "professional" for g in e.groups)]
+    assert len(scorers) >= TERMINALS
+    scorers = scorers[:TERMINALS]
+    expected_cells = {(e, a.id) for e in scorers for a in review.scope(e)}
+    session.close()
+
+    flag = tmp_path / "go"
+    procs = [subprocess.Popen([sys.executable, "-m", "tests.session_fixtures", "score",
+                               str(bundle), url, expert, str(flag)], cwd=ROOT, env=_env(),
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for expert in scorers]
+    flag.touch()
+    failures = []
+    for proc in procs:
+        out, err = proc.communicate(timeout=600)
+        if proc.returncode != 0:
+            failures.append(err[-2000:])
+    assert failures == []
+
+    after = Session.open(bundle, BENCH_PASSPHRASE, url)
+    try:
+        assert after.verify_audit().ok
+        events = after.store.events(0)
+        scores = Counter((e.payload["expert"], e.payload["application"], e.payload["criterion"])
+                         for e in events if e.kind == "score.set")
+        # every cell written exactly once: nothing lost, nothing applied twice
+        assert set(scores) == {(e, a, c) for e, a in expected_cells for c in CRITERIA}
+        assert set(scores.values()) == {1}
+        submitted = Counter(e.payload["expert"] for e in events if e.kind == "sheet.submitted")
+        assert submitted == Counter(dict.fromkeys(scorers, 1))
+        seqs = [e.seq for e in events]
+        assert seqs == list(range(1, len(events) + 1))
+        assert all(after.review.is_submitted(e) for e in scorers)
+    finally:
+        after.close()
+
+
+@pytest.fixture(scope="module")
+def small_bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return sealed_case(tmp_path_factory.mktemp("small"), apps=6, experts=12)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+def test_simultaneous_advance_moves_the_round_once(small_bundle: Path, backend: str,
+                                                   tmp_path: Path) -> None:
+    from reviewer.session import Session
+    from tests.session_fixtures import worker_score
+
+    bundle = small_bundle
+
+    url = backend_url(backend, tmp_path)
+    pledged(bundle, url)
+    session = Session.open(bundle, BENCH_PASSPHRASE, url)
+    review = session.review
+    scorers = [e.id for e in session.case.experts
+               if any(review.case.group(g).kind == "professional" for g in e.groups)]
+    session.close()
+    flag = tmp_path / "go"
+    flag.touch()
+    for expert in scorers:  # every professional sheet in: the round may close
+        worker_score(str(bundle), url, expert, str(flag))
+    flag.unlink()
+    # every terminal has seen the open round before any presses "advance" (with --force:
+    # even a terminal allowed to force must not close the *next* round by accident)
+    procs = [subprocess.Popen([sys.executable, "-m", "tests.session_fixtures", "advance",
+                               str(bundle), url, str(flag)], cwd=ROOT, env=_env(),
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for _ in range(4)]
+    deadline = time.monotonic() + 300
+    while len(list(tmp_path.glob("go.ready.*"))) < len(procs):
+        assert time.monotonic() < deadline, "terminals never opened the session"
+        time.sleep(0.02)
+    flag.touch()
+    results = [(p.wait(timeout=300), p.stdout.read(), p.stderr.read()) for p in procs]
+    for code_, _out, err in results:
+        assert "Traceback" not in err
+        assert code_ in (0, 1), err
+    # the losers were told the round had moved on, in so many words
+    assert sorted(err.strip() for code_, _, err in results if code_ == 1) == \
+        ["review.round_moved_on"] * 3
+    after = Session.open(bundle, BENCH_PASSPHRASE, url)
+    try:
+        advances = [e for e in after.store.events(0) if e.kind == "round.advanced"]
+        # the round moved once; the terminals that lost the race were told, not applied
+        assert [a.payload["from"] for a in advances] == ["professional"]
+        assert sorted(code_ for code_, _, _ in results) == [0, 1, 1, 1]
+        assert after.verify_audit().ok
+    finally:
+        after.close()

@@ -1,0 +1,198 @@
+"""SIGKILL at random moments (issue 14 "Faults"): a terminal scoring and submitting, a paper
+import, and a round advance are killed mid-way, again and again, on SQLite and PostgreSQL.
+After every kill the audit chain verifies, every sheet submitted before survives unchanged,
+the killed operation either happened whole or not at all, and it can be redone.
+
+``REVIEWER_KILLS`` kills per operation and backend (default 4 for CI; the note reports a run
+with 50).
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.session_fixtures import (
+    BENCH_PASSPHRASE,
+    CRITERIA,
+    ROOT,
+    backend_url,
+    clone_database,
+    pledged,
+    sealed_case,
+    worker_score,
+)
+
+KILLS = int(os.environ.get("REVIEWER_KILLS", "4"))
+CHINESE = {"craft_expertise": "工艺专长", "skill_level": "技能水平", "leadership": "领军作用",
+           "contribution": "业绩贡献"}
+
+
+@pytest.fixture(scope="module")
+def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return sealed_case(tmp_path_factory.mktemp("kill"), apps=6, experts=12)
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    return env
+
+
+def _kill_after(argv: list[str], delay: float) -> int | None:
+    """Run ``argv``, SIGKILL it after ``delay`` seconds unless it ended; its exit code or None."""
+    proc = subprocess.Popen(argv, cwd=ROOT, env=_env(), stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE)
+    try:
+        proc.wait(timeout=delay)
+    except subprocess.TimeoutExpired:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        return None
+    return proc.returncode
+
+
+def _snapshot(bundle: Path, url: str) -> tuple[dict, dict, str]:
+    """(submitted sheets with their scores, round, and a verified chain) or fail."""
+    from reviewer.session import Session
+
+    session = Session.open(bundle, BENCH_PASSPHRASE, url)
+    try:
+        report = session.verify_audit()
+        assert report.ok, report
+        state = session.review.state
+        sheets = {key: {a: dict(v) for (e, a, r), v in state.scores.items() if (e, r) == key}
+                  for key in state.submitted}
+        return sheets, dict(state.submitted), state.round
+    finally:
+        session.close()
+
+
+def _scorers(bundle: Path, url: str) -> list[str]:
+    from reviewer.session import Session
+
+    session = Session.open(bundle, BENCH_PASSPHRASE, url)
+    try:
+        review = session.review
+        return [e.id for e in session.case.experts
+                if any(review.case.group(g).kind == "professional" for g in e.groups)]
+    finally:
+        session.close()
+
+
+def _finish_sheet(bundle: Path, url: str, expert: str, flag: Path) -> None:
+    from reviewer.session import Session
+
+    session = Session.open(bundle, BENCH_PASSPHRASE, url)
+    done = session.review.is_submitted(expert)
+    session.close()
+    if not done:
+        worker_score(str(bundle), url, expert, str(flag))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+def test_killed_terminals_never_lose_a_submitted_sheet(bundle: Path, backend: str,
+                                                       tmp_path: Path) -> None:
+    url = backend_url(backend, tmp_path)
+    pledged(bundle, url)
+    flag = tmp_path / "go"
+    flag.touch()
+    experts = _scorers(bundle, url)
+    rnd = random.Random(1)
+    worker_score(str(bundle), url, experts[0], str(flag))  # one sheet in before any kill
+    kills = 0
+    for attempt in range(KILLS):
+        expert = experts[1 + attempt % (len(experts) - 1)]
+        before_sheets, before_submitted, _ = _snapshot(bundle, url)
+        code = _kill_after([sys.executable, "-m", "tests.session_fixtures", "score",
+                            str(bundle), url, expert, str(flag)], rnd.uniform(0.3, 3.0))
+        kills += code is None
+        after_sheets, after_submitted, _ = _snapshot(bundle, url)
+        for key, scores in before_sheets.items():  # nothing submitted is lost or changed
+            assert after_sheets[key] == scores
+            assert after_submitted[key] == before_submitted[key]
+        _finish_sheet(bundle, url, expert, flag)  # the killed work can be redone
+    assert kills > 0, "no run was killed mid-way: the delays are too long for this machine"
+
+
+def _sheet_csv(path: Path, experts: list[str], apps: list[str]) -> None:
+    with path.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(["专家", "申报", "轮次", *(CHINESE[c] for c in CRITERIA)])
+        for expert in experts:
+            for app in apps:
+                writer.writerow([expert, app, "专业组", "20", "20", "15", "25"])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+def test_killed_paper_import_is_all_or_nothing_and_can_be_redone(bundle: Path, backend: str,
+                                                                 tmp_path: Path) -> None:
+    from reviewer.session import Session
+
+    rnd = random.Random(2)
+    passphrase = str(bundle.parent / "case.passphrase")
+    template = backend_url(backend, tmp_path)
+    pledged(bundle, template)
+    session = Session.open(bundle, BENCH_PASSPHRASE, template)
+    experts = [e.id for e in session.case.experts if "g000" in e.groups]
+    apps = [a.id for a in session.review.scope(experts[0])]
+    session.close()
+    sheet = tmp_path / "sheet.csv"
+    _sheet_csv(sheet, experts, apps)
+    kills = 0
+    for attempt in range(KILLS):
+        url = clone_database(template, tmp_path, f"import{attempt}")
+        argv = [sys.executable, "-m", "reviewer.cli.main", "scores", "import", str(bundle),
+                str(sheet), "--passphrase-file", passphrase, "--db", url]
+        code = _kill_after(argv, rnd.uniform(0.5, 3.0))
+        kills += code is None
+        sheets, submitted, _ = _snapshot(bundle, url)
+        # all or nothing: either every sheet of the file is in, or none is
+        assert len(submitted) in (0, len(experts)), submitted
+        if not submitted:
+            redo = subprocess.run(argv, cwd=ROOT, env=_env(), capture_output=True, text=True)
+            assert redo.returncode == 0, redo.stderr
+            sheets, submitted, _ = _snapshot(bundle, url)
+        assert len(submitted) == len(experts)
+        assert all(sum(v.values()) == 80 for s in sheets.values() for v in s.values())
+    assert kills > 0, "no import was killed mid-way"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+def test_killed_round_advance_happens_once_or_not_at_all(bundle: Path, backend: str,
+                                                         tmp_path: Path) -> None:
+    rnd = random.Random(3)
+    passphrase = str(bundle.parent / "case.passphrase")
+    template = backend_url(backend, tmp_path)
+    pledged(bundle, template)
+    flag = tmp_path / "go"
+    flag.touch()
+    for expert in _scorers(bundle, template):
+        worker_score(str(bundle), template, expert, str(flag))
+    kills = 0
+    for attempt in range(KILLS):
+        url = clone_database(template, tmp_path, f"advance{attempt}")
+        argv = [sys.executable, "-m", "reviewer.cli.main", "advance", str(bundle),
+                "--passphrase-file", passphrase, "--db", url]
+        started = time.monotonic()
+        code = _kill_after(argv, rnd.uniform(0.3, 2.5))
+        kills += code is None
+        _, _, round_now = _snapshot(bundle, url)
+        assert round_now in ("professional", "comprehensive")
+        if round_now == "professional":
+            redo = subprocess.run(argv, cwd=ROOT, env=_env(), capture_output=True, text=True)
+            assert redo.returncode == 0, redo.stderr
+        _, _, round_now = _snapshot(bundle, url)
+        assert round_now == "comprehensive", time.monotonic() - started
+    assert kills > 0, "no advance was killed mid-way"
