@@ -92,6 +92,7 @@ def score_all(review: Review, expert_id: str, totals: dict[str, Decimal | int | 
     """Give ``expert_id`` criterion scores adding up to each total, then submit."""
     panel = review.panel
     for app_id, total in totals.items():
+        declare(review, expert_id, app_id)
         remaining = Decimal(str(total))
         for criterion in panel.expert_criteria:
             maximum = review.points[criterion.key]
@@ -102,6 +103,19 @@ def score_all(review: Review, expert_id: str, totals: dict[str, Decimal | int | 
     run(review, review.submit(expert_id, confirm_no_conflict=True))
 
 
-def ack(review: Review, *expert_ids: str) -> None:
+def ack(review: Review, *expert_ids: str, declare_all: bool = True) -> None:
+    """The 保密承诺, and (unless told not to) the 回避申明 of no conflict on every application
+    of the expert's scope they are not recused from, as the terminal's path requires."""
     for expert_id in expert_ids:
         run(review, review.acknowledge(expert_id))
+        if declare_all:
+            declare(review, expert_id, *(a.id for a in review.scope(expert_id)
+                                         if not review.conflicts.is_recused(
+                                             expert_id, a.id, review.state)))
+
+
+def declare(review: Review, expert_id: str, *app_ids: str) -> None:
+    """The expert's 回避申明 of no conflict on each application not yet declared."""
+    for app_id in app_ids:
+        if not review.has_declared(expert_id, app_id):
+            run(review, review.declare_no_conflict(expert_id, app_id))

@@ -24,7 +24,7 @@ from reviewer.domain.errors import DomainError
 from reviewer.domain.panel import Panel, load_panel_by_id
 from reviewer.domain.results import results
 from reviewer.domain.review import Review
-from tests.builders import Clock, app, expert, make_case, run
+from tests.builders import Clock, app, declare, expert, make_case, run
 
 MEASURES = ("yunling-craftsman", "innovation-achievement", "labour-contest", "skills-contest")
 UNITS = ("云南铜业（集团）有限公司", "昆明机床厂", "云南建投集团")
@@ -140,6 +140,7 @@ def score_round(review: Review, spec: dict[str, Any], shuffle: random.Random | N
         for application in apps:
             if review.conflicts.is_recused(expert_id, application.id, review.state):
                 continue
+            declare(review, expert_id, application.id)  # 回避申明 first
             if (expert_id, application.id) in spec["abstain"]:
                 run(review, review.abstain(expert_id, application.id, "不熟悉该领域"))
                 continue

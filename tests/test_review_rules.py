@@ -20,7 +20,19 @@ from reviewer.domain.case import Group, ListedConflict
 from reviewer.domain.errors import DomainError
 from reviewer.domain.recusal import DECLARED, DETECTED, LISTED
 from reviewer.domain.review import ImportRejected, Review, SheetRow
-from tests.builders import CHEAP, PINS, TEST_PIN, Clock, ack, app, expert, make_case, run, score_all
+from tests.builders import (
+    CHEAP,
+    PINS,
+    TEST_PIN,
+    Clock,
+    ack,
+    app,
+    declare,
+    expert,
+    make_case,
+    run,
+    score_all,
+)
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 # Chinese terms an English message may quote (accepted input spellings, 公示 as a term of art)
@@ -296,6 +308,9 @@ def test_secretary_lifts_a_same_unit_recusal_with_a_reason() -> None:
     assert kinds(events) == ["conflict.lifted"] and events[0].actor == "secretary"
     run(review, events)
     assert review.read_application("E1", "A1").id == "A1"
+    refused(review, lambda: review.set_score("E1", "A1", "craft_expertise", "10"),
+            "review.declaration_required")  # a lifted conflict is declared anew
+    declare(review, "E1", "A1")
     assert review.set_score("E1", "A1", "craft_expertise", "10")
     record = review.conflicts_of("E1")["A1"]
     assert (record.kind, record.source, record.active) == ("same_unit", DETECTED, False)
@@ -474,6 +489,9 @@ def test_an_expert_scores_only_their_group_in_the_round() -> None:
     refused(review, lambda: review.set_score("E1", "A1", "craft_expertise", "10"),
             "review.not_in_scope")
     refused(review, lambda: review.read_application("E1", "A1"), "review.not_in_scope")
+    refused(review, lambda: review.set_score("C1", "A1", "craft_expertise", "10"),
+            "review.declaration_required")  # the nominees are new to the 综合组
+    declare(review, "C1", "A1")
     assert review.set_score("C1", "A1", "craft_expertise", "10")
     refused(review, lambda: review.set_score("C1", "A3", "craft_expertise", "10"),
             "review.not_in_scope")  # A3 was not nominated
@@ -743,6 +761,7 @@ def test_paper_import_refuses_unknown_columns_but_tolerates_the_printed_ones() -
 
 def test_paper_sheet_need_not_list_an_application_abstained_on() -> None:
     review = paper_review()
+    declare(review, "E1", "A2")
     run(review, review.abstain("E1", "A2", "材料与本人研究方向无关，弃权"))
     events = review.import_sheets([sheet(2, "E1", "A1")], file_sha256="b" * 64)
     run(review, events)

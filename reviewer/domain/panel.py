@@ -564,9 +564,10 @@ def load_panel(path: Path) -> Panel:
 
 
 def panels_dir() -> Path:
-    """The panels shipped with the program: ``panels/`` at the project root, or in the wheel."""
+    """The panels shipped with the program: ``reviewer/panels/`` in an installed wheel (put
+    there by setup.py's build step), else ``panels/`` at the root of the checkout."""
     here = Path(__file__).resolve().parent.parent
-    for candidate in (here.parent / "panels", here / "panels"):
+    for candidate in (here / "panels", here.parent / "panels"):
         if candidate.is_dir():
             return candidate
     raise PanelError("panel.dir_missing", path=str(here.parent / "panels"))

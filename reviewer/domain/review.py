@@ -336,6 +336,7 @@ class Review:
         self._require_open_round()  # before scope: after close the scope is empty
         self.read_application(expert_id, app_id)
         self._require_open_sheet(expert_id)
+        self._require_declared(expert_id, app_id)
         if not reason.strip():
             raise DomainError("review.reason_required")
         return [self.event(ev.ABSTAINED, ev.expert_actor(expert_id), expert=expert_id,
@@ -390,11 +391,28 @@ class Review:
             raise DomainError("review.score_not_half_step", **names, value=shown)
         return _normal(value)
 
+    def has_declared(self, expert_id: str, app_id: str) -> bool:
+        """The expert declared no conflict (回避申明, ``conflict.none``) on the application."""
+        return (expert_id, app_id) in self.state.cleared
+
+    def _require_declared(self, expert_id: str, app_id: str) -> None:
+        """第十九条: every application is declared (回避申明) before the expert scores it.
+
+        Only the expert's own ``conflict.none`` counts. Paper sheets imported by the secretary
+        (``import_sheets``) do not pass here: the printed sheet carries the pledge and the
+        no-conflict confirmation the expert signs by hand, so the imported sheet is itself
+        the declaration on paper (recused applications are still refused there).
+        """
+        if not self.has_declared(expert_id, app_id):
+            raise DomainError("review.declaration_required", expert=expert_id,
+                              application=app_id)
+
     def set_score(self, expert_id: str, app_id: str, criterion_key: str,
                   text: str | Decimal | None) -> list[Event]:
         self._require_open_round()  # before scope: after close the scope is empty
         self.read_application(expert_id, app_id)
         self._require_open_sheet(expert_id)
+        self._require_declared(expert_id, app_id)
         criterion = self.panel.criterion(criterion_key)
         value = self.parse_value(criterion_key, text)
         assert criterion is not None

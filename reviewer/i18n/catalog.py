@@ -10,6 +10,7 @@ from reviewer.i18n import (
     messages_edges,
     messages_integrity,
     messages_measures,
+    messages_onecore,
     messages_pdf,
     messages_tui,
 )
@@ -24,6 +25,7 @@ AREAS: dict[str, dict[str, tuple[str, str]]] = {
     "measures": messages_measures.MESSAGES,
     "edges": messages_edges.MESSAGES,
     "integrity": messages_integrity.MESSAGES,
+    "onecore": messages_onecore.MESSAGES,
 }
 
 MESSAGES: dict[str, tuple[str, str]] = {}
