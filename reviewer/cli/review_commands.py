@@ -100,7 +100,7 @@ def cmd_disqualify(args: argparse.Namespace) -> int:
 
 def cmd_amount(args: argparse.Namespace) -> int:
     """The committee's proposed amount for a funded project (补助资金 第十六条), within its band."""
-    return _act(args, lambda r: r.propose_amount(args.application, args.amount, args.reason),
+    return _act(args, sec.ProposeAmount(args.application, args.amount, args.reason),
                 "cli.amount_done", application=args.application, amount=args.amount)
 
 

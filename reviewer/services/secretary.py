@@ -114,6 +114,18 @@ class Disqualify:
 
 
 @dataclass(frozen=True)
+class ProposeAmount:
+    """补助资金: the committee proposes the amount of a funded project, within its band."""
+
+    application: str
+    amount: int
+    reason: str
+
+    def decide(self, review: Review) -> list[Event]:
+        return review.propose_amount(self.application.strip(), self.amount, self.reason)
+
+
+@dataclass(frozen=True)
 class Advanced:
     from_round: str
     to_round: str
