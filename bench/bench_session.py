@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import statistics
 import subprocess
@@ -122,6 +123,9 @@ def bench_size(size: str, work: Path, runs: int) -> list[dict[str, object]]:
     bare_db = work / f"{size}-bare.db"
 
     def fresh_import_db() -> None:
+        # this terminal's checkpoint remembers the last import: a fresh copy would be refused
+        # as rolled back (rightly), so every run starts with no checkpoint
+        shutil.rmtree(work / "state", ignore_errors=True)
         for suffix in ("", "-wal", "-shm"):
             Path(str(import_db) + suffix).unlink(missing_ok=True)
         shutil.copy(acked_dir / "pledged.session.db", import_db)
@@ -168,6 +172,7 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=Path("/tmp/rv-bench"))
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
+    os.environ["REVIEWER_STATE_DIR"] = str(args.work / "state")
     rows = [compare("reviewer --help", "-", ["reviewer", "--help"],
                     [sys.executable, "-c", "import sqlalchemy"], args.runs)]
     for size in args.sizes.split(","):

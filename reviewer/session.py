@@ -26,6 +26,7 @@ from pathlib import Path
 
 from reviewer.domain import events as ev
 from reviewer.domain.audit import (
+    INVALID,
     ROLLED_BACK,
     ChainBroken,
     ChainPoint,
@@ -40,8 +41,10 @@ from reviewer.domain.panel import Panel, parse_panel
 from reviewer.domain.pins import PinKeeper
 from reviewer.domain.replay import validate
 from reviewer.domain.review import Review, stamp, utc_now
+from reviewer.domain.state import snapshot_shape, state_from_plain, state_to_plain
 from reviewer.storage.checkpoint import Checkpoint, CheckpointDamaged
-from reviewer.storage.store import EventStore, _safe_url, default_url, sqlite_path
+from reviewer.storage.snapshot import SnapshotFile
+from reviewer.storage.store import EventStore, _safe_url, default_url, row_to_event, sqlite_path
 
 CASE_ENTRY = "case.json"
 PANEL_ENTRY = "panel.toml"
@@ -49,6 +52,11 @@ AUDIT_KEY_LABEL = "audit-chain"
 PIN_VAULT_LABEL = "pin-vault"
 
 Command = Callable[[Review], list[Event]]
+# a new snapshot once this many events were folded since the last one (saving costs about as
+# much as folding a few thousand events; a tail this long costs little to validate on open)
+SNAPSHOT_EVERY = 1000
+# events read from the store at a time when refolding (memory stays bounded)
+READ_CHUNK = 5000
 
 
 def _stand_in_key(sha256: str, label: str) -> bytes:
@@ -105,7 +113,8 @@ def _pin_keeper(pin_key: bytes) -> PinKeeper:
 class Session:
     def __init__(self, unlocked: Unlocked, store: EventStore,
                  clock: Callable[[], datetime] = utc_now,
-                 checkpoint: Checkpoint | None = None) -> None:
+                 checkpoint: Checkpoint | None = None,
+                 snapshot: SnapshotFile | None = None) -> None:
         self.case = unlocked.case
         self.panel = unlocked.panel
         self.bundle_sha256 = unlocked.sha256
@@ -118,7 +127,11 @@ class Session:
         self.broken: ChainBroken | None = None
         self._seen: ChainPoint | None = self._load_checkpoint()
         self.seq = 0
+        self.snapshot = snapshot
+        self._snap_seq = 0
+        self._restore()
         self.refresh()
+        self._keep_snapshot()
         if self.seq == 0:
             nonce = secrets.token_hex(8)  # two sessions of one bundle never share event 1
             # decided under the write lock: of many terminals opening a new database, one
@@ -140,9 +153,11 @@ class Session:
         key = unlocked.key(AUDIT_KEY_LABEL)
         store = EventStore.open(db_url, case_id=unlocked.case.case_id,
                                 bundle_sha256=unlocked.sha256, now=stamp(clock()), key=key)
-        checkpoint = Checkpoint.for_session(key, unlocked.sha256, database_identity(db_url))
+        identity = database_identity(db_url)
+        checkpoint = Checkpoint.for_session(key, unlocked.sha256, identity)
+        snapshot = SnapshotFile.for_session(key, unlocked.sha256, identity, snapshot_shape())
         try:
-            return cls(unlocked, store, clock, checkpoint)
+            return cls(unlocked, store, clock, checkpoint, snapshot)
         except BaseException:
             store.dispose()
             raise
@@ -196,11 +211,56 @@ class Session:
             self.broken = broken
             raise
 
+    # -- the verified snapshot (``reviewer.storage.snapshot`` says why it is sound) -----------
+
+    def _restore(self) -> None:
+        """Start from this terminal's snapshot when the keyed chain, checked from the genesis
+        without decoding, arrives exactly at the head the snapshot was folded from."""
+        snap = self.snapshot.load() if self.snapshot is not None else None
+        if snap is None or snap.point.seq < 1:
+            return
+        try:
+            state = state_from_plain(snap.plain)
+        except (ValueError, TypeError, KeyError, IndexError, ArithmeticError):
+            return
+        verifier = ChainVerifier(self._key)
+        seen = self._seen
+
+        def each(row: object) -> None:
+            r = row  # a Row: seq, at, actor, kind, payload, prev_hash, hash, mac
+            if not verifier.feed_stored(r.seq, r.kind, r.actor, r.at,  # type: ignore[attr-defined]
+                                        r.payload, r.prev_hash, r.hash, r.mac):  # type: ignore[attr-defined]
+                verifier.feed(row_to_event(r))  # names the problem, or accepts an older form
+            point = verifier.point
+            if seen is not None and point.seq == seen.seq and \
+                    (point.hash, point.mac) != (seen.hash, seen.mac):
+                raise ChainBroken(point.seq, ROLLED_BACK, str(self._checkpoint_path()))
+
+        self._verified(lambda: self.store.scan(0, snap.point.seq, each))
+        if verifier.point != snap.point:
+            return  # not this chain's history (rolled back, rewritten): refold from the genesis
+        self.verifier = verifier
+        self.review.state = state
+        self.seq = self._snap_seq = snap.point.seq
+
+    def _keep_snapshot(self) -> None:
+        if self.snapshot is None or self.broken is not None or \
+                self.seq - self._snap_seq < SNAPSHOT_EVERY:
+            return
+        plain = state_to_plain(self.review.state)
+        if plain is not None:
+            self.snapshot.save(self.verifier.point, plain)
+            self._snap_seq = self.seq
+
     def refresh(self) -> None:
         """Verify and apply what other terminals appended since we last looked."""
 
         def step() -> None:
-            self._accept(self.store.events(self.seq))
+            while True:  # in chunks: the whole history is never in memory at once
+                chunk = self.store.events(self.seq, self.seq + READ_CHUNK)
+                self._accept(chunk)
+                if len(chunk) < READ_CHUNK:
+                    break
             head = self.store.head()
             # a head ahead of the rows we read: another terminal committed in between, or the
             # newest rows are gone. Look again; rows that still do not come are missing.
@@ -235,6 +295,7 @@ class Session:
             placed.extend(written)
 
         self._verified(step)
+        self._keep_snapshot()
         return placed
 
     def check_pin(self, expert_id: str, pin: str) -> None:
@@ -282,6 +343,11 @@ class Session:
                 raise ChainBroken(verifier.point.seq + 1, ROLLED_BACK,
                                   f"{self._checkpoint_path()} seq={seen.seq}")
             self.refresh()  # bring this session up to what was just checked
+            if self.seq == verifier.point.seq and review.state != self.review.state:
+                # the live state (from a snapshot) is not what the history folds to
+                if self.snapshot is not None:
+                    self.snapshot.discard()
+                raise ChainBroken(self.seq, INVALID, "snapshot")
         except ChainBroken as broken:
             self.broken = self.broken or broken
             return ChainReport(False, verifier.point.seq, verifier.point.hash, broken.seq,
