@@ -23,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from reviewer.domain import events as ev
 from reviewer.domain.audit import (
@@ -226,10 +227,9 @@ class Session:
         verifier = ChainVerifier(self._key)
         seen = self._seen
 
-        def each(row: object) -> None:
-            r = row  # a Row: seq, at, actor, kind, payload, prev_hash, hash, mac
-            if not verifier.feed_stored(r.seq, r.kind, r.actor, r.at,  # type: ignore[attr-defined]
-                                        r.payload, r.prev_hash, r.hash, r.mac):  # type: ignore[attr-defined]
+        def each(r: Any) -> None:  # a row: seq, at, actor, kind, payload, prev_hash, hash, mac
+            if not verifier.feed_stored(r.seq, r.kind, r.actor, r.at, r.payload, r.prev_hash,
+                                        r.hash, r.mac):
                 verifier.feed(row_to_event(r))  # names the problem, or accepts an older form
             point = verifier.point
             if seen is not None and point.seq == seen.seq and \
