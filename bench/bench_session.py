@@ -124,14 +124,16 @@ def bench_size(size: str, work: Path, runs: int) -> list[dict[str, object]]:
 
     def fresh_import_db() -> None:
         # this terminal's checkpoint remembers the last import: a fresh copy would be refused
-        # as rolled back (rightly), so every run starts with no checkpoint
-        shutil.rmtree(work / "state", ignore_errors=True)
+        # as rolled back (rightly), so every import starts with a state directory of its own
+        shutil.rmtree(work / "state-import", ignore_errors=True)
+        os.environ["REVIEWER_STATE_DIR"] = str(work / "state-import")
         for suffix in ("", "-wal", "-shm"):
             Path(str(import_db) + suffix).unlink(missing_ok=True)
         shutil.copy(acked_dir / "pledged.session.db", import_db)
 
     def fresh_bare_db() -> None:
         bare_db.unlink(missing_ok=True)
+        os.environ["REVIEWER_STATE_DIR"] = str(work / "state")
 
     rows.append(compare("scores import", size,
                         ["reviewer", "scores", "import", str(acked_dir / "case.rvb"),

@@ -189,6 +189,20 @@ class Session:
             self.review.state.apply(event)
             self.seq = event.seq
 
+    def _take_own(self, written: list[Event]) -> None:
+        """Apply what this session just decided and chained under the write lock.
+
+        Not verified or validated again: the events come from the deciding code on the state
+        it had verified, and were chained here onto the head it had accepted. Read back by any
+        later open, refresh or ``audit verify`` they are checked like every other event.
+        """
+        for event in written:
+            self.review.state.apply(event)
+        if written:
+            last = written[-1]
+            self.verifier.point = ChainPoint(last.seq, last.hash, last.mac)
+            self.seq = last.seq
+
     def _checkpoint_path(self) -> Path | str:
         return self.checkpoint.path if self.checkpoint is not None else ""
 
@@ -227,14 +241,16 @@ class Session:
         verifier = ChainVerifier(self._key)
         seen = self._seen
 
-        def each(r: Any) -> None:  # a row: seq, at, actor, kind, payload, prev_hash, hash, mac
-            if not verifier.feed_stored(r.seq, r.kind, r.actor, r.at, r.payload, r.prev_hash,
-                                        r.hash, r.mac):
-                verifier.feed(row_to_event(r))  # names the problem, or accepts an older form
-            point = verifier.point
-            if seen is not None and point.seq == seen.seq and \
-                    (point.hash, point.mac) != (seen.hash, seen.mac):
-                raise ChainBroken(point.seq, ROLLED_BACK, str(self._checkpoint_path()))
+        fast = verifier.feed_stored
+
+        def each(batch: list[Any]) -> None:
+            for row in batch:
+                seq, at, actor, kind, payload, prev_hash, hash_, mac = row
+                if not fast(seq, kind, actor, at, payload, prev_hash, hash_, mac):
+                    verifier.feed(row_to_event(row))  # names the problem, or an older form
+                if seen is not None and seq == seen.seq and \
+                        (verifier.point.hash, verifier.point.mac) != (seen.hash, seen.mac):
+                    raise ChainBroken(seq, ROLLED_BACK, str(self._checkpoint_path()))
 
         self._verified(lambda: self.store.scan(0, snap.point.seq, each))
         if verifier.point != snap.point:
@@ -288,7 +304,7 @@ class Session:
 
         def step() -> None:
             _, written = self.store.transact(self.seq, decide)
-            self._accept(written)
+            self._take_own(written)
             if written and self.checkpoint is not None:
                 self.checkpoint.save(self.verifier.point)
                 self._seen = self.verifier.point

@@ -224,9 +224,12 @@ def test_verification_is_incremental(tmp_path: Path, monkeypatch: pytest.MonkeyP
     fed: list[int] = []
     original = session.verifier.feed
     monkeypatch.setattr(session.verifier, "feed", lambda e: (fed.append(e.seq), original(e)))
-    session.run(lambda r: r.acknowledge("E3"))
+    session.run(lambda r: r.acknowledge("E3"))  # its own write: chained here, not re-read
+    other = opened(url)
+    other.run(lambda r: r.set_score("E3", "A1", "craft_expertise", "20"))
+    other.close()
     session.refresh()
-    assert fed == [7]  # only the new event, not the six before it
+    assert fed == [8]  # only the other terminal's new event, not the seven before it
     session.close()
 
 

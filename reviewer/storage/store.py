@@ -243,15 +243,16 @@ class EventStore:
         result: list[Event] = self._read(query)
         return result
 
-    def scan(self, since: int, until: int, each: Callable[[Any], None]) -> None:
-        """Hand ``each`` the stored rows ``since < seq <= until`` in order, streamed in
-        batches (memory stays bounded however long the history)."""
+    def scan(self, since: int, until: int, each: Callable[[list[Any]], None]) -> None:
+        """Hand ``each`` the stored rows ``since < seq <= until`` in order, in batches of
+        plain rows (seq, at, actor, kind, payload, prev_hash, hash, mac): streamed, so memory
+        stays bounded however long the history."""
         def query(conn: Any) -> None:
             stmt = (select(*_EVENT_COLUMNS)
                     .where(AuditEvent.seq > since, AuditEvent.seq <= until)
                     .order_by(AuditEvent.seq))
-            for row in conn.execution_options(yield_per=4096).execute(stmt):
-                each(row)
+            for batch in conn.execution_options(yield_per=4096).execute(stmt).partitions():
+                each(batch)
 
         self._read(query)
 
