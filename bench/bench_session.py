@@ -143,7 +143,8 @@ def bench_size(size: str, work: Path, runs: int) -> list[dict[str, object]]:
                          str(bare_db)], runs, (fresh_import_db, fresh_bare_db)))
 
     # one write: a secretary-recorded recusal, a different pair each run, big vs small session
-    counter = iter(range(10**6))
+    # a fresh pair on every run, also when the benchmark runs again on the same sessions
+    counter = iter(range(int(time.time() * 1000) % 10**6, 10**7))
 
     def recuse(folder: Path, db: Path) -> list[str]:
         n = next(counter)
