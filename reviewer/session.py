@@ -10,6 +10,21 @@ chain is checked incrementally from the last verified point (``ChainVerifier``),
 and this terminal's checkpoint are checked, and every event is validated against the case and
 panel (``reviewer.domain.replay``) before it is folded into the state. The first failure is a
 ``ChainBroken`` (exit 31); the session then refuses everything until it is reopened.
+
+Opening a big session from this terminal's verified snapshot (``reviewer.storage.snapshot``):
+the keyed chain is still checked from the genesis on every open — the cheap part, computed
+over the stored columns without decoding a payload — and must arrive exactly at the head the
+snapshot was folded from; only the validation and fold of those events are skipped (they are
+the very events that were validated when the snapshot was made). Skipping the check from the
+genesis too would be sound against an attacker without the key only in the weak sense that
+an edited earlier event could no longer change what is computed (the state comes from the
+snapshot), but every command would stop *noticing* the edit until ``audit verify`` — and the
+promise is that every command refuses a tampered history. ``verify_audit`` (``audit verify``,
+and ``require_intact`` before every export) replays and validates everything from the first
+event and compares the result with the live state.
+
+What this session writes itself is applied without being verified and validated again: it
+was decided on the verified state and chained here, and any later reader checks it.
 """
 
 from __future__ import annotations
