@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import statistics
 import subprocess
@@ -122,12 +123,17 @@ def bench_size(size: str, work: Path, runs: int) -> list[dict[str, object]]:
     bare_db = work / f"{size}-bare.db"
 
     def fresh_import_db() -> None:
+        # this terminal's checkpoint remembers the last import: a fresh copy would be refused
+        # as rolled back (rightly), so every import starts with a state directory of its own
+        shutil.rmtree(work / "state-import", ignore_errors=True)
+        os.environ["REVIEWER_STATE_DIR"] = str(work / "state-import")
         for suffix in ("", "-wal", "-shm"):
             Path(str(import_db) + suffix).unlink(missing_ok=True)
         shutil.copy(acked_dir / "pledged.session.db", import_db)
 
     def fresh_bare_db() -> None:
         bare_db.unlink(missing_ok=True)
+        os.environ["REVIEWER_STATE_DIR"] = str(work / "state")
 
     rows.append(compare("scores import", size,
                         ["reviewer", "scores", "import", str(acked_dir / "case.rvb"),
@@ -137,7 +143,8 @@ def bench_size(size: str, work: Path, runs: int) -> list[dict[str, object]]:
                          str(bare_db)], runs, (fresh_import_db, fresh_bare_db)))
 
     # one write: a secretary-recorded recusal, a different pair each run, big vs small session
-    counter = iter(range(10**6))
+    # a fresh pair on every run, also when the benchmark runs again on the same sessions
+    counter = iter(range(int(time.time() * 1000) % 10**6, 10**7))
 
     def recuse(folder: Path, db: Path) -> list[str]:
         n = next(counter)
@@ -168,6 +175,7 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=Path("/tmp/rv-bench"))
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
+    os.environ["REVIEWER_STATE_DIR"] = str(args.work / "state")
     rows = [compare("reviewer --help", "-", ["reviewer", "--help"],
                     [sys.executable, "-c", "import sqlalchemy"], args.runs)]
     for size in args.sizes.split(","):

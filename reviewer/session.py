@@ -10,6 +10,21 @@ chain is checked incrementally from the last verified point (``ChainVerifier``),
 and this terminal's checkpoint are checked, and every event is validated against the case and
 panel (``reviewer.domain.replay``) before it is folded into the state. The first failure is a
 ``ChainBroken`` (exit 31); the session then refuses everything until it is reopened.
+
+Opening a big session from this terminal's verified snapshot (``reviewer.storage.snapshot``):
+the keyed chain is still checked from the genesis on every open — the cheap part, computed
+over the stored columns without decoding a payload — and must arrive exactly at the head the
+snapshot was folded from; only the validation and fold of those events are skipped (they are
+the very events that were validated when the snapshot was made). Skipping the check from the
+genesis too would be sound against an attacker without the key only in the weak sense that
+an edited earlier event could no longer change what is computed (the state comes from the
+snapshot), but every command would stop *noticing* the edit until ``audit verify`` — and the
+promise is that every command refuses a tampered history. ``verify_audit`` (``audit verify``,
+and ``require_intact`` before every export) replays and validates everything from the first
+event and compares the result with the live state.
+
+What this session writes itself is applied without being verified and validated again: it
+was decided on the verified state and chained here, and any later reader checks it.
 """
 
 from __future__ import annotations
@@ -23,9 +38,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from reviewer.domain import events as ev
 from reviewer.domain.audit import (
+    INVALID,
     ROLLED_BACK,
     ChainBroken,
     ChainPoint,
@@ -40,8 +57,10 @@ from reviewer.domain.panel import Panel, parse_panel
 from reviewer.domain.pins import PinKeeper
 from reviewer.domain.replay import validate
 from reviewer.domain.review import Review, stamp, utc_now
+from reviewer.domain.state import snapshot_shape, state_from_plain, state_to_plain
 from reviewer.storage.checkpoint import Checkpoint, CheckpointDamaged
-from reviewer.storage.store import EventStore, _safe_url, default_url, sqlite_path
+from reviewer.storage.snapshot import SnapshotFile
+from reviewer.storage.store import EventStore, _safe_url, default_url, row_to_event, sqlite_path
 
 CASE_ENTRY = "case.json"
 PANEL_ENTRY = "panel.toml"
@@ -49,6 +68,11 @@ AUDIT_KEY_LABEL = "audit-chain"
 PIN_VAULT_LABEL = "pin-vault"
 
 Command = Callable[[Review], list[Event]]
+# a new snapshot once this many events were folded since the last one (saving costs about as
+# much as folding a few thousand events; a tail this long costs little to validate on open)
+SNAPSHOT_EVERY = 1000
+# events read from the store at a time when refolding (memory stays bounded)
+READ_CHUNK = 5000
 
 
 def _stand_in_key(sha256: str, label: str) -> bytes:
@@ -105,7 +129,8 @@ def _pin_keeper(pin_key: bytes) -> PinKeeper:
 class Session:
     def __init__(self, unlocked: Unlocked, store: EventStore,
                  clock: Callable[[], datetime] = utc_now,
-                 checkpoint: Checkpoint | None = None) -> None:
+                 checkpoint: Checkpoint | None = None,
+                 snapshot: SnapshotFile | None = None) -> None:
         self.case = unlocked.case
         self.panel = unlocked.panel
         self.bundle_sha256 = unlocked.sha256
@@ -118,7 +143,11 @@ class Session:
         self.broken: ChainBroken | None = None
         self._seen: ChainPoint | None = self._load_checkpoint()
         self.seq = 0
+        self.snapshot = snapshot
+        self._snap_seq = 0
+        self._restore()
         self.refresh()
+        self._keep_snapshot()
         if self.seq == 0:
             nonce = secrets.token_hex(8)  # two sessions of one bundle never share event 1
             # decided under the write lock: of many terminals opening a new database, one
@@ -140,9 +169,11 @@ class Session:
         key = unlocked.key(AUDIT_KEY_LABEL)
         store = EventStore.open(db_url, case_id=unlocked.case.case_id,
                                 bundle_sha256=unlocked.sha256, now=stamp(clock()), key=key)
-        checkpoint = Checkpoint.for_session(key, unlocked.sha256, database_identity(db_url))
+        identity = database_identity(db_url)
+        checkpoint = Checkpoint.for_session(key, unlocked.sha256, identity)
+        snapshot = SnapshotFile.for_session(key, unlocked.sha256, identity, snapshot_shape())
         try:
-            return cls(unlocked, store, clock, checkpoint)
+            return cls(unlocked, store, clock, checkpoint, snapshot)
         except BaseException:
             store.dispose()
             raise
@@ -173,6 +204,20 @@ class Session:
             self.review.state.apply(event)
             self.seq = event.seq
 
+    def _take_own(self, written: list[Event]) -> None:
+        """Apply what this session just decided and chained under the write lock.
+
+        Not verified or validated again: the events come from the deciding code on the state
+        it had verified, and were chained here onto the head it had accepted. Read back by any
+        later open, refresh or ``audit verify`` they are checked like every other event.
+        """
+        for event in written:
+            self.review.state.apply(event)
+        if written:
+            last = written[-1]
+            self.verifier.point = ChainPoint(last.seq, last.hash, last.mac)
+            self.seq = last.seq
+
     def _checkpoint_path(self) -> Path | str:
         return self.checkpoint.path if self.checkpoint is not None else ""
 
@@ -196,11 +241,57 @@ class Session:
             self.broken = broken
             raise
 
+    # -- the verified snapshot (``reviewer.storage.snapshot`` says why it is sound) -----------
+
+    def _restore(self) -> None:
+        """Start from this terminal's snapshot when the keyed chain, checked from the genesis
+        without decoding, arrives exactly at the head the snapshot was folded from."""
+        snap = self.snapshot.load() if self.snapshot is not None else None
+        if snap is None or snap.point.seq < 1:
+            return
+        try:
+            state = state_from_plain(snap.plain)
+        except (ValueError, TypeError, KeyError, IndexError, ArithmeticError):
+            return
+        verifier = ChainVerifier(self._key)
+        seen = self._seen
+
+        fast = verifier.feed_stored
+
+        def each(batch: list[Any]) -> None:
+            for row in batch:
+                seq, at, actor, kind, payload, prev_hash, hash_, mac = row
+                if not fast(seq, kind, actor, at, payload, prev_hash, hash_, mac):
+                    verifier.feed(row_to_event(row))  # names the problem, or an older form
+                if seen is not None and seq == seen.seq and \
+                        (verifier.point.hash, verifier.point.mac) != (seen.hash, seen.mac):
+                    raise ChainBroken(seq, ROLLED_BACK, str(self._checkpoint_path()))
+
+        self._verified(lambda: self.store.scan(0, snap.point.seq, each))
+        if verifier.point != snap.point:
+            return  # not this chain's history (rolled back, rewritten): refold from the genesis
+        self.verifier = verifier
+        self.review.state = state
+        self.seq = self._snap_seq = snap.point.seq
+
+    def _keep_snapshot(self) -> None:
+        if self.snapshot is None or self.broken is not None or \
+                self.seq - self._snap_seq < SNAPSHOT_EVERY:
+            return
+        plain = state_to_plain(self.review.state)
+        if plain is not None:
+            self.snapshot.save(self.verifier.point, plain)
+            self._snap_seq = self.seq
+
     def refresh(self) -> None:
         """Verify and apply what other terminals appended since we last looked."""
 
         def step() -> None:
-            self._accept(self.store.events(self.seq))
+            while True:  # in chunks: the whole history is never in memory at once
+                chunk = self.store.events(self.seq, self.seq + READ_CHUNK)
+                self._accept(chunk)
+                if len(chunk) < READ_CHUNK:
+                    break
             head = self.store.head()
             # a head ahead of the rows we read: another terminal committed in between, or the
             # newest rows are gone. Look again; rows that still do not come are missing.
@@ -228,13 +319,14 @@ class Session:
 
         def step() -> None:
             _, written = self.store.transact(self.seq, decide)
-            self._accept(written)
+            self._take_own(written)
             if written and self.checkpoint is not None:
                 self.checkpoint.save(self.verifier.point)
                 self._seen = self.verifier.point
             placed.extend(written)
 
         self._verified(step)
+        self._keep_snapshot()
         return placed
 
     def check_pin(self, expert_id: str, pin: str) -> None:
@@ -282,6 +374,11 @@ class Session:
                 raise ChainBroken(verifier.point.seq + 1, ROLLED_BACK,
                                   f"{self._checkpoint_path()} seq={seen.seq}")
             self.refresh()  # bring this session up to what was just checked
+            if self.seq == verifier.point.seq and review.state != self.review.state:
+                # the live state (from a snapshot) is not what the history folds to
+                if self.snapshot is not None:
+                    self.snapshot.discard()
+                raise ChainBroken(self.seq, INVALID, "snapshot")
         except ChainBroken as broken:
             self.broken = self.broken or broken
             return ChainReport(False, verifier.point.seq, verifier.point.hash, broken.seq,

@@ -193,8 +193,11 @@ def out_of_range_and_rehash(url: str, early: dict) -> int:
 def edit_without_rehash(url: str, early: dict) -> int:
     events = read_events(url)
     i = _first(events, "score.set")
-    execute(url, "UPDATE audit_events SET payload = replace(payload, :old, :new) WHERE seq = :s",
-            old=f'"value": "{events[i].payload["value"]}"', new='"value": "1000"', s=i + 1)
+    # the stored payload is canonical compact JSON (older rows had ", " and ": ")
+    execute(url, "UPDATE audit_events SET payload = replace(replace(payload, :old, :new), "
+            ":old2, :new2) WHERE seq = :s",
+            old=f'"value": "{events[i].payload["value"]}"', new='"value": "1000"',
+            old2=f'"value":"{events[i].payload["value"]}"', new2='"value":"1000"', s=i + 1)
     return i + 1
 
 

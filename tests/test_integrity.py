@@ -225,9 +225,12 @@ def test_verification_is_incremental(tmp_path: Path, monkeypatch: pytest.MonkeyP
     fed: list[int] = []
     original = session.verifier.feed
     monkeypatch.setattr(session.verifier, "feed", lambda e: (fed.append(e.seq), original(e)))
-    session.run(lambda r: r.acknowledge("E3"))
+    session.run(lambda r: r.acknowledge("E3"))  # its own write: chained here, not re-read
+    other = opened(url)
+    other.run(lambda r: r.declare_no_conflict("E3", "A1"))
+    other.close()
     session.refresh()
-    assert fed == [8]  # only the new event, not the seven before it
+    assert fed == [9]  # only the other terminal's new event, not the eight before it
     session.close()
 
 

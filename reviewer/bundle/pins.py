@@ -17,9 +17,30 @@ _PREFIX = "v1:"
 _NONCE = 12
 
 
+# Argon2id for PIN verifiers: t=1, 4 MiB, one lane (~5 ms), not the password defaults
+# (t=3, 64 MiB, ~0.3–0.7 s), so sealing 400 experts costs about one passphrase derivation.
+# Why that is enough: a PIN verifier is never readable without the passphrase — the sealed
+# ones live inside the encrypted bundle, a changed one is sealed under the bundle's pin-vault
+# key (``AesGcmPinVault``) before it reaches the database. Online guessing at a terminal is
+# throttled by the lockout (persisted in the chain, so across restarts and terminals), which
+# no hash cost changes. That leaves a passphrase holder: they could brute-force an 8-digit
+# PIN offline (10^8 × 5 ms ≈ 6 core-days) — but they already hold the audit key and can
+# decrypt every application, so the hash cost protects nothing from them that the passphrase
+# does not already give away. Verification reads the parameters from each hash, so bundles
+# sealed with the old defaults still open and verify.
+PIN_TIME_COST = 1
+PIN_MEMORY_KIB = 4096
+PIN_PARALLELISM = 1
+
+
+def pin_password_hasher() -> PasswordHasher:
+    return PasswordHasher(time_cost=PIN_TIME_COST, memory_cost=PIN_MEMORY_KIB,
+                          parallelism=PIN_PARALLELISM)
+
+
 class Argon2PinHasher:
     def __init__(self, hasher: PasswordHasher | None = None) -> None:
-        self._hasher = hasher or PasswordHasher()
+        self._hasher = hasher or pin_password_hasher()
 
     def hash(self, pin: str) -> str:
         return self._hasher.hash(pin)

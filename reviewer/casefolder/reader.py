@@ -4,6 +4,7 @@ the encrypted bundle may carry it further."""
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
@@ -29,9 +30,21 @@ PinHasher = Callable[[str], str]
 
 
 def default_pin_hasher() -> PinHasher:
-    from argon2 import PasswordHasher
+    """Argon2id with the PIN parameters (``reviewer.bundle.pins`` gives the security
+    argument for them)."""
+    from reviewer.bundle.pins import pin_password_hasher
 
-    return PasswordHasher().hash
+    return pin_password_hasher().hash
+
+
+def _hash_all(pins: Sequence[str], hasher: PinHasher) -> list[str]:
+    """Every PIN hashed, on all cores: argon2's C code releases the GIL, so threads suffice."""
+    if len(pins) < 8:
+        return [hasher(pin) for pin in pins]
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=min(8, os.cpu_count() or 1)) as pool:
+        return list(pool.map(hasher, pins))
 
 
 def read_case_folder(path: Path, *, pin_hasher: PinHasher | None = None,
@@ -80,7 +93,8 @@ def read_case_folder(path: Path, *, pin_hasher: PinHasher | None = None,
         case_id=case_id or str(uuid.uuid4()), measure=config.measure, title=config.title,
         year=config.year, secretary=config.secretary, rules=config.rules, groups=config.groups,
         applications=tuple(_with_materials(a, materials) for a in applications),
-        experts=tuple(_hashed(e, hasher) for e in experts),
+        experts=tuple(_hashed(e, h) for e, h in zip(
+            experts, _hash_all([e.pin or "" for e in experts], hasher), strict=True)),
         conflicts=tuple(conflicts), unit_aliases=tuple(aliases),
     )
     return case, panel
@@ -104,8 +118,8 @@ def _with_materials(app: Application, materials: dict[str, tuple[Material, ...]]
     return replace(app, materials=found) if found else app
 
 
-def _hashed(expert: ExpertRow, hasher: PinHasher) -> Expert:
+def _hashed(expert: ExpertRow, pin_hash: str) -> Expert:
     assert expert.pin is not None  # a missing PIN is a problem, so never reached
     return Expert(id=expert.id, name=expert.name, title=expert.title, unit=expert.unit,
-                  groups=expert.groups, pin_hash=hasher(expert.pin), id_number=expert.id_number,
+                  groups=expert.groups, pin_hash=pin_hash, id_number=expert.id_number,
                   certificate=expert.certificate, qualification_note=expert.qualification_note)

@@ -9,7 +9,7 @@ first checked by ``reviewer.domain.replay.validate`` (which ``Session`` calls be
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from typing import Any
 
@@ -157,3 +157,73 @@ class SessionState:
         if kind != ev.EXPORTED:
             self.results_head = event.hash
             self.results_events = self.event_count
+
+
+# -- the snapshot form ------------------------------------------------------------------------
+# A folded state as plain JSON values, for the verified snapshot (``reviewer.session``). Every
+# field has its own encoder and decoder; keyed dicts become lists in insertion order, so the
+# state comes back with the same iteration order and therefore the same results, byte for byte.
+
+def _pairs(d: dict[Any, Any], value: Any = lambda v: v) -> list[list[Any]]:
+    return [[*k, value(v)] if isinstance(k, tuple) else [k, value(v)] for k, v in d.items()]
+
+
+def _keyed(rows: list[list[Any]], width: int, value: Any = lambda v: v) -> dict[Any, Any]:
+    if width == 1:
+        return {r[0]: value(r[1]) for r in rows}
+    return {tuple(r[:width]): value(r[width]) for r in rows}
+
+
+def _decl_out(d: Declaration) -> list[str]:
+    return [d.kind, d.reason, d.source, d.at, d.round]
+
+
+def _decl_in(v: list[str]) -> Declaration:
+    return Declaration(*v)
+
+
+_SNAPSHOT_FIELDS: dict[str, tuple[Any, Any]] = {
+    "round": (str, str), "head": (str, str), "event_count": (int, int),
+    "results_head": (str, str), "results_events": (int, int),
+    "acks": (lambda d: _pairs(d, list), lambda r: _keyed(r, 1, lambda v: (v[0], v[1]))),
+    "declared": (lambda d: _pairs(d, _decl_out), lambda r: _keyed(r, 2, _decl_in)),
+    "cleared": (_pairs, lambda r: _keyed(r, 2)),
+    "lifted": (lambda d: _pairs(d, _decl_out), lambda r: _keyed(r, 2, _decl_in)),
+    "abstained": (_pairs, lambda r: _keyed(r, 3)),
+    "scores": (lambda d: _pairs(d, lambda c: [[k, str(v)] for k, v in c.items()]),
+               lambda r: _keyed(r, 3, lambda c: {k: Decimal(v) for k, v in c})),
+    "submitted": (_pairs, lambda r: _keyed(r, 2)),
+    "reopened": (list, list), "advances": (list, list),
+    "nominees": (dict, dict),
+    "resolutions": (lambda rs: [[list(x.order), x.reason, x.at, x.round] for x in rs],
+                    lambda rs: [Resolution(tuple(o), reason, at, rnd) for o, reason, at, rnd
+                                in rs]),
+    "disqualified": (dict, dict),
+    "pins": (lambda d: _pairs(d, lambda p: [p.sealed, p.failures, p.last_failure,
+                                            p.locked_until, p.changed]),
+             lambda r: _keyed(r, 1, lambda v: PinState(*v))),
+    "score_versions": (int, int),
+    "exports": (list, list), "overrides": (list, list),
+    "first_scored": (_pairs, lambda r: _keyed(r, 2)),
+}
+
+
+def snapshot_shape() -> str:
+    """The names of the state's fields: a snapshot written for another shape is not used."""
+    return ",".join(f.name for f in fields(SessionState))
+
+
+def state_to_plain(state: SessionState) -> dict[str, Any] | None:
+    """The state as JSON values, or None when a field has no snapshot form (never guess)."""
+    names = [f.name for f in fields(SessionState)]
+    if set(names) != set(_SNAPSHOT_FIELDS):
+        return None
+    return {name: _SNAPSHOT_FIELDS[name][0](getattr(state, name)) for name in names}
+
+
+def state_from_plain(plain: dict[str, Any]) -> SessionState:
+    """Inverse of ``state_to_plain`` (raises on anything it does not recognise)."""
+    if set(plain) != set(_SNAPSHOT_FIELDS):
+        raise ValueError("snapshot fields")
+    return SessionState(**{name: _SNAPSHOT_FIELDS[name][1](value)
+                           for name, value in plain.items()})

@@ -10,6 +10,7 @@ to check, a row it cannot even read as one comes back as an ``UNREADABLE`` event
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import random
@@ -29,7 +30,16 @@ from sqlalchemy.exc import (
 )
 
 from reviewer import __version__
-from reviewer.domain.audit import GENESIS, GENESIS_MAC, UNREADABLE, HeadRow, chain, head_mac
+from reviewer.domain.audit import (
+    GENESIS,
+    GENESIS_MAC,
+    UNREADABLE,
+    HeadRow,
+    body_of,
+    event_mac,
+    head_mac,
+    payload_text,
+)
 from reviewer.domain.errors import DomainError
 from reviewer.domain.events import Event
 from reviewer.storage.models import (
@@ -233,6 +243,19 @@ class EventStore:
         result: list[Event] = self._read(query)
         return result
 
+    def scan(self, since: int, until: int, each: Callable[[list[Any]], None]) -> None:
+        """Hand ``each`` the stored rows ``since < seq <= until`` in order, in batches of
+        plain rows (seq, at, actor, kind, payload, prev_hash, hash, mac): streamed, so memory
+        stays bounded however long the history."""
+        def query(conn: Any) -> None:
+            stmt = (select(*_EVENT_COLUMNS)
+                    .where(AuditEvent.seq > since, AuditEvent.seq <= until)
+                    .order_by(AuditEvent.seq))
+            for batch in conn.execution_options(yield_per=4096).execute(stmt).partitions():
+                each(batch)
+
+        self._read(query)
+
     def head(self) -> HeadRow | None:
         def query(conn: Any) -> HeadRow | None:
             return _head_row(conn.execute(
@@ -266,17 +289,27 @@ class EventStore:
                 assert head is not None  # decide accepted it
                 seq, prev, prev_mac = head.seq, head.hash, head.mac
                 placed: list[Event] = []
+                rows_out: list[tuple[Any, ...]] = []
                 for item in fresh:
+                    # one canonical encoding per event: it is both what is MACed and what is
+                    # stored, so a later open can check the row without decoding it
                     seq += 1
-                    linked = chain(prev, prev_mac, seq, item, self.key)
-                    placed.append(linked)
-                    prev, prev_mac = linked.hash, linked.mac
-                conn.execute(insert(AuditEvent), [
-                    {"seq": e.seq, "at": e.at, "actor": e.actor, "kind": e.kind,
-                     "payload": json.dumps(e.payload, sort_keys=True, ensure_ascii=False),
-                     "prev_hash": e.prev_hash, "hash": e.hash, "mac": e.mac}
-                    for e in placed
-                ])
+                    ptext = payload_text(item.payload)
+                    body = body_of(seq, item.kind, item.actor, item.at, ptext)
+                    digest = hashlib.sha256(prev.encode("ascii") + body).hexdigest()
+                    mac = event_mac(self.key, prev_mac, body)
+                    placed.append(Event(kind=item.kind, actor=item.actor, at=item.at,
+                                        payload=item.payload, seq=seq, prev_hash=prev,
+                                        hash=digest, mac=mac))
+                    rows_out.append((seq, item.at, item.actor, item.kind, ptext, prev, digest,
+                                     mac))
+                    prev, prev_mac = digest, mac
+                # straight to the driver's executemany: SQLAlchemy would build a parameter
+                # dict per row, which costs more than the insert itself on a big import
+                mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+                conn.exec_driver_sql(
+                    f"INSERT INTO {AuditEvent.__tablename__} (seq, at, actor, kind, payload, "
+                    f"prev_hash, hash, mac) VALUES ({', '.join([mark] * 8)})", rows_out)
                 conn.execute(update(ChainHead).where(ChainHead.id == 1).values(
                     seq=seq, hash=prev, mac=prev_mac,
                     tag=head_mac(self.key, seq, prev, prev_mac)))
