@@ -18,6 +18,7 @@ import pytest
 from argon2 import PasswordHasher
 from openpyxl import Workbook
 
+from reviewer.bundle.pins import pin_password_hasher
 from reviewer.casefolder import CaseFolderInvalid, Problem, read_case_folder
 from reviewer.casefolder.score_sheets import SheetUnreadable, read_score_sheet
 from reviewer.cli.main import main
@@ -336,7 +337,7 @@ def test_rules_overrides_by_chinese_name_and_funding(tmp_path: Path) -> None:
 
 def test_pins_are_never_kept_in_clear(tmp_path: Path) -> None:
     folder = build(tmp_path, spec())
-    case, _ = read_case_folder(folder)  # the real argon2 hasher
+    case, _ = read_case_folder(folder, pin_hasher=pin_password_hasher().hash)  # the real hasher
     dumped = json.dumps(case.to_dict(), ensure_ascii=False)
     for row, expert in zip(base_experts(), case.experts, strict=True):
         assert row["pin"] not in dumped

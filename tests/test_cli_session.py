@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from reviewer.bundle.pins import pin_password_hasher
 from reviewer.casefolder import read_case_folder
 from reviewer.cli.main import main
 from reviewer.session import Session
@@ -82,7 +83,7 @@ def test_inspect_shows_the_header_without_content(sealed: Path,
     assert main(["inspect", str(sealed)]) == 0
     out = capsys.readouterr().out
     assert "yunling-craftsman" in out
-    case, _ = read_case_folder(SAMPLE)
+    case, _ = read_case_folder(SAMPLE, pin_hasher=pin_password_hasher().hash)
     assert all(a.name not in out and a.unit not in out for a in case.applications)
     assert cli(sealed, "inspect") == 0
     out = capsys.readouterr().out
@@ -94,7 +95,7 @@ def test_full_review_from_the_command_line(sealed: Path, tmp_path: Path,
     bundle = tmp_path / "case.rvb"
     shutil.copy(sealed, bundle)
     shutil.copy(sealed.parent / "pass.txt", tmp_path / "pass.txt")
-    case, _ = read_case_folder(SAMPLE)
+    case, _ = read_case_folder(SAMPLE, pin_hasher=pin_password_hasher().hash)
 
     # paper sheets are refused until the experts' pledges are recorded
     sheet = tmp_path / "professional.csv"

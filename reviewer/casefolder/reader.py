@@ -29,14 +29,6 @@ from reviewer.domain.panel import Panel
 PinHasher = Callable[[str], str]
 
 
-def default_pin_hasher() -> PinHasher:
-    """Argon2id with the PIN parameters (``reviewer.bundle.pins`` gives the security
-    argument for them)."""
-    from reviewer.bundle.pins import pin_password_hasher
-
-    return pin_password_hasher().hash
-
-
 def _hash_all(pins: Sequence[str], hasher: PinHasher) -> list[str]:
     """Every PIN hashed, on all cores: argon2's C code releases the GIL, so threads suffice."""
     if len(pins) < 8:
@@ -47,7 +39,7 @@ def _hash_all(pins: Sequence[str], hasher: PinHasher) -> list[str]:
         return list(pool.map(hasher, pins))
 
 
-def read_case_folder(path: Path, *, pin_hasher: PinHasher | None = None,
+def read_case_folder(path: Path, *, pin_hasher: PinHasher,
                      panels_dir: Path | None = None,
                      case_id: str | None = None) -> tuple[Case, Panel]:
     """Read and validate ``path``; raise ``CaseFolderInvalid`` with every problem found."""
@@ -88,7 +80,7 @@ def read_case_folder(path: Path, *, pin_hasher: PinHasher | None = None,
 
     if problems or config is None or panel is None:
         raise CaseFolderInvalid(problems.ordered())
-    hasher = pin_hasher or default_pin_hasher()
+    hasher = pin_hasher  # injected: the PIN parameters live with the bundle (bundle/pins.py)
     case = Case(
         case_id=case_id or str(uuid.uuid4()), measure=config.measure, title=config.title,
         year=config.year, secretary=config.secretary, rules=config.rules, groups=config.groups,

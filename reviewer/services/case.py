@@ -18,9 +18,10 @@ __all__ = ["Sealed", "read_case", "read_header", "seal_case", "unlock"]
 
 def read_case(folder: Path) -> tuple[Case, Panel]:
     """The case folder, checked (every problem at once: ``CaseFolderInvalid``)."""
+    from reviewer.bundle.pins import pin_password_hasher
     from reviewer.casefolder import read_case_folder
 
-    return read_case_folder(folder)
+    return read_case_folder(folder, pin_hasher=pin_password_hasher().hash)
 
 
 @dataclass(frozen=True)
