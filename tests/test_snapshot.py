@@ -46,6 +46,7 @@ def play(session: Session) -> None:
     values = iter(["20", "21.5", "18", "19.5", "22", "17", "23.5", "16"])
     for expert_id in ("E1", "E2"):
         for app_id in ("A1", "A2"):
+            session.run(lambda r, e=expert_id, a=app_id: r.declare_no_conflict(e, a))
             for criterion in CRITERIA[:2]:
                 value = next(values, "15")
                 session.run(lambda r, e=expert_id, a=app_id, c=criterion, v=value:
@@ -140,10 +141,10 @@ def test_an_edit_before_the_snapshot_head_is_still_refused(url: str) -> None:
     play(first)
     first.close()
     execute(url, "UPDATE audit_events SET payload = replace(payload, '21.5', '25') "
-                 "WHERE seq = 6")
+                 "WHERE seq = 7")  # E1's second score (after the pledges and E1's 申明 of A1)
     with pytest.raises(ChainBroken) as err:
         opened(url)
-    assert (err.value.problem, err.value.seq) == ("edited", 6)
+    assert (err.value.problem, err.value.seq) == ("edited", 7)
 
 
 def test_a_rehashed_history_without_the_key_is_refused_as_forged(url: str) -> None:

@@ -205,6 +205,8 @@ _SNAPSHOT_FIELDS: dict[str, tuple[Any, Any]] = {
     "score_versions": (int, int),
     "exports": (list, list), "overrides": (list, list),
     "first_scored": (_pairs, lambda r: _keyed(r, 2)),
+    "amounts": (lambda d: {k: list(v) for k, v in d.items()},
+                lambda r: {k: (v[0], int(v[1])) for k, v in r.items()}),
 }
 
 
