@@ -1,5 +1,5 @@
 """SIGKILL at random moments (issue 14 "Faults"): a terminal scoring and submitting, a paper
-import, and a round advance are killed mid-way, again and again, on SQLite and PostgreSQL.
+import, a round advance and a tie resolution are killed mid-way, again and again, on SQLite and PostgreSQL.
 After every kill the audit chain verifies, every sheet submitted before survives unchanged,
 the killed operation either happened whole or not at all, and it can be redone.
 
@@ -26,8 +26,10 @@ from tests.session_fixtures import (
     ROOT,
     backend_url,
     clone_database,
+    close_with_tie,
     pledged,
     sealed_case,
+    tied_case,
     worker_score,
 )
 
@@ -196,3 +198,49 @@ def test_killed_round_advance_happens_once_or_not_at_all(bundle: Path, backend: 
         _, _, round_now = _snapshot(bundle, url)
         assert round_now == "comprehensive", time.monotonic() - started
     assert kills > 0, "no advance was killed mid-way"
+
+
+@pytest.fixture(scope="module")
+def tied_bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tied_case(tmp_path_factory.mktemp("tie"))
+
+
+def _ties(bundle: Path, url: str) -> tuple[list[list[str]], list[list[str]]]:
+    """(unresolved ties, resolved orders) after the chain verified."""
+    from reviewer.domain.results import results
+    from reviewer.session import Session
+
+    _snapshot(bundle, url)  # the chain verifies
+    session = Session.open(bundle, BENCH_PASSPHRASE, url)
+    try:
+        out = results(session.review)
+        return out["unresolved_ties"], [r["order"] for r in out["resolved_ties"]]
+    finally:
+        session.close()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+def test_killed_tie_resolution_is_applied_whole_or_not_at_all(tied_bundle: Path, backend: str,
+                                                              tmp_path: Path) -> None:
+    rnd = random.Random(4)
+    passphrase = str(tied_bundle.parent / "case.passphrase")
+    template = backend_url(backend, tmp_path)
+    tie = close_with_tie(tied_bundle, template)
+    order = list(reversed(tie))  # the committee's vote: any order of the tied applications
+    kills = 0
+    for attempt in range(KILLS):
+        url = clone_database(template, tmp_path, f"tie{attempt}")
+        argv = [sys.executable, "-m", "reviewer.cli.main", "ties", "resolve", str(tied_bundle),
+                "--order", ",".join(order), "--reason", "综合组复议表决",
+                "--passphrase-file", passphrase, "--db", url]
+        code = _kill_after(argv, rnd.uniform(0.3, 2.5))
+        kills += code is None
+        unresolved, resolved = _ties(tied_bundle, url)
+        # whole or nothing: the tie is open with no order recorded, or closed with all of it
+        assert (unresolved, resolved) in (([tie], []), ([], [order])), (unresolved, resolved)
+        if unresolved:
+            redo = subprocess.run(argv, cwd=ROOT, env=_env(), capture_output=True, text=True)
+            assert redo.returncode == 0, redo.stderr
+        assert _ties(tied_bundle, url) == ([], [order])
+    assert kills > 0, "no tie resolution was killed mid-way"

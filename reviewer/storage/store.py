@@ -1,6 +1,7 @@
 """The event store: an append-only, keyed audit table behind SQLAlchemy.
 
-SQLite (a file beside the bundle, created 0600 with its WAL and SHM) by default; any
+SQLite (a file beside the bundle, created 0600 with its WAL and SHM; WAL mode with
+``synchronous=FULL`` so that every commit is on the disk before it is reported) by default; any
 SQLAlchemy URL, PostgreSQL included, for a review room where several terminals share one
 session. The store chains and MACs what it appends (the key is handed in, never stored) but
 trusts nothing it reads: rows come back as events for ``reviewer.domain.audit.ChainVerifier``
@@ -102,7 +103,11 @@ def make_engine(url: str) -> Engine:
                 dbapi_connection.text_factory = lambda b: b.decode("utf-8", "surrogateescape")
                 cursor = dbapi_connection.cursor()
                 cursor.execute("PRAGMA journal_mode=WAL")
-                cursor.execute("PRAGMA synchronous=NORMAL")
+                # FULL, not NORMAL: in WAL mode NORMAL syncs only at checkpoints, so a power
+                # loss can take back the last commits, a just-submitted sheet among them.
+                # FULL syncs the WAL on every commit: a sheet the terminal reported as
+                # submitted survives the power going (README "Durability").
+                cursor.execute("PRAGMA synchronous=FULL")
                 cursor.close()
 
             return engine
