@@ -123,6 +123,7 @@ def test_killed_terminals_never_lose_a_submitted_sheet(bundle: Path, backend: st
             assert after_sheets[key] == scores
             assert after_submitted[key] == before_submitted[key]
         _finish_sheet(bundle, url, expert, flag)  # the killed work can be redone
+    print(f"{KILLS} runs, {kills} killed mid-way (scoring, {backend})")
     assert kills > 0, "no run was killed mid-way: the delays are too long for this machine"
 
 
@@ -167,6 +168,7 @@ def test_killed_paper_import_is_all_or_nothing_and_can_be_redone(bundle: Path, b
             sheets, submitted, _ = _snapshot(bundle, url)
         assert len(submitted) == len(experts)
         assert all(sum(v.values()) == 80 for s in sheets.values() for v in s.values())
+    print(f"{KILLS} runs, {kills} killed mid-way (paper import, {backend})")
     assert kills > 0, "no import was killed mid-way"
 
 
@@ -197,6 +199,7 @@ def test_killed_round_advance_happens_once_or_not_at_all(bundle: Path, backend: 
             assert redo.returncode == 0, redo.stderr
         _, _, round_now = _snapshot(bundle, url)
         assert round_now == "comprehensive", time.monotonic() - started
+    print(f"{KILLS} runs, {kills} killed mid-way (round advance, {backend})")
     assert kills > 0, "no advance was killed mid-way"
 
 
@@ -243,4 +246,5 @@ def test_killed_tie_resolution_is_applied_whole_or_not_at_all(tied_bundle: Path,
             redo = subprocess.run(argv, cwd=ROOT, env=_env(), capture_output=True, text=True)
             assert redo.returncode == 0, redo.stderr
         assert _ties(tied_bundle, url) == ([], [order])
+    print(f"{KILLS} runs, {kills} killed mid-way (tie resolution, {backend})")
     assert kills > 0, "no tie resolution was killed mid-way"

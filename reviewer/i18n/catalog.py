@@ -8,6 +8,7 @@ from reviewer.i18n import (
     messages_cli,
     messages_core,
     messages_edges,
+    messages_faults,
     messages_integrity,
     messages_pdf,
     messages_tui,
@@ -22,6 +23,7 @@ AREAS: dict[str, dict[str, tuple[str, str]]] = {
     "tui": messages_tui.MESSAGES,
     "edges": messages_edges.MESSAGES,
     "integrity": messages_integrity.MESSAGES,
+    "faults": messages_faults.MESSAGES,
 }
 
 MESSAGES: dict[str, tuple[str, str]] = {}
