@@ -26,4 +26,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "pdf.file.read_only": (
         "无法写入 {path}：目录只读或没有写权限；未留下任何文件",
         "Cannot write {path}: the folder is read-only or not writable; no file was left"),
+    "pdf.verify.problem.signature_removed": (
+        "文件签署后又被改动：后来追加的修订删除了 {count} 个电子签名。",
+        "The file was changed after signing: a later revision removed {count} signature(s)."),
 }
