@@ -178,7 +178,8 @@ class EventStore:
         except SQLAlchemyError as exc:
             engine.dispose()
             key_ = "store.unreachable" if isinstance(exc, OperationalError) else "store.damaged"
-            raise failure(exc, url, key_, url=_safe_url(url), detail=_first_line(exc)) from None
+            raise failure(exc, url, key_, False, url=_safe_url(url),
+                          detail=_first_line(exc)) from None
         return store
 
     def _prepare(self, case_id: str, bundle_sha256: str, now: str) -> None:
@@ -296,6 +297,9 @@ class EventStore:
 
 _DISK_FULL = ("database or disk is full", "no space left on device", "could not extend file")
 _READ_ONLY = ("readonly database", "read-only file system", "read-only transaction")
+_DROPPED = ("connection failed", "server closed the connection", "terminating connection",
+            "connection refused", "connection timed out", "consuming input failed",
+            "connection is closed", "the connection is lost")
 _LOW_SPACE = 1 << 20  # below this much free space a "disk I/O error" is taken for a full disk
 
 
@@ -316,11 +320,15 @@ def _read_only(path: Path) -> bool:
     return not os.access(path.parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK))
 
 
-def failure(exc: SQLAlchemyError, url: str, key: str, /, **params: object) -> StoreError:
+def failure(exc: SQLAlchemyError, url: str, key: str, connected: bool = True, /,
+            **params: object) -> StoreError:
     """The refusal for a failed database call. A full disk, a read-only database and a dropped
     connection are named as such, with what to do, whatever the driver's (English) wording: a
     panel secretary must see "the disk is full", not "disk I/O error". The transaction was
-    rolled back in every case, so nothing written before is touched."""
+    rolled back in every case, so nothing written before is touched. ``connected`` is False
+    while the store is first opened: a server that never answered is "unreachable" there.
+    A write is never retried here: a commit whose answer was lost may have landed, and the
+    next action refolds what is in the database before it decides anything."""
     message = _first_line(exc).lower()
     path = sqlite_path(url)
     where = str(path) if path is not None else _safe_url(url)
@@ -330,7 +338,9 @@ def failure(exc: SQLAlchemyError, url: str, key: str, /, **params: object) -> St
     if any(word in message for word in _READ_ONLY) or (
             path is not None and isinstance(exc, OperationalError) and _read_only(path)):
         return StoreError("store.read_only", path=where)
-    if path is None and getattr(exc, "connection_invalidated", False):
+    if path is None and connected and (getattr(exc, "connection_invalidated", False) or (
+            isinstance(exc, OperationalError) and any(word in message for word in _DROPPED))):
+        # a terminal that was working: its server went away (the next action reconnects)
         return StoreError("store.connection_lost", url=where)
     return StoreError(key, **params)
 
