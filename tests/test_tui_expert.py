@@ -106,7 +106,7 @@ async def test_whole_expert_path_from_login_to_submission(tmp_path: Path) -> Non
         assert app.screen.query_one("#submit-ok", Button).disabled
         await pilot.press("space")  # tick the re-confirmation (focused first)
         await pilot.pause()
-        await pilot.press(*TEST_PIN, "enter")
+        await pilot.press("tab", *TEST_PIN, "enter")  # Tab on to the PIN
         await settle(pilot)
         assert review.is_submitted("E1")
         assert review.state.submitted[("E1", "professional")]["confirmed_no_conflict"]
@@ -145,7 +145,7 @@ async def test_five_wrong_pins_lock_the_expert_out_with_the_wait_shown(tmp_path:
     session, clock = build_session(tmp_path)
     app = make_app(session)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("down", "enter")  # E2
+        await pilot.press("down", "down", "enter")  # E2
         for attempt in range(1, 5):
             await pilot.press(*"000000", "enter")
             await settle(pilot)
@@ -237,3 +237,89 @@ async def test_english_locale_is_used_throughout(tmp_path: Path) -> None:
             assert "Choose your name" in text and "Help" in text
             await log_in(pilot, 0)
             assert "Confidentiality pledge" in screen_text(app)
+
+
+@pilot_test
+async def test_after_logout_the_next_pin_is_never_charged_to_the_previous_expert(
+        tmp_path: Path) -> None:
+    """Issue 10, major 5: after a logout no name stays chosen; a refusal names whose PIN."""
+    session, _ = build_session(tmp_path)
+    app = make_app(session)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot, 0)  # E1 (专家E1)
+        assert app.expert == "E1"
+        await pilot.press("ctrl+l")
+        await settle(pilot)
+        assert isinstance(app.screen, WaitingScreen) and app.expert is None
+        assert app.screen.chosen is None and app.screen.highlighted is None
+        # the next expert types a PIN straight away: it goes to no one
+        await pilot.press(*"000000", "enter")
+        await settle(pilot)
+        assert not [e for e in session.store.events(0) if e.kind == ev.PIN_FAILED]
+        # she chooses her name (the second) and mistypes: the refusal names her
+        await pilot.press("down", "down", "enter", *"000000", "enter")
+        await settle(pilot)
+        failed = [e for e in session.store.events(0) if e.kind == ev.PIN_FAILED]
+        assert [e.payload["expert"] for e in failed] == ["E2"]
+        text = flat_text(app)
+        assert "专家E2的个人口令" in text and "专家E2：口令不正确" in text
+        # moving to another name forgets the choice: a PIN typed now is not E2's nor E3's
+        await pilot.press("shift+tab", "down", *"000000")
+        await pilot.pause()
+        assert app.screen.chosen is None
+
+
+@pilot_test
+async def test_submit_by_keyboard_space_tab_pin_enter(tmp_path: Path) -> None:
+    """Space ticks, Tab goes to the PIN, the PIN typed lands there; enter without one says so."""
+    session, _ = build_session(tmp_path)
+    session.run(lambda r: r.acknowledge("E2"))
+    session.run(lambda r: [e for a in ("A1", "A2", "A3", "A4")
+                           for e in r.declare_no_conflict("E2", a)])
+    for app_id in ("A1", "A2", "A3", "A4"):
+        for criterion in ("craft_expertise", "skill_level", "leadership", "contribution"):
+            session.run(lambda r, a=app_id, c=criterion: r.set_score("E2", a, c, "10"))
+    app = make_app(session)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot, 1)
+        await pilot.press("f5")
+        await settle(pilot)
+        assert isinstance(app.screen, SubmitScreen)
+        await pilot.press("space", "tab", "enter")
+        await settle(pilot)
+        assert "请先在“个人口令”栏输入您的口令" in flat_text(app)
+        await pilot.press(*TEST_PIN, "enter")
+        await settle(pilot)
+        assert session.review.is_submitted("E2"), flat_text(app)
+
+
+@pilot_test
+async def test_continue_with_pending_declarations_says_why(tmp_path: Path) -> None:
+    session, _ = build_session(tmp_path)
+    session.run(lambda r: r.acknowledge("E1"))
+    app = make_app(session)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot, 0)
+        assert isinstance(app.screen, DeclarationScreen)
+        await pilot.press("c")
+        await settle(pilot)
+        assert isinstance(app.screen, DeclarationScreen)
+        assert "申明完毕才能开始评分" in flat_text(app)
+
+
+@pilot_test
+async def test_a_recused_application_shows_only_its_id(tmp_path: Path) -> None:
+    """Issue 9: the same-unit A2 shows neither name nor unit to E1, in declaration or queue."""
+    session, _ = build_session(tmp_path)
+    session.run(lambda r: r.acknowledge("E1"))
+    app = make_app(session)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot, 0)
+        text = flat_text(app)
+        assert "申报人A1" in text and "申报人A2" not in text and "专家单位E1" not in text
+        await pilot.press("a", "enter")
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        assert isinstance(app.screen, ScoringScreen)
+        assert "申报人A2" not in flat_text(app)

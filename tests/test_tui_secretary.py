@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
-from textual.widgets import DataTable, TabbedContent
+from textual.pilot import Pilot
+from textual.widgets import DataTable, DirectoryTree, TabbedContent
 
 from reviewer.domain import events as ev
 from reviewer.domain.ranking import COMPREHENSIVE
@@ -65,6 +67,16 @@ async def test_dashboard_needs_the_passphrase(tmp_path: Path) -> None:
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, WaitingScreen)
+        # back within the idle limit: no passphrase again (issue 10: it cost ~4 s each time)
+        await pilot.press("f8")
+        await settle(pilot)
+        assert isinstance(app.screen, DashboardScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        app.secretary_until -= app.idle_seconds + 1  # the limit passed
+        await pilot.press("f8")
+        await pilot.pause()
+        assert isinstance(app.screen, SecretaryLoginScreen)
 
 
 @pilot_test
@@ -84,13 +96,18 @@ async def test_round_advance_then_export(tmp_path: Path) -> None:
     app = make_app(session, exporter=exported.append, export_path=tmp_path / "结果.pdf")
     async with app.run_test(size=SIZE) as pilot:
         await open_dashboard(pilot)
-        await pilot.press("a", "enter")  # nothing blocks: a plain confirmation
+        await pilot.press("a")  # nothing blocks: a plain confirmation
+        await pilot.pause()
+        assert "进入下一轮" in flat_text(app)
+        await pilot.press("enter")
         await settle(pilot)
         assert session.review.round == COMPREHENSIVE
         assert session.review.state.nominees == {"g1": ["A1", "A2"]}
         # the comprehensive round: nobody has scored, so advancing needs force and a reason
         await pilot.press("a")
         await pilot.pause()
+        text = flat_text(app)  # the last round: advancing ends the review, and says so
+        assert "仍要结束评审" in text and "进入下一轮" not in text
         await pilot.press("enter")  # no reason given: the form refuses
         await pilot.pause()
         assert "请填写" in flat_text(app)
@@ -176,35 +193,76 @@ def test_ranking_lines_draw_the_nomination_and_cap_lines(tmp_path: Path) -> None
 
 @pilot_test
 async def test_supervisor_sees_signatures_and_checks_the_audit_chain(tmp_path: Path) -> None:
+    """F9 in the user's words: files from a list, trust chosen and remembered (major 4)."""
     session, _ = build_session(tmp_path)
-    signature = SimpleNamespace(signer="评审秘书 李四", fingerprint="AB:CD:EF", ok=True,
-                                field_name="Signature1")
-    report = SimpleNamespace(signatures=[signature], exit_code=0, problems=[])
-    seen: list[Path] = []
+    folder = tmp_path / "pick"
+    folder.mkdir()
+    for name in ("results.pdf", "notes.txt", "signer.pem"):
+        (folder / name).write_bytes(b"x")
+    seen: list[tuple[Path, tuple[Path, ...]]] = []
 
-    def verifier(path: Path) -> object:
-        seen.append(path)
-        return report
+    def verifier(path: Path, trust: tuple[Path, ...] = ()) -> object:
+        seen.append((path, tuple(trust)))
+        signature = SimpleNamespace(
+            signer="评审秘书 李四", fingerprint="AB:CD:EF", field_name="Signature1",
+            signing_time="2026-12-01T08:00:00+00:00", intact=True, trusted=bool(trust),
+            coverage="ENTIRE_REVISION", modification_level="FORM_FILLING",
+            changes_after="signatures", ok=bool(trust))
+        return SimpleNamespace(signatures=[signature], exit_code=0 if trust else 23,
+                               problems=[])
 
-    app = make_app(session, verifier=verifier)
+    async def listed(pilot: Pilot[Any]) -> None:
+        """Wait for the picker's tree to list the folder (its loader never 'completes')."""
+        for _ in range(200):
+            await pilot.pause()
+            if app.screen.query_one(DirectoryTree).root.children:
+                return
+        raise AssertionError("the folder was never listed")
+
+    app = make_app(session, verifier=verifier, export_path=folder / "results.pdf")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("f9")
         await pilot.pause()
         assert isinstance(app.screen, SupervisorScreen)
-        await pilot.press("o", *"results.pdf", "enter")
+        await pilot.press("o")
+        await listed(pilot)
+        assert "notes.txt" not in flat_text(app) and "signer.pem" not in flat_text(app)
+        assert "results.pdf" in flat_text(app)
+        await pilot.press("down", "enter")  # the only PDF in the list
         await settle(pilot)
         text = flat_text(app)
-        assert "签名1：有效" in text and "AB:CD:EF" in text and "评审秘书李四" in text
+        assert "签名1：内容完好，但签名人尚未受信任" in text and "无效" not in text
+        assert "AB:CD:EF" in text and "评审秘书李四" in text and "2026-12-0116:00:00" in text
+        for internal in ("signer", "fingerprint", "field_name", "True", "False",
+                         "ENTIRE_REVISION", "FORM_FILLING", "coverage"):
+            assert internal not in text, internal
+        await pilot.press("t")
+        await listed(pilot)
+        await pilot.press("down", "enter")  # the only certificate: the PDF is checked again
+        await settle(pilot)
+        assert "签名1：有效" in flat_text(app) and "信任的证书：signer.pem" in flat_text(app)
         await pilot.press("c")
         await settle(pilot)
         assert "审计链完整" in flat_text(app)
-    assert seen == [Path("results.pdf")]
+        await pilot.press("escape", "f9")  # leave and come back: the trust is remembered
+        await settle(pilot)
+        await pilot.press("o")
+        await listed(pilot)
+        await pilot.press("down", "enter")
+        await settle(pilot)
+    pdf, cert = folder / "results.pdf", folder / "signer.pem"
+    assert [(p.resolve(), trust) for p, trust in seen] == [
+        (pdf.resolve(), ()), (pdf.resolve(), (cert,)), (pdf.resolve(), (cert,))]
 
 
-def test_report_text_shows_a_broken_signature_plainly() -> None:
-    bad = SimpleNamespace(signer="x", fingerprint="00", ok=False)
+def test_report_text_tells_broken_from_untrusted() -> None:
+    bad = SimpleNamespace(signer="x", fingerprint="00", intact=False, trusted=True, ok=False)
     text = report_text(Path("r.pdf"), SimpleNamespace(signatures=[bad], exit_code=20)).plain
-    assert "无效" in text and "20" in text
+    assert "已损坏" in text and "20" in text
+    stranger = SimpleNamespace(signer="x", fingerprint="00", intact=True, trusted=False,
+                               changes_after="none", ok=False)
+    text = report_text(Path("r.pdf"), SimpleNamespace(signatures=[stranger])).plain
+    assert "内容完好，但签名人尚未受信任" in text and "已损坏" not in text
 
 
 @pilot_test
@@ -244,3 +302,17 @@ async def test_disqualification_after_close_leaves_the_place_empty(tmp_path: Pat
         await settle(pilot)
         assert session.review.state.disqualified == {"A1": "公示期间查实材料不实"}
         assert "名额线：1/20" in flat_text(app)  # nobody moves up (第十六条)
+
+
+def test_progress_leaves_recusals_out_and_names_every_group(tmp_path: Path) -> None:
+    """Issue 10: recusals counted as done (`0/11` despite 3 recusals), blank 所在组."""
+    from reviewer.tui.dashboard.snapshot import build
+
+    session, _ = build_session(tmp_path)
+    session.run(lambda r: r.acknowledge("E1"))  # A2 is E1's own unit: recused
+    score_programmatically(session, "E2", {"A1": 80, "A2": 70, "A3": 60, "A4": 50})
+    data = build(session.review)
+    by_id = {e.expert: e for e in data.experts}
+    assert (by_id["E1"].done, by_id["E1"].scope) == (0, 3)
+    assert (by_id["E2"].done, by_id["E2"].scope, by_id["E2"].undeclared) == (4, 4, 0)
+    assert by_id["E4"].all_groups == ("comp",) and by_id["E4"].groups == ()

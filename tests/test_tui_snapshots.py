@@ -29,7 +29,7 @@ def ready_to_score(tmp_path: Path, expert_id: str = "E1") -> Session:
 
 
 async def login_first_expert(pilot: Pilot[Any]) -> None:
-    await pilot.press("enter", *TEST_PIN, "enter")
+    await pilot.press("down", "enter", *TEST_PIN, "enter")
     await settle(pilot)
     await pilot.press("escape")  # no PIN change now
     await settle(pilot)

@@ -91,8 +91,11 @@ def flat_text(app_: ReviewerApp) -> str:
 
 async def log_in(pilot: Pilot[Any], expert_index: int, pin: str = TEST_PIN,
                  skip_pin_change: bool = True) -> None:
-    """Pick the expert at ``expert_index`` in the name list and type the PIN."""
-    await pilot.press(*(["down"] * expert_index), "enter")
+    """Pick the expert at ``expert_index`` in the name list and type the PIN.
+
+    No name is highlighted when the waiting screen shows: the first ``down`` highlights the
+    first name."""
+    await pilot.press(*(["down"] * (expert_index + 1)), "enter")
     await pilot.press(*pin, "enter")
     await settle(pilot)
     if skip_pin_change:

@@ -27,6 +27,7 @@ from reviewer.tui.commands import system_commands
 from reviewer.tui.gateway import SessionGateway
 from reviewer.tui.jobs import JobFinished, run_job
 from reviewer.tui.keys import bind
+from reviewer.tui.widgets.in_order import KeysInOrder
 
 Opener = Callable[[str], Session]
 
@@ -39,7 +40,7 @@ class Tools:
     importer: Callable[[Path], None] | None = None
     exporter: Callable[[Path], None] | None = None
     signer: Callable[[Path], None] | None = None
-    verifier: Callable[[Path], Any] | None = None
+    verifier: Callable[..., Any] | None = None  # (path, trust=certificates)
     export_path: Path | None = None
 
 
@@ -60,7 +61,7 @@ class ReviewerApp(App[None]):
                  importer: Callable[[Path], None] | None = None,
                  exporter: Callable[[Path], None] | None = None,
                  signer: Callable[[Path], None] | None = None,
-                 verifier: Callable[[Path], Any] | None = None,
+                 verifier: Callable[..., Any] | None = None,
                  export_path: Path | None = None,
                  idle_minutes: float = 10.0, refresh_seconds: float = 3.0,
                  title: str | None = None) -> None:
@@ -75,6 +76,8 @@ class ReviewerApp(App[None]):
         self.expert: str | None = None
         self.secretary = False
         self.skipped_pin_change: set[str] = set()
+        self.supervisor_trust: list[Path] = []  # certificates the supervisor chose (F9)
+        self.secretary_until = 0.0  # monotonic time until which F8 needs no passphrase again
         self.last_activity = time.monotonic()
         self._puller: Worker[None] | None = None
         self._pull_failed = False
@@ -104,6 +107,11 @@ class ReviewerApp(App[None]):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.InputEvent) and not event.is_forwarded:
             self.last_activity = time.monotonic()
+            if isinstance(event, events.Key) and isinstance(self.focused, KeysInOrder):
+                # applied here, one key at a time, so a burst keeps its order (in_order.py)
+                if not await self._check_bindings(event.key, priority=True):
+                    await self.focused.key_in_order(event)
+                return
         await super().on_event(event)
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
@@ -116,6 +124,7 @@ class ReviewerApp(App[None]):
     def login(self, expert_id: str) -> None:
         self.expert = expert_id
         self.secretary = False
+        self.secretary_until = 0.0  # an expert at the keyboard: the secretary must unlock again
         self.last_activity = time.monotonic()
         self.refresh_bindings()
         with self._gw.reading() as review:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -66,14 +66,15 @@ class SessionTools:
         sign_pdf(path, path, self.identity, reason=t("cli.sign_reason_countersign"),
                  location=self.location)
 
-    def verify(self, path: Path) -> Any:
+    def verify(self, path: Path, trust: Sequence[Path] = ()) -> Any:
+        """``trust``: certificates the supervisor chose on the F9 screen, beside ``--trust``."""
         from reviewer.pdf.signing import verify_pdf
 
         if not path.is_file():
             raise FileUnreadable("tui.file_unreadable", path=str(path))
         session = self.session()
         session.require_intact()  # a PDF is checked only against a chain that verifies
-        return verify_pdf(path, self.trust,
+        return verify_pdf(path, [*self.trust, *trust],
                           case_facts=(session.bundle_sha256, session.review.state.results_head))
 
 

@@ -7,6 +7,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Label, ProgressBar, Static
 
+from reviewer.domain.ranking import CLOSED
 from reviewer.i18n import t
 from reviewer.tui.dashboard.snapshot import DashboardData
 from reviewer.tui.text import fit
@@ -30,6 +31,11 @@ class ProgressPane(VerticalScroll):
 
     def show(self, data: DashboardData) -> None:
         widgets: list[Widget] = [Static(t(f"round.{data.round}"), classes="heading")]
+        if data.round == CLOSED:  # no round to follow: say so instead of empty bars
+            widgets.append(Static(t("tui.dash.closed_progress"), classes="pending"))
+            self.remove_children()
+            self.mount_all(widgets)
+            return
         widgets.append(Static(t("tui.dash.groups"), classes="heading"))
         for group in data.groups:
             widgets.append(progress_row(group.name, group.done, group.total,
@@ -42,7 +48,7 @@ class ProgressPane(VerticalScroll):
             note = t("tui.dash.submitted") if expert.submitted else t(
                 "tui.dash.expert_note", done=expert.done, scope=expert.scope)
             widgets.append(progress_row(expert.name, expert.done, expert.scope, note))
-        unacked = [e.name for e in data.experts if not e.acknowledged]
+        unacked = [e.name for e in data.experts if not e.acknowledged and not e.submitted]
         undeclared = [f"{e.name}（{e.undeclared}）" for e in data.experts
                       if e.acknowledged and e.undeclared]
         widgets.append(Static(t("tui.dash.pending_ack", names="、".join(unacked) or "—"),

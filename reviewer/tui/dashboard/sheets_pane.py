@@ -49,9 +49,9 @@ class SheetsPane(Vertical):
         table.clear()
         self.rows = [e for e in data.experts]
         for expert in self.rows:
-            groups = "、".join(data.group_names.get(g, g) for g in expert.groups)
+            groups = "、".join(data.group_names.get(g, g) for g in expert.all_groups)
             active = expert.scope > 0  # nothing to score in this round: nothing to show
-            table.add_row(f"{expert.expert} {clip(expert.name, 8)}", clip(groups, 16),
+            table.add_row(f"{expert.expert} {clip(expert.name, 8)}", clip(groups, 28),
                           yes_no(expert.acknowledged),
                           str(expert.undeclared) if active else "—",
                           f"{expert.done}/{expert.scope}" if active else "—",

@@ -11,7 +11,7 @@ from typing import Any
 
 from reviewer.domain.ranking import CLOSED, COMPREHENSIVE, PROFESSIONAL
 from reviewer.domain.results import export_blockers, results
-from reviewer.domain.review import ABSTAINED, RECUSED, SCORED, Review
+from reviewer.domain.review import Review
 from reviewer.tui import flow
 from reviewer.tui.labels import kind_name
 
@@ -26,6 +26,7 @@ class ExpertProgress:
     done: int
     scope: int
     submitted: bool
+    all_groups: tuple[str, ...] = ()  # every group the expert sits in (所在组), any round
 
 
 @dataclass(frozen=True)
@@ -77,24 +78,29 @@ def build(review: Review) -> DashboardData:
         groups = tuple(g for g in expert.groups if (grp := case.group(g)) and grp.kind == kind)
         scope = review.scope(expert.id) if round_name != CLOSED else []
         acked = review.has_acknowledged(expert.id)
-        done_by_group: dict[str, list[int]] = {}
-        undeclared = len(scope)
-        if acked and scope:
-            undeclared = len(flow.undeclared(review, expert.id))
-            for item in review.queue(expert.id):
-                group = app_group[item.application] if round_name == PROFESSIONAL else (
-                    groups[0] if groups else "")
-                cell = done_by_group.setdefault(group, [0, 0])
-                cell[0] += item.status in (SCORED, RECUSED, ABSTAINED)
-                cell[1] += 1
-        else:
-            for app in scope:
-                group = app.group if round_name == PROFESSIONAL else (groups[0] if groups else "")
-                done_by_group.setdefault(group, [0, 0])[1] += 1
         submitted = review.is_submitted(expert.id) if round_name != CLOSED else False
+        done_by_group: dict[str, list[int]] = {}
+        # a sheet submitted on paper is declared on paper: nothing is pending at the terminal
+        undeclared = 0 if submitted else len(scope)
+        if acked and scope and not submitted:
+            undeclared = len(flow.undeclared(review, expert.id))
+        to_score = 0
+        for app in scope:
+            # a recused application is neither done nor to do: it leaves the expert's count
+            if review.conflicts.is_recused(expert.id, app.id, review.state):
+                continue
+            to_score += 1
+            key = (expert.id, app.id, round_name)
+            values = review.state.scores.get(key, {})
+            scored = bool(values) and all(c.key in values for c in review.panel.expert_criteria)
+            group = app_group[app.id] if round_name == PROFESSIONAL else (
+                groups[0] if groups else "")
+            cell = done_by_group.setdefault(group, [0, 0])
+            cell[0] += scored or key in review.state.abstained
+            cell[1] += 1
         done = sum(c[0] for c in done_by_group.values())
         experts.append(ExpertProgress(expert.id, expert.name, groups, acked, undeclared, done,
-                                      len(scope), submitted))
+                                      to_score, submitted, tuple(expert.groups)))
         for group in groups:
             tally = tallies.setdefault(group, [0, 0, 0, 0])
             cell = done_by_group.get(group, [0, 0])

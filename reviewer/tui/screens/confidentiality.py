@@ -10,12 +10,13 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Footer, Header, Input, Label, Static
+from textual.widgets import Button, Header, Input, Label, Static
 
 from reviewer.i18n import get_locale, t
 from reviewer.tui.jobs import JobFinished, run_job
 from reviewer.tui.keys import bind
 from reviewer.tui.screens.base import ReviewerScreen
+from reviewer.tui.widgets.footer import Footer
 
 
 class ConfidentialityScreen(ReviewerScreen):

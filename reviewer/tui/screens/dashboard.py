@@ -7,15 +7,16 @@ panes from one fresh snapshot.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
-from textual.widgets import Footer, Header, TabbedContent, TabPane
+from textual.widgets import Header, TabbedContent, TabPane
 
-from reviewer.domain.ranking import CLOSED
+from reviewer.domain.ranking import CLOSED, PROFESSIONAL
 from reviewer.domain.review import ImportRejected
 from reviewer.i18n import t
 from reviewer.tui.dashboard.conflicts_pane import ConflictsPane
@@ -30,6 +31,7 @@ from reviewer.tui.jobs import JobFinished, run_job
 from reviewer.tui.keys import bind
 from reviewer.tui.screens.base import ReviewerScreen
 from reviewer.tui.screens.form_dialog import Field, FormDialog, Values
+from reviewer.tui.widgets.footer import Footer
 
 
 class DashboardScreen(ReviewerScreen):
@@ -146,7 +148,10 @@ class DashboardScreen(ReviewerScreen):
     # -- actions ----------------------------------------------------------------------------
 
     def action_leave(self) -> None:
+        """Back to the waiting screen; F8 within the idle limit needs no passphrase again
+        (the bundle check costs seconds), an expert's login or the limit ends that."""
         self.reviewer.secretary = False
+        self.reviewer.secretary_until = time.monotonic() + self.reviewer.idle_seconds
         self.app.pop_screen()
 
     def action_lift(self) -> None:
@@ -192,14 +197,17 @@ class DashboardScreen(ReviewerScreen):
         if data is None or data.round == CLOSED:
             self.notify(t("review.round_closed"), severity="warning")
             return
+        final = data.round != PROFESSIONAL  # the last round: advancing ends the review
         if data.blockers:
             note = "\n".join(data.blockers[:6])
-            self._ask(t("tui.dash.force_title", count=len(data.blockers)),
+            self._ask(t("tui.dash.force_close_title" if final else "tui.dash.force_title",
+                        count=len(data.blockers)),
                       [Field("reason", t("tui.dash.reason"))],
                       self._command("advance", lambda v: lambda r: r.advance(
                           force=True, reason=v["reason"])), note=note)
         else:
-            self._ask(t("tui.dash.advance_title", round=t(f"round.{data.round}")), [],
+            self._ask(t("tui.dash.close_title" if final else "tui.dash.advance_title",
+                        round=t(f"round.{data.round}")), [],
                       self._command("advance", lambda v: lambda r: r.advance()))
 
     def action_resolve_tie(self) -> None:

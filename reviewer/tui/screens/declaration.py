@@ -1,8 +1,11 @@
 """回避申明 (第十九条): for every application of the expert's group, 无利害关系 or 回避.
 
-Only id, name and unit are shown. Conflicts the program found (the expert is the applicant,
-same unit) or the secretary listed are locked with their reason; the expert declares each of
-the others. Scoring opens when nothing is left undeclared.
+Only id, name and the full unit are shown (experts judge a conflict by the unit: it is never
+cut). Once the expert is recused from an application only its id and the recusal remain
+(nothing of it to a recused expert). Conflicts the program found (the expert is the
+applicant, same unit) or the secretary listed are locked with their reason; the expert
+declares each of the others. Scoring opens when nothing is left undeclared: ``c`` before
+then says how many are left and moves to the first.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from reviewer.domain.review import Review
 from reviewer.i18n import t
@@ -22,8 +25,10 @@ from reviewer.tui.labels import declaration_text, named
 from reviewer.tui.screens.base import ReviewerScreen
 from reviewer.tui.screens.form_dialog import Field, FormDialog, Values
 from reviewer.tui.text import Cell, clip
+from reviewer.tui.widgets.footer import Footer
 
-NAME_CELLS, UNIT_CELLS = 20, 24
+NAME_CELLS = 12
+RECUSED_ROWS = (flow.RECUSED_SELF, flow.RECUSED_LOCKED)
 STYLES = {flow.PENDING: "bold", flow.CLEAR: "green", flow.RECUSED_SELF: "yellow",
           flow.RECUSED_LOCKED: "red"}
 
@@ -60,9 +65,9 @@ class DeclarationScreen(ReviewerScreen):
     def on_mount(self) -> None:
         table = self.query_one("#declarations", DataTable)
         table.add_column(t("tui.col.id"), key="id")
+        table.add_column(t("tui.col.declaration"), key="declaration")
         table.add_column(t("tui.col.name"), key="name")
         table.add_column(t("tui.col.unit"), key="unit")
-        table.add_column(t("tui.col.declaration"), key="declaration")
         with self.gateway.reading() as review:
             expert = review.case.expert(self.expert_id)
             self.sub_title = t("tui.declare.subtitle", name=expert.name if expert else "")
@@ -72,12 +77,18 @@ class DeclarationScreen(ReviewerScreen):
                 app = review.case.application(decl.application)
                 assert app is not None
                 self.status[app.id] = decl.status
-                rows.append((Cell(app.id), Cell(clip(app.name, NAME_CELLS)),
-                             Cell(clip(app.unit, UNIT_CELLS)), self._cell(review, decl)))
+                name, unit = self._shown(decl, app.name, app.unit)
+                rows.append((Cell(app.id), self._cell(review, decl), name, unit))
                 keys.append(app.id)
         for row, key in zip(rows, keys, strict=True):
             table.add_row(*row, key=key)
         self._summary()
+
+    @staticmethod
+    def _shown(decl: flow.Declaration, name: str, unit: str) -> tuple[Cell, Cell]:
+        if decl.status in RECUSED_ROWS:
+            return Cell(""), Cell("")
+        return Cell(clip(name, NAME_CELLS)), Cell(unit)
 
     def _cell(self, review: Review, decl: flow.Declaration) -> Cell:
         return Cell(declaration_text(review.panel, decl), STYLES[decl.status])
@@ -124,7 +135,9 @@ class DeclarationScreen(ReviewerScreen):
                 lambda r: r.declare_conflict(expert, app_id, values["kind"], values["reason"])),
                 context=[app_id])
 
-        self.app.push_screen(FormDialog(t("tui.recuse.title", application=app_id), fields,
+        app = self.gateway.read(lambda r: r.case.application(app_id))
+        self.app.push_screen(FormDialog(t("tui.recuse.title", application=app_id,
+                                          name=app.name if app is not None else ""), fields,
                                         note=t("tui.recuse.note")), chosen)
 
     def action_clear_rest(self) -> None:
@@ -158,20 +171,22 @@ class DeclarationScreen(ReviewerScreen):
             for app_id in app_ids:
                 decl = flow.declaration_of(review, self.expert_id, app_id)
                 self.status[app_id] = decl.status
-                table.update_cell(app_id, "declaration", self._cell(review, decl))
+                table.update_cell(app_id, "declaration", self._cell(review, decl),
+                                  update_width=True)
+                if decl.status in RECUSED_ROWS:
+                    table.update_cell(app_id, "name", Cell(""))
+                    table.update_cell(app_id, "unit", Cell(""))
         self._summary()
 
     def session_changed(self) -> None:
         self._redraw(list(self.status))
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "continue":
-            return flow.PENDING not in self.status.values() or None
-        return True
-
     def action_continue(self) -> None:
-        if flow.PENDING in self.status.values():
-            self.app.notify(t("tui.declare.left", count=sum(
-                1 for s in self.status.values() if s == flow.PENDING)), severity="warning")
+        pending = [a for a, s in self.status.items() if s == flow.PENDING]
+        if pending:
+            self.query_one("#declare-status", Static).update(
+                t("tui.declare.continue_blocked", count=len(pending), first=pending[0]))
+            table = self.query_one("#declarations", DataTable)
+            table.move_cursor(row=table.get_row_index(pending[0]))
             return
         self.reviewer.route_expert()

@@ -4,6 +4,11 @@ Moving in the queue opens the highlighted application through ``Review.read_appl
 the only door to application content, so a recused expert sees why, never the text.
 Every valid value is saved on its own (autosave) through a worker; only the queue cells of
 the changed application are redrawn.
+
+Moving (arrows, ctrl+n/p, enter on a last field) opens the next application at once, in the
+same step as the key, so the keys typed after it land in that application's form; Textual's
+later RowHighlighted for a row already open changes nothing, and no refresh or save ever
+reloads a form under the expert's fingers.
 """
 
 from __future__ import annotations
@@ -13,10 +18,18 @@ from decimal import Decimal
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Footer, Header
+from textual.widgets import DataTable, Header
 
 from reviewer.domain.errors import DomainError
-from reviewer.domain.review import ABSTAINED, RECUSED, SCORED, QueueItem, Review
+from reviewer.domain.review import (
+    ABSTAINED,
+    DRAFT,
+    RECUSED,
+    SCORED,
+    UNSCORED,
+    QueueItem,
+    Review,
+)
 from reviewer.i18n import t
 from reviewer.tui.jobs import JobFinished, run_job
 from reviewer.tui.keys import bind
@@ -25,6 +38,7 @@ from reviewer.tui.screens.base import ReviewerScreen
 from reviewer.tui.screens.declaration import recusal_form
 from reviewer.tui.screens.form_dialog import Field, FormDialog, Values
 from reviewer.tui.widgets.application_view import ApplicationView
+from reviewer.tui.widgets.footer import Footer
 from reviewer.tui.widgets.queue_table import QueueTable
 from reviewer.tui.widgets.score_form import CriterionField, ScoreForm
 
@@ -36,6 +50,7 @@ class ScoringScreen(ReviewerScreen):
         bind("ctrl+n", "step(1)", "next_application"),
         bind("ctrl+p", "step(-1)", "previous_application"),
         bind("f4", "score_here", "score_here", show=False),
+        bind("f6", "next_unscored", "next_unscored", show=False),  # in f1 help; 80 columns
         bind("f2", "abstain", "abstain"),
         bind("f3", "recuse", "recuse_here"),
         bind("f5", "submit", "submit"),
@@ -45,29 +60,36 @@ class ScoringScreen(ReviewerScreen):
         super().__init__()
         self.expert_id = expert_id
         self.round = ""
+        self.opened: str | None = None
 
     def compose(self) -> ComposeResult:
         with self.gateway.reading() as review:
             criteria = [CriterionField(c.key, named(c.name, c.name_en), review.points[c.key])
                         for c in review.panel.expert_criteria]
+            # parse_value reads only the panel and the points, fixed for the session: the
+            # check of a keystroke never waits for a save holding the session lock
+            self._parse_value = review.parse_value
         yield Header()
         with Horizontal(id="scoring-body"):
             yield QueueTable(id="queue")
             with Vertical(id="scoring-right"):
                 yield ApplicationView(id="application")
-                yield ScoreForm(criteria, self._parse, id="form")
+                yield ScoreForm(criteria, self._parse, on_finished=self._finished, id="form")
         yield Footer()
 
     def _parse(self, criterion: str, text: str) -> Decimal | None:
-        return self.gateway.read(lambda r: r.parse_value(criterion, text))
+        return self._parse_value(criterion, text)
 
     def on_mount(self) -> None:
         with self.gateway.reading() as review:
             self.round = review.round
             items = review.queue(self.expert_id)
-            names = {i.application: a.name for i in items
-                     if (a := review.case.application(i.application)) is not None}
+            # a recused application shows only its id (nothing of it to a recused expert)
+            names = {i.application: a.name for i in items if i.status != RECUSED
+                     and (a := review.case.application(i.application)) is not None}
         self.queue.fill(items, names)
+        self.queue.on_moved = self.open
+        self.queue.on_chosen = self._chosen
         self._progress()
 
     @property
@@ -83,8 +105,9 @@ class ScoringScreen(ReviewerScreen):
         return self.query_one("#application", ApplicationView)
 
     def _progress(self) -> None:
-        items = self.queue.items.values()
-        done = sum(1 for i in items if i.status in (SCORED, RECUSED, ABSTAINED))
+        # recused applications are not the expert's to score: neither done nor in the total
+        items = [i for i in self.queue.items.values() if i.status != RECUSED]
+        done = sum(1 for i in items if i.status in (SCORED, ABSTAINED))
         with self.gateway.reading() as review:
             expert = review.case.expert(self.expert_id)
             self.sub_title = t("tui.scoring.subtitle", name=expert.name if expert else "",
@@ -94,14 +117,18 @@ class ScoringScreen(ReviewerScreen):
 
     @on(DataTable.RowHighlighted, "#queue")
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
-        self.open(str(event.row_key.value))
+        app_id = str(event.row_key.value)
+        if app_id != self.opened:  # a click, or the first row; keys have opened it already
+            self.open(app_id)
 
-    @on(DataTable.RowSelected, "#queue")
-    def _selected(self) -> None:
+    def _chosen(self, app_id: str) -> None:
+        if app_id != self.opened:
+            self.open(app_id)
         self.form.focus_first()
 
     def open(self, app_id: str) -> None:
         expert = self.expert_id
+        self.opened = app_id
 
         def read(review: Review) -> tuple[object, dict[str, Decimal], bool, str]:
             app = review.read_application(expert, app_id)
@@ -126,13 +153,32 @@ class ScoringScreen(ReviewerScreen):
         """Next/previous application that can be scored (recused ones cannot be opened)."""
         in_form = self.focused is not None and self.form in self.focused.ancestors
         self.queue.step(delta, skip={RECUSED})
+        current = self.queue.current
+        if current is not None and current != self.opened:
+            self.open(current)  # now: the keys typed next belong to this application
         if in_form:
-            self.call_after_refresh(self.form.focus_first)
+            self.form.focus_first()
+
+    def action_next_unscored(self) -> None:
+        """The next application not yet fully scored (after the current one, wrapping round),
+        opened with the focus in its first field."""
+        keys = list(self.queue.items)
+        if not keys:
+            return
+        start = keys.index(self.queue.current) if self.queue.current in keys else -1
+        for step in range(1, len(keys) + 1):
+            app_id = keys[(start + step) % len(keys)]
+            if self.queue.items[app_id].status in (UNSCORED, DRAFT):
+                self.queue.select(app_id)
+                if app_id != self.opened:
+                    self.open(app_id)
+                self.form.focus_first()
+                return
+        self.app.notify(t("tui.scoring.all_scored"))
 
     def action_score_here(self) -> None:
         self.form.focus_first()
 
-    @on(ScoreForm.Finished)
     def _finished(self) -> None:
         self.action_step(1)
 
@@ -200,7 +246,11 @@ class ScoringScreen(ReviewerScreen):
                     lambda r: r.declare_conflict(expert, app_id, values["kind"],
                                                  values["reason"])), context=app_id)
 
-        self.app.push_screen(FormDialog(t("tui.recuse.title", application=app_id), fields,
+        item = self.queue.items.get(app_id)
+        app = self.gateway.read(lambda r: r.case.application(app_id))
+        shown = app is not None and item is not None and item.status != RECUSED
+        self.app.push_screen(FormDialog(t("tui.recuse.title", application=app_id,
+                                          name=app.name if shown and app else ""), fields,
                                         note=t("tui.recuse.note")), chosen)
 
     def action_submit(self) -> None:

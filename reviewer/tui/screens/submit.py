@@ -3,6 +3,12 @@ re-confirmation that no undeclared conflict exists (第十九条) and the PIN.
 
 Once submitted the sheet is locked (only the secretary can reopen it) and the terminal goes
 back to the waiting screen.
+
+Focus moves only when the expert moves it (Space ticks the box, Tab goes on to the PIN, Tab
+again to 提交): ticking the box used to jump to the PIN by itself, so the expert's own Tab
+carried on to the button and the PIN typed next went nowhere. Enter without a PIN says so.
+The summary opens on the first row still to be scored; a recused application shows only its
+id (nothing of it to the recused expert).
 """
 
 from __future__ import annotations
@@ -12,15 +18,17 @@ from decimal import Decimal
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import Button, Checkbox, DataTable, Footer, Header, Input, Label, Static
+from textual.widgets import Button, Checkbox, DataTable, Header, Input, Label, Static
 
-from reviewer.domain.review import DRAFT, UNSCORED, Review
+from reviewer.domain.review import DRAFT, RECUSED, UNSCORED, Review
 from reviewer.i18n import t
 from reviewer.tui.jobs import JobFinished, run_job
 from reviewer.tui.keys import bind
 from reviewer.tui.labels import named, status_name
 from reviewer.tui.screens.base import ReviewerScreen
 from reviewer.tui.text import Cell, clip
+from reviewer.tui.widgets.footer import Footer
+from reviewer.tui.widgets.in_order import OrderedInput
 from reviewer.tui.widgets.score_form import plain
 
 Row = tuple[str, list[Cell]]
@@ -41,7 +49,8 @@ def summary_rows(review: Review, expert_id: str) -> tuple[list[str], list[Row], 
         short = item.status in (UNSCORED, DRAFT)
         missing += short
         style = "bold red" if short else ""
-        cells = [Cell(item.application, style), Cell(clip(app.name if app else "", 12))]
+        name = app.name if app is not None and item.status != RECUSED else ""
+        cells = [Cell(item.application, style), Cell(clip(name, 12))]
         for criterion in criteria:
             value = values.get(criterion.key)
             cells.append(Cell("—", "red") if value is None and short else Cell(plain(value)))
@@ -68,7 +77,8 @@ class SubmitScreen(ReviewerScreen):
         yield Checkbox(t("tui.submit.confirm"), id="confirm")
         with Horizontal(id="submit-row"):
             yield Label(t("tui.ack.pin"))
-            yield Input(password=True, restrict=r"[0-9]*", max_length=32, id="submit-pin")
+            yield OrderedInput(password=True, restrict=r"[0-9]*", max_length=32,
+                               id="submit-pin")
             yield Button(t("tui.submit.button"), variant="primary", id="submit-ok",
                          disabled=True)
         yield Static("", id="submit-status")
@@ -83,6 +93,10 @@ class SubmitScreen(ReviewerScreen):
         table.add_columns(*titles)
         for key, cells in rows:
             table.add_row(*cells, key=key)
+        first_missing = next((i for i, (_, cells) in enumerate(rows)
+                              if cells[0].style == "bold red"), None)
+        if first_missing is not None:
+            table.move_cursor(row=first_missing)
         note = self.query_one("#submit-missing", Static)
         note.update(t("tui.submit.missing", count=missing) if missing else t("tui.submit.complete"))
         note.set_class(bool(missing), "-missing")
@@ -90,8 +104,6 @@ class SubmitScreen(ReviewerScreen):
     @on(Checkbox.Changed, "#confirm")
     def _confirmed(self, event: Checkbox.Changed) -> None:
         self.query_one("#submit-ok", Button).disabled = not event.value
-        if event.value:
-            self.query_one("#submit-pin", Input).focus()
 
     @on(Input.Submitted, "#submit-pin")
     @on(Button.Pressed, "#submit-ok")
@@ -102,6 +114,7 @@ class SubmitScreen(ReviewerScreen):
             return
         field = self.query_one("#submit-pin", Input)
         if not field.value:
+            status.update(t("tui.submit.pin_first"))
             field.focus()
             return
         pin, expert = field.value, self.expert_id

@@ -11,12 +11,13 @@ from collections.abc import Callable
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
 from reviewer.i18n import t
 from reviewer.session import Session
 from reviewer.tui.jobs import JobFinished, run_job
 from reviewer.tui.screens.base import ReviewerScreen
+from reviewer.tui.widgets.footer import Footer
 
 Opener = Callable[[str], Session]
 

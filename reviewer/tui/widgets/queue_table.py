@@ -6,8 +6,10 @@ an application whose status or total changed are updated, never the whole table.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
+from textual import events
 from textual.widgets import DataTable
 
 from reviewer.domain.review import ABSTAINED, DRAFT, RECUSED, SCORED, UNSCORED, QueueItem
@@ -15,6 +17,7 @@ from reviewer.i18n import t
 from reviewer.tui.labels import status_name
 from reviewer.tui.text import Cell, clip
 from reviewer.tui.widgets.css import css_beside
+from reviewer.tui.widgets.in_order import KeysInOrder
 
 NAME_CELLS = 12
 STYLES = {UNSCORED: "bold", DRAFT: "yellow", SCORED: "green", RECUSED: "red dim",
@@ -25,12 +28,34 @@ def total_text(total: Decimal | None) -> str:
     return "" if total is None else format(total.normalize(), "f")
 
 
-class QueueTable(DataTable[Cell]):
+class QueueTable(DataTable[Cell], KeysInOrder):
+    """The queue; moving and choosing call back at once (``on_moved``, ``on_chosen``).
+
+    Textual's own RowHighlighted/RowSelected messages arrive later, after keys typed behind
+    the move may already have been applied: the screen acts on the callbacks instead.
+    """
+
     DEFAULT_CSS = css_beside(__file__)
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
         self.items: dict[str, QueueItem] = {}
+        self.on_moved: Callable[[str], None] | None = None
+        self.on_chosen: Callable[[str], None] | None = None
+
+    async def key_in_order(self, event: events.Key) -> None:
+        before = self.current
+        await super().key_in_order(event)
+        current = self.current
+        if current is not None and current != before and self.on_moved is not None:
+            self.on_moved(current)
+
+    def action_select_cursor(self) -> None:
+        current = self.current
+        if current is not None and self.on_chosen is not None:
+            self.on_chosen(current)
+        else:
+            super().action_select_cursor()
 
     def fill(self, items: list[QueueItem], names: dict[str, str]) -> None:
         self.clear(columns=True)
@@ -58,6 +83,8 @@ class QueueTable(DataTable[Cell]):
             self.items[item.application] = item
             if old.status != item.status:
                 self.update_cell(item.application, "status", self._status(item))
+                if item.status == RECUSED:  # recused: only the id stays
+                    self.update_cell(item.application, "name", Cell(""))
             if old.total != item.total:
                 self.update_cell(item.application, "total", Cell(total_text(item.total)))
             changed += 1

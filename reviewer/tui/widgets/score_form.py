@@ -2,8 +2,15 @@
 
 Each keystroke is checked by the review's own ``parse_value`` (0..max in steps of 0.5), so the
 form can never accept what the core would refuse; the error shows beside the field and the
-total counts only valid values. A valid value that differs from the stored one is handed on
-(``ScoreEntered``) when the expert presses enter or leaves the field, or after a short pause.
+total counts only valid values. The field keeps exactly what was typed (no filter drops a
+``-`` or a ``，``): a text the core refuses stays visible with the core's message beside it.
+A valid value that differs from the stored one is handed on (``ScoreEntered``) when the
+expert presses enter or leaves the field, or after a short pause; saving never writes back
+into a field.
+
+Keys reach the fields in the order they were typed (``KeysInOrder``): enter and tab move to
+the next field before the next key is applied, and enter on the last field finishes the
+application (``on_finished``) before the keys typed after it are looked at.
 """
 
 from __future__ import annotations
@@ -19,15 +26,33 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Input, Label, Static
+from textual.widgets.input import Selection
 
 from reviewer.domain.errors import DomainError
 from reviewer.i18n import t
 from reviewer.tui.keys import bind
 from reviewer.tui.text import fit
 from reviewer.tui.widgets.css import css_beside
+from reviewer.tui.widgets.in_order import OrderedInput
 
 Parser = Callable[[str, str], Decimal | None]
 AUTOSAVE_DELAY = 0.8
+MAX_TYPED = 8  # "100.5" and then some: longer texts are out of range whatever they say
+
+
+class ScoreInput(OrderedInput):
+    """One criterion's field; enter is handled at once by its form, not by a message.
+
+    The form selects a field's text when it moves the focus there (in the same step as the
+    key that moved it), so typing replaces the value as it would in any form.
+    """
+
+    async def action_submit(self) -> None:
+        form = next((a for a in self.ancestors if isinstance(a, ScoreForm)), None)
+        if form is None:
+            await super().action_submit()
+        else:
+            form.enter_pressed(self)
 
 
 @dataclass(frozen=True)
@@ -46,6 +71,8 @@ class ScoreForm(Vertical):
     BINDINGS = [
         bind("down", "criterion(1)", "next_criterion", show=False),
         bind("up", "criterion(-1)", "previous_criterion", show=False),
+        bind("tab", "tab(1)", "next_field", show=False),
+        bind("shift+tab", "tab(-1)", "previous_field", show=False),
     ]
 
     class ScoreEntered(Message):
@@ -61,10 +88,11 @@ class ScoreForm(Vertical):
         """Enter on the last criterion: the expert is done with this application."""
 
     def __init__(self, criteria: list[CriterionField], parse: Parser, *,
-                 id: str | None = None) -> None:
+                 on_finished: Callable[[], None] | None = None, id: str | None = None) -> None:
         super().__init__(id=id)
         self.criteria = criteria
         self.parse = parse
+        self.on_finished = on_finished
         self.application: str | None = None
         self.saved: dict[str, Decimal | None] = {}
         self.timers: dict[str, Timer] = {}
@@ -77,8 +105,8 @@ class ScoreForm(Vertical):
             with Horizontal(classes="criterion"):
                 yield Label(fit(self.labels[criterion.key], self.label_cells),
                             classes="criterion-name")
-                yield Input(id=f"score-{criterion.key}", restrict=r"[0-9.]*", max_length=6,
-                            compact=True, classes="criterion-input", disabled=True)
+                yield ScoreInput(id=f"score-{criterion.key}", max_length=MAX_TYPED,
+                                 compact=True, classes="criterion-input", disabled=True)
                 yield Static("", id=f"error-{criterion.key}", classes="criterion-error")
         with Horizontal(id="total-row"):
             yield Label(fit(t("tui.form.total"), self.label_cells), classes="criterion-name")
@@ -111,8 +139,14 @@ class ScoreForm(Vertical):
         return self.query_one(f"#score-{key}", Input)
 
     def focus_first(self) -> None:
+        """Focus the first field now (not after the next refresh: keys may already wait)."""
         if self.criteria and not self.field(self.criteria[0].key).disabled:
-            self.field(self.criteria[0].key).focus()
+            self._focus(self.field(self.criteria[0].key))
+
+    def _focus(self, field: Input) -> None:
+        """Focus now and select the text, so typing replaces it (see ``ScoreInput``)."""
+        self.screen.set_focus(field)
+        field.selection = Selection(0, len(field.value))
 
     # -- typing ------------------------------------------------------------------------------
 
@@ -146,6 +180,8 @@ class ScoreForm(Vertical):
 
     @on(Input.Changed, ".criterion-input")
     def _typed(self, event: Input.Changed) -> None:
+        if event.value != event.input.value:  # stale: typed on, or another application loaded
+            return
         key = self._key(event.input)
         ok, value = self._check(key, event.value)
         self._show_total()
@@ -155,13 +191,15 @@ class ScoreForm(Vertical):
         if ok and value != self.saved.get(key):
             self.timers[key] = self.set_timer(AUTOSAVE_DELAY, lambda: self._enter(key))
 
-    @on(Input.Submitted, ".criterion-input")
-    def _submitted(self, event: Input.Submitted) -> None:
-        key = self._key(event.input)
+    def enter_pressed(self, field: Input) -> None:
+        """Enter: save this field, then the next field, or finish the application."""
+        key = self._key(field)
         self._enter(key)
         keys = [c.key for c in self.criteria]
         if keys.index(key) + 1 < len(keys):
-            self.field(keys[keys.index(key) + 1]).focus()
+            self._focus(self.field(keys[keys.index(key) + 1]))
+        elif self.on_finished is not None:
+            self.on_finished()
         else:
             self.post_message(self.Finished())
 
@@ -182,9 +220,13 @@ class ScoreForm(Vertical):
             self.post_message(self.ScoreEntered(self.application, key, text))
 
     def flush(self) -> None:
-        """Hand on every value still waiting for its pause (before leaving the application)."""
-        for key in list(self.timers):
-            self._enter(key)
+        """Hand on every valid value not yet saved (before leaving the application).
+
+        Every field is looked at, not only those with a pause running: the check of the last
+        keys typed may not have run yet.
+        """
+        for criterion in self.criteria:
+            self._enter(criterion.key)
 
     def mark_failed(self, key: str, stored: Decimal | None, error: str) -> None:
         """The core refused a save: remember what is really stored and say why."""
@@ -203,4 +245,18 @@ class ScoreForm(Vertical):
             return
         index = keys.index(self._key(focused)) + delta
         if 0 <= index < len(keys):
-            self.field(keys[index]).focus()
+            self._focus(self.field(keys[index]))
+
+    def action_tab(self, delta: int) -> None:
+        """Tab between the fields; past the first or the last one, on to the rest of the screen."""
+        keys = [c.key for c in self.criteria]
+        focused = self.screen.focused
+        if isinstance(focused, Input) and focused.id is not None:
+            index = keys.index(self._key(focused)) + delta
+            if 0 <= index < len(keys):
+                self._focus(self.field(keys[index]))
+                return
+        if delta > 0:
+            self.screen.focus_next()
+        else:
+            self.screen.focus_previous()
