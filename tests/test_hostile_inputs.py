@@ -69,6 +69,9 @@ def test_a_damaged_bundle_is_refused_with_its_exit_code(world: dict[str, Path], 
     code = main(["inspect", str(target), "--unlock", "--passphrase-file",
                  str(world["passphrase"])])
     FUZZ_COUNTS["bundle"] += 1
+    if bytes(blob) == original:  # two flips of the same bit undo each other
+        assert code == 0
+        return
     assert code in (10, 11, 12, 13, 14), damage
 
 
@@ -171,12 +174,14 @@ def test_hostile_xlsx_never_crashes_the_case_reader(world: dict[str, Path], data
     if shape == "zip-damage":
         blob = bytearray(path.read_bytes())
         how = data.draw(st.sampled_from(["flip", "truncate", "drop-member"]))
+        # the saved size varies with openpyxl's timestamps: draw a position independent of it
+        # (a bound taken from len(blob) made hypothesis replay differently: FlakyStrategy)
+        at = data.draw(st.integers(0, 1 << 20)) % len(blob)
         if how == "flip":
-            at = data.draw(st.integers(0, len(blob) - 1))
             blob[at] ^= 0xFF
             path.write_bytes(bytes(blob))
         elif how == "truncate":
-            path.write_bytes(bytes(blob[: data.draw(st.integers(0, len(blob) - 1))]))
+            path.write_bytes(bytes(blob[:at]))
         else:
             kept = io.BytesIO()
             with zipfile.ZipFile(path) as source, zipfile.ZipFile(kept, "w") as out:

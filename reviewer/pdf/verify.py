@@ -243,7 +243,9 @@ async def async_verify_pdf(path: str | os.PathLike[str],
         facts = _facts(reader, embedded[0].signed_revision if embedded else None)
         facts_last = _facts(reader, embedded[-1].signed_revision) if embedded else facts
         removed = _removed_signatures(reader)
-    except (PyHankoPdfError, ValueError, KeyError, TypeError) as exc:
+    # a damaged number token makes pyHanko raise decimal.InvalidOperation (an ArithmeticError)
+    except (PyHankoPdfError, ValueError, KeyError, TypeError, ArithmeticError, IndexError,
+            RecursionError) as exc:
         problem = t("pdf.verify.problem.unreadable", problem=str(exc))
         return VerifyReport(str(source), (), empty, EXIT_BROKEN, (problem,), None, (EXIT_BROKEN,))
     reports = [await _check(e, context, last=i == len(embedded) - 1)
