@@ -80,6 +80,10 @@ def fill_round(review: Review, log: list[Event]) -> None:
         for app in scope:
             if review.conflicts.is_recused(expert.id, app.id, review.state):
                 continue
+            if not review.has_declared(expert.id, app.id):  # 回避申明 before scoring
+                batch = review.declare_no_conflict(expert.id, app.id)
+                play(review, batch)
+                log.extend(batch)
             for criterion in review.panel.expert_criteria:
                 batch = review.set_score(expert.id, app.id, criterion.key,
                                          value(expert.id, app.id, review.points[criterion.key]))

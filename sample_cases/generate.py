@@ -1,4 +1,4 @@
-"""Write the three demo case folders of sample_cases/ (all people, units and facts invented).
+"""Write the four demo case folders of sample_cases/ (all people, units and facts invented).
 
 Run ``python sample_cases/generate.py``: it rewrites the folders and README.md, then reads
 them back and checks the invariants the reviewer relies on (ids unique, groups, quorum after
@@ -33,6 +33,7 @@ PASSPHRASES = {
     "yunling-craftsman-2026": "demo-yunling-2026",
     "innovation-achievement-2026": "demo-achievement-2026",
     "innovation-studio-2026": "demo-studio-2026",
+    "skills-contest-2026": "demo-skills-2026",
 }
 FIXED_ZIP_TIME = (2026, 1, 1, 0, 0, 0)
 T_ = TypeVar("T_")
@@ -116,6 +117,7 @@ class App:
     flags: list[str] = field(default_factory=list)
     summary: str = ""
     id_number: str = ""
+    theory: str = ""  # 技能竞赛: the written theory mark (第十六条), imported per contestant
     team_size: int | None = None
     named_years: int | None = None
     leader: str = ""
@@ -131,6 +133,7 @@ class Expert:
     groups: list[str]
     pin: str
     id_number: str = ""
+    certificate: str = ""  # 技能竞赛 第十一条 "相应资格的考评员"
 
 
 @dataclass
@@ -453,22 +456,23 @@ def build_achievement(people: People) -> Case:
              "滇西示例应用技术大学", "云南示例信息技术研究院"]
     energy_unit = next(a.unit for a in apps if a.group == "energy" and not a.flags)
     infra_unit = next(a.unit for a in apps if a.group == "infra")
+    # 第十二条: one review by the 评审委员会 (no 综合组); every member sits in a group
     plan: list[tuple[list[str], str, str]] = [
-        (["mech", "comprehensive"], plain[0], "acad"),
+        (["mech"], plain[0], "acad"),
         (["mech"], plain[7], "tech"),
         (["mech"], "滇中示范航空工业有限公司", "eng"),
         (["mech"], plain[9], "acad"),
-        (["energy", "comprehensive"], plain[2], "eng"),
+        (["energy"], plain[2], "eng"),
         (["energy"], plain[3], "eng"),
         (["energy"], energy_unit, "tech"),                 # same unit as an energy project
         (["energy"], plain[6], "eng"),
-        (["infra", "comprehensive"], plain[5], "eng"),
+        (["infra"], plain[5], "eng"),
         (["infra"], plain[4], "acad"),
         (["infra"], infra_unit, "eng"),                    # same unit as an infra project
         (["infra"], plain[10], "acad"),
-        (["comprehensive"], plain[8], "econ"),
-        (["comprehensive"], plain[1], "eng"),
-        (["comprehensive"], "云南示例省总工会技术创新专家库", "tech"),
+        (["mech"], plain[8], "econ"),
+        (["infra"], plain[1], "eng"),
+        (["energy"], "云南示例省总工会技术创新专家库", "tech"),
     ]
     experts = assign_experts(rng, people, plan, EXPERT_TITLES)
 
@@ -505,8 +509,7 @@ def build_achievement(people: People) -> Case:
         folder="innovation-achievement-2026", measure="innovation-achievement",
         title="2026年云南省职工技术创新成果评审（示例）", secretary="段晓琳",
         rules={"min_experts": 3, "aggregate": "mean", "trim_min": 5, "min_score": 60},
-        groups=[(g, n, "professional", nom) for g, n, nom in ACHIEVEMENT_GROUPS]
-        + [("comprehensive", "综合组", "comprehensive", None)],
+        groups=[(g, n, "professional", None) for g, n, _nom in ACHIEVEMENT_GROUPS],
         apps=apps, experts=experts, conflicts=conflicts,
         notes=[
             "applications.xlsx 与 experts.csv 使用中文表头；类别列写政策中的中文类别名。",
@@ -704,15 +707,19 @@ def write_case(case: Case) -> None:
     else:
         head: list[object] = ["id", "name", "unit", "group", "track", "flags", "summary"]
         studio = case.measure == "innovation-studio"
+        skills = case.measure == "skills-contest"
         head += ["team_size", "named_years"] if studio else ["id_number"]
+        head += ["理论"] if skills else []
         rows = [head]
         for a in case.apps:
             tail = [a.team_size, a.named_years] if studio else [a.id_number]
+            tail += [a.theory] if skills else []
             rows.append([a.id, a.name, a.unit, a.group, a.track, ";".join(a.flags), a.summary, *tail])
         write_csv(root / "applications.csv", rows)
-        erows = [["id", "name", "title", "unit", "groups", "pin", "id_number"]]
+        erows = [["id", "name", "title", "unit", "groups", "pin", "id_number"]
+                 + (["certificate"] if skills else [])]
         erows += [[e.id, e.name, e.title, e.unit, ";".join(e.groups), e.pin, e.id_number]
-                  for e in case.experts]
+                  + ([e.certificate] if skills else []) for e in case.experts]
         write_csv(root / "experts.csv", erows)
     write_csv(root / "conflicts.csv", [["expert", "application", "reason"], *case.conflicts])
     if case.aliases:
@@ -722,6 +729,77 @@ def write_case(case: Case) -> None:
             folder = root / "materials" / app.id
             folder.mkdir(parents=True, exist_ok=True)
             (folder / name).write_text(text, encoding="utf-8")
+
+
+# ---- case 4: 职工职业技能竞赛 ----------------------------------------------------------------
+
+SKILL_UNITS = ["云南示例电网有限公司昆明供电局", "滇中示范电力检修有限公司", "云岭示范冶金集团动力厂",
+               "滇西示例水电开发有限公司", "云南示例建工安装有限公司", "普洱示例供电有限责任公司",
+               "滇南示范化工有限公司", "云岭示范轨道交通运营有限公司"]
+SKILL_TEXT = [
+    "{name}，{unit}{post}，从事电气设备安装与检修{years}年，{level}。",
+    "经本单位初赛、州（市）复赛层层选拔，以{stage}第{place}名的成绩入围省级决赛。",
+    "{pron}擅长{skill}，在{y1}年{task}中带领班组{result}。",
+    "曾获{honour}，本次由{unit}代表队推荐参赛（领队1人、技术指导1人）。",
+]
+SKILL_FILL = {
+    "post": ["变电检修工", "维修电工", "继电保护工", "配电线路工", "电气试验工"],
+    "level": ["高级工（三级）", "技师（二级）", "高级技师（一级）"],
+    "stage": ["州（市）复赛", "产业系统复赛"],
+    "skill": ["低压配电柜故障排查", "PLC 控制回路调试", "继电保护装置校验", "电缆终端制作",
+              "变压器绕组检测"],
+    "task": ["主变增容改造", "配网自动化改造", "迎峰度夏保供电", "生产线电气技改"],
+    "result": ["提前完成停电检修任务", "将故障平均处置时间缩短三分之一", "实现连续安全运行"],
+    "honour": ["州（市）技术能手称号", "本单位首席技能员称号", "州（市）职工职业技能竞赛二等奖",
+               "本单位青年岗位能手称号"],
+}
+
+
+def build_skills(people: People) -> Case:
+    rng = Random(SEED + 4)
+    apps: list[App] = []
+    # 32 finalists (第十二条: at least 30 except for a 稀缺工种); S-…-001 is a former 技术状元
+    # of the same 工种 (第十二条: may not take part again) and is not counted among the 30.
+    # In each pair the first contestant's theory mark is 7 above the second's: if the judges
+    # mark the second 3 higher in practice, 0.3×7 = 0.7×3 and the combined scores are equal,
+    # so the 实操 tie-break of 第十六条 decides (the sample test does exactly that).
+    marks = [rng.randint(120, 180) / 2 for _ in range(16)]
+    for i in range(32):
+        name, gender = people.name(rng)
+        unit = SKILL_UNITS[i % len(SKILL_UNITS)]
+        ctx = {k: rng.choice(v) for k, v in SKILL_FILL.items()}
+        ctx.update(name=name, unit=unit, years=rng.randint(4, 18), place=rng.randint(1, 3),
+                   y1=rng.randint(2021, 2025), pron="他" if gender == "男" else "她")
+        summary = "".join(t.format(**ctx) for t in SKILL_TEXT) + T.NOTE
+        app = App(f"JN-{YEAR}-{i + 1:03d}", name, unit, "judges",
+                  id_number=id_number(rng, rng.randint(1985, 2002)))
+        app.summary = summary
+        app.theory = f"{marks[i // 2] + (7 if i % 2 == 0 else 0):g}"
+        if i == 0:
+            app.flags = ["prior_honoree"]
+            app.summary = summary.replace(T.NOTE, "") + "该选手已于2024年获得本工种技术状元。" + T.NOTE
+        apps.append(app)
+    plan: list[tuple[list[str], str, str]] = [
+        (["judges"], "云南示例电力技师学院", "tech"), (["judges"], "滇中示范职业技术学院", "tech"),
+        (["judges"], "云岭示范技能鉴定中心", "tech"), (["judges"], "云南示例电网有限公司培训中心", "tech"),
+        (["judges"], SKILL_UNITS[1], "tech"),  # same unit as contestants of that 代表队
+    ]
+    experts = assign_experts(rng, people, plan, {"tech": ["高级技师", "特级技师", "高级技师"]})
+    for expert in experts:
+        expert.certificate = "职业技能鉴定考评员（电工）、省级一类竞赛裁判员"
+    return Case(
+        folder="skills-contest-2026", measure="skills-contest",
+        title="2026年云南省职工职业技能竞赛（电工）决赛（示例）", secretary="杨绍华",
+        rules={"min_experts": 3, "aggregate": "trimmed_mean", "trim_min": 5},
+        groups=[("judges", "电工裁判组", "professional", None)],
+        apps=apps, experts=experts, conflicts=[(experts[2].id, apps[5].id, "其他：系该选手技术指导")],
+        notes=[
+            "applications.csv 的“理论”列为技术理论考试成绩（满分100），裁判只评实际操作（满分100）。",
+            f"{apps[0].id} 已获本工种技术状元（prior_honoree），不参赛、不计入30名；其余31名选手。",
+            "每两名选手理论成绩相差7分：后者实操高3分时综合成绩相同，以实操高者居前（第十六条）。",
+            f"E005 与“{SKILL_UNITS[1]}”代表队的选手同单位（本评审委员会的同单位回避惯例）。",
+        ],
+    )
 
 
 # ---- checking what was written --------------------------------------------------------------
@@ -774,7 +852,8 @@ def check_case(folder: str) -> dict[str, Any]:
     for a in apps:
         g = groups.get(a["group"])
         need(g is not None and g["kind"] == "professional", f"{a['id']}: bad group {a['group']}")
-        need(len(a["summary"]) >= 550, f"{a['id']}: summary {len(a['summary'])} chars")
+        need(len(a["summary"]) >= (150 if meta["measure"] == "skills-contest" else 550),
+             f"{a['id']}: summary {len(a['summary'])} chars")
         need(a["summary"].endswith(T.NOTE), f"{a['id']}: summary lacks the fiction note")
         need(bool(FICTIONAL.search(a["unit"])), f"{a['id']}: unit may look real")
     for e in experts:
@@ -793,10 +872,10 @@ def check_case(folder: str) -> dict[str, Any]:
         need(c["expert"] in expert_ids and c["application"] in app_ids, f"conflict {c}")
         need(c["reason"].startswith(REASONS), f"conflict reason {c['reason']}")
     id_numbers = {e["id"]: e.get("id_number", "") for e in experts}
-    comprehensive = next(g for g, v in groups.items() if v["kind"] == "comprehensive")
+    comprehensive = next((g for g, v in groups.items() if v["kind"] == "comprehensive"), None)
     same_unit = 0
     for a in apps:
-        for gid in (a["group"], comprehensive):
+        for gid in (a["group"], *([comprehensive] if comprehensive else [])):
             free = 0
             for e in members[gid]:
                 same = norm_unit(e["unit"], aliases) == norm_unit(a["unit"], aliases)
@@ -825,13 +904,13 @@ def readme(cases: list[Case], stats: dict[str, dict[str, Any]]) -> str:
     out = [
         "# sample_cases — 演示案例 / demo cases",
         "",
-        "本目录中的三个案例全部为**虚构示例**：人员姓名、单位（名称均含“示例”“示范”或“虚构”）、"
+        "本目录中的四个案例全部为**虚构示例**：人员姓名、单位（名称均含“示例”“示范”或“虚构”）、"
         "身份证号（虚构地区码 539999）、事迹和数据均为生成的演示数据，不对应任何真实的人或企业。",
-        "All three cases are invented demo data. They are generated by `generate.py` (fixed seeds, "
+        "All four cases are invented demo data. They are generated by `generate.py` (fixed seeds, "
         "byte-identical output) — edit the generator, not the files:",
         "",
         "```sh",
-        "python sample_cases/generate.py   # rewrites the three folders and this README, then checks them",
+        "python sample_cases/generate.py   # rewrites the four folders and this README, then checks them",
         "```",
         "",
         "## Sealing the bundles",
@@ -867,7 +946,8 @@ def readme(cases: list[Case], stats: dict[str, dict[str, Any]]) -> str:
         ],
         "innovation-achievement": [
             "职工技术创新成果奖（`innovation-achievement`）。三个类别：技术创新成果、先进操作法、"
-            "合理化建议（类别列写中文名称）；三个专业组 + 综合组，`mean`，`min_score = 60`。",
+            "合理化建议（类别列写中文名称）；三个专业组，一轮评审（第十二条，不设综合组），"
+            "`mean`，`min_score = 60`。",
             "Exercises: the Excel path (`applications.xlsx` instead of csv) and Chinese column "
             "headers (编号,名称,工作单位,专业组,类别,标记,简要事迹 / 编号,姓名,职称,工作单位,所在组,口令), "
             "a UTF-8 BOM in `experts.csv`, tracks with tier caps (第四条), a 第七条 exclusion "
@@ -880,6 +960,16 @@ def readme(cases: list[Case], stats: dict[str, dict[str, Any]]) -> str:
             "Exercises: 第十条 eligibility fields `team_size` (≥3) and `named_years` (≥2), one "
             "studio flagged `exempt` with `named_years = 1`, listed and detected conflicts, "
             "materials.",
+        ],
+        "skills-contest": [
+            "职工职业技能竞赛（`skills-contest`）。一个裁判组，一轮评分（第十六条：理论与实操按 "
+            "3∶7 换算综合成绩，最终确定名次；综合成绩相同以实操高者居前），"
+            "`trimmed_mean`（5 名裁判去掉一个最高分和一个最低分）。",
+            "Exercises: the theory mark imported per contestant (`理论` column), the judges' "
+            "certificates (`certificate`, 第十一条 “相应资格的考评员”), 第十二条 the 30-contestant "
+            "minimum counting eligible contestants (one former 技术状元 flagged `prior_honoree`), "
+            "第十八条 技术状元 1 / 技术能手 2–10, and pairs of contestants whose theory marks differ "
+            "by 7 so that 3 more in practice gives an equal combined score and 实操 decides.",
         ],
     }
     for case in cases:
@@ -911,7 +1001,8 @@ def readme(cases: list[Case], stats: dict[str, dict[str, Any]]) -> str:
 
 def main() -> None:
     people = People()
-    cases = [build_craftsman(people), build_achievement(people), build_studio(people)]
+    cases = [build_craftsman(people), build_achievement(people), build_studio(people),
+             build_skills(people)]
     for case in cases:
         write_case(case)
         # demo-only passphrase next to the sealed bundle, as the README promises

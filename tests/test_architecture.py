@@ -75,3 +75,20 @@ def test_domain_error_codes_exist() -> None:
                 if node.args[0].value not in MESSAGES:
                     missing.append(f"{node.args[0].value} ({path.relative_to(ROOT)})")
     assert missing == []
+
+
+def test_domain_imports_only_the_standard_library() -> None:
+    """Any third-party import of the core, not only the ones the contract names."""
+    import grimp
+
+    graph = grimp.build_graph("reviewer", include_external_packages=True, cache_dir=None)
+    domain = {m for m in graph.modules if m == "reviewer.domain" or m.startswith("reviewer.domain.")}
+    outside = set()
+    for module in domain:
+        for imported in graph.find_modules_directly_imported_by(module):
+            top = imported.split(".")[0]
+            if top != "reviewer" and top not in sys.stdlib_module_names:
+                outside.add(f"{module} -> {imported}")
+            elif top == "reviewer" and imported not in domain:
+                outside.add(f"{module} -> {imported}")
+    assert sorted(outside) == []

@@ -22,7 +22,7 @@ from reviewer.casefolder import CaseFolderInvalid, Problem, read_case_folder
 from reviewer.casefolder.score_sheets import SheetUnreadable, read_score_sheet
 from reviewer.cli.main import main
 from reviewer.domain.case import Case
-from reviewer.domain.panel import Panel
+from reviewer.domain.panel import Panel, load_panel_by_id
 from reviewer.i18n import set_locale
 
 Rows = list[dict[str, str]]
@@ -55,6 +55,17 @@ nominate = 2
 [groups.comp]
 name = "综合组"
 kind = "comprehensive"
+"""
+
+# a one-step measure (成果奖, 补助资金, 技能竞赛, 劳动竞赛) has no 综合组 and no nomination line
+ONE_STEP_GROUPS = """
+[groups.g1]
+name = "装备制造组"
+kind = "professional"
+
+[groups.g2]
+name = "能源化工组"
+kind = "professional"
 """
 
 
@@ -105,6 +116,10 @@ def base_experts() -> Rows:
 
 def spec(measure: str = "yunling-craftsman") -> Spec:
     s = Spec(measure=measure, apps=base_apps(), experts=base_experts())
+    if not load_panel_by_id(measure).has_comprehensive:
+        s.groups = ONE_STEP_GROUPS
+        for row in s.experts:
+            row["groups"] = ";".join(g for g in row["groups"].split(";") if g != "comp") or "g1"
     s.conflicts = [{"expert": "E2", "application": "A1", "reason": "直系亲属：配偶"},
                    {"expert": "E5", "application": "A4", "reason": "曾共同承担攻关项目"}]
     s.aliases = [{"alias": "示例机械", "unit": "示例机械(集团)有限公司"}]
@@ -129,9 +144,12 @@ def spec(measure: str = "yunling-craftsman") -> Spec:
                    "\"三档\" = 70\n")
         for row in s.apps:
             row["requested_amount"] = "150,000"
+            row["named_unit"] = f"{row['unit']}省级职工创新工作室"  # 第十四条
     if measure == "skills-contest":
         for row, theory in zip(s.apps, ("88", "92.5", "75", "60"), strict=True):
             row["理论"] = theory
+        for row in s.experts:  # 第十一条 "相应资格的考评员"
+            row["certificate"] = "职业技能鉴定考评员"
     return s
 
 
@@ -384,7 +402,8 @@ def _docx_material(s: Spec) -> None:
 
 
 def _same_unit(s: Spec) -> None:
-    s.apps[1]["unit"] = " 示例机械(集团) 有限公司"
+    # 第十四条 "每个“一站三室”每年只能申报1个补助项目": the same station, written differently
+    s.apps[1]["named_unit"] = " " + s.apps[0]["named_unit"].replace("（", "(").replace("）", ")")
 
 
 def _amount(s: Spec) -> None:
@@ -471,10 +490,10 @@ BAD_INPUTS: dict[str, tuple[str, Callable[[Spec], None], tuple[str, int | None, 
         "yunling-craftsman", _set("conflicts", 1, application="A99"),
         (CONFLICTS, 3, "application", "casefolder.unknown_application"),
         "未知的申报编号 A99", "unknown application A99"),
-    "two applications from one unit": ("innovation-subsidy", _same_unit,
-                                       (APPS, 3, "unit", "casefolder.one_per_unit"),
-                                       "已有申报 A1，每个单位只能申报一个（第十四条）",
-                                       "one application per unit (第十四条)"),
+    "two applications from one station": ("innovation-subsidy", _same_unit,
+                                          (APPS, 3, "named_unit", "casefolder.one_per_station"),
+                                          "已有申报 A1，每个“一站三室”每年只能申报1个补助项目（第十四条）",
+                                          "one project per 一站三室 a year (第十四条)"),
     "amount outside the bands": ("innovation-subsidy", _amount,
                                  (APPS, 5, "requested_amount", "casefolder.amount_out_of_bands"),
                                  "50000–300000 元", "outside the funding bands"),

@@ -10,6 +10,7 @@ import hashlib
 import json
 import shutil
 import subprocess
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
@@ -241,27 +242,42 @@ def test_help_is_chinese_by_default_and_english_on_request(
     set_locale(None)
 
 
-@pytest.mark.parametrize(("folder", "passphrase"), [
-    ("innovation-achievement-2026", "demo-achievement-2026"),
-    ("innovation-studio-2026", "demo-studio-2026"),
-])
-def test_export_of_the_other_samples(folder: str, passphrase: str, tmp_path: Path,
-                                     capsys: pytest.CaptureFixture[str]) -> None:
-    """The committed sample bundles open with the passphrase beside them and export."""
-    bundle = tmp_path / "case.rvb"
-    shutil.copy(ROOT / "sample_cases" / f"{folder}.rvb", bundle)
-    shutil.copy(ROOT / "sample_cases" / f"{folder}.passphrase", tmp_path / "pass.txt")
+def run_rounds(bundle: Path, tmp_path: Path, passphrase: str,
+               sheets: Callable[[Path, Path, str, str], int] | None = None) -> list[str]:
+    """Pledges on paper, then every round the measure's panel declares, by paper sheets
+    written with the panel's own round names; returns the rounds run."""
     session = Session.open(bundle, passphrase)
     experts = [e.id for e in session.case.experts]
+    labels = [r.name for r in session.review.panel.rounds]
     session.close()
     for expert in experts:
         assert cli(bundle, "ack", "--expert", expert, "--paper") == 0
-    for label in ("专业组", "综合组"):
+    for label in labels:
         sheet = tmp_path / f"{label}.csv"
-        write_sheets(bundle, sheet, label, passphrase)
+        (sheets or write_sheets)(bundle, sheet, label, passphrase)
         assert cli(bundle, "scores", "import", str(sheet)) == 0
         assert cli(bundle, "advance") == 0
+    return labels
+
+
+@pytest.mark.parametrize(("folder", "passphrase", "rounds"), [
+    # 第十二条 (成果奖): one review; 第十五条 (工作室): 专业组 then 综合组; 第十六条 (技能竞赛): one
+    ("innovation-achievement-2026", "demo-achievement-2026", ["评审委员会评审"]),
+    ("innovation-studio-2026", "demo-studio-2026", ["专业组评审", "综合组评审"]),
+    ("skills-contest-2026", "demo-skills-2026", ["裁判评分"]),
+])
+def test_export_of_the_other_samples(folder: str, passphrase: str, rounds: list[str],
+                                     tmp_path: Path,
+                                     capsys: pytest.CaptureFixture[str]) -> None:
+    """The committed sample bundles open with the passphrase beside them, run through the
+    rounds their document defines and export."""
+    bundle = tmp_path / "case.rvb"
+    shutil.copy(ROOT / "sample_cases" / f"{folder}.rvb", bundle)
+    shutil.copy(ROOT / "sample_cases" / f"{folder}.passphrase", tmp_path / "pass.txt")
+    assert run_rounds(bundle, tmp_path, passphrase) == rounds
     out = results_json(bundle, capsys)
+    assert out["round"] == "closed"
+    assert [r["name"] for r in out["rounds"]] == rounds
     for tie in out["unresolved_ties"]:
         assert cli(bundle, "ties", "resolve", "--order", ",".join(tie), "--reason", "复议") == 0
     out = results_json(bundle, capsys)
@@ -281,3 +297,66 @@ def test_export_of_the_other_samples(folder: str, passphrase: str, tmp_path: Pat
             app = session.case.application(row["id"])
             assert app is not None and app.name in text and row["score"] in text
         session.close()
+
+
+def skills_sheets(bundle: Path, path: Path, label: str, passphrase: str) -> int:
+    """Practice marks for the contest sample: JN-2026-004 gets 3 more than JN-2026-003 from
+    every judge; its theory mark is 7 lower, so 0.3×7 = 0.7×3 and the combined scores tie."""
+    session = Session.open(bundle, passphrase)
+    review = session.review
+    (practice,) = review.panel.expert_criteria
+    rows = 0
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["expert", "application", "round", practice.name])
+        for expert in review.case.experts:
+            for app in review.scope(expert.id):
+                if review.conflicts.is_recused(expert.id, app.id, review.state):
+                    continue
+                mark = score(expert.id, app.id, Decimal(90))
+                if app.id == "JN-2026-004":
+                    mark = score(expert.id, "JN-2026-003", Decimal(90)) + 3
+                writer.writerow([expert.id, app.id, label, mark])
+                rows += 1
+    session.close()
+    return rows
+
+
+def test_skills_contest_sample_single_step_weighting_and_practice_tie_break(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """职业技能竞赛 (第十六条): one marking by the judges, 理论:实操 = 3:7, equal combined scores
+    ordered by the higher 实操; 第十八条 技术状元 and 技术能手; the PDF explains the order."""
+    folder, passphrase = "skills-contest-2026", "demo-skills-2026"
+    bundle = tmp_path / "case.rvb"
+    shutil.copy(ROOT / "sample_cases" / f"{folder}.rvb", bundle)
+    shutil.copy(ROOT / "sample_cases" / f"{folder}.passphrase", tmp_path / "pass.txt")
+    assert run_rounds(bundle, tmp_path, passphrase, skills_sheets) == ["裁判评分"]
+    out = results_json(bundle, capsys)
+    assert out["round"] == "closed" and out["comprehensive"] == [] and out["nominees"] == {}
+    rows = {r["id"]: r for rows in out["professional"].values() for r in rows}
+    assert rows["JN-2026-003"]["aggregate"] == rows["JN-2026-004"]["aggregate"]
+    decided = [d for d in out["tie_breaks"] if "JN-2026-004" in d["order"]]
+    assert len(decided) == 1
+    order = decided[0]["order"]
+    assert order.index("JN-2026-004") < order.index("JN-2026-003")
+    assert [(r["rule"], r["article"]) for r in decided[0]["rules"]] == [("criterion", "第十六条")]
+    # 第十二条: the former 技术状元 is not a contestant and not counted; 31 ≥ 30, no warning
+    assert [i["id"] for i in out["ineligible"]] == ["JN-2026-001"]
+    assert out["warnings"] == []
+    final = out["final"]
+    assert [f["tier"] for f in final] == ["champion"] + ["expert"] * 9
+    for tie in out["unresolved_ties"]:
+        assert cli(bundle, "ties", "resolve", "--order", ",".join(tie), "--reason", "复议") == 0
+    (tmp_path / "key.txt").write_text(KEY_PASSPHRASE, encoding="utf-8")
+    assert main(["keygen", "--name", "张秘书", "--role", "评审秘书", "-o",
+                 str(tmp_path / "sec"), "--key-passphrase-file", str(tmp_path / "key.txt")]) == 0
+    pdf = tmp_path / "results.pdf"
+    assert cli(bundle, "export", "-o", str(pdf), "--key", str(tmp_path / "sec.key.pem"),
+               "--cert", str(tmp_path / "sec.cert.pem"), "--key-passphrase-file",
+               str(tmp_path / "key.txt")) == 0
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True,
+                              text=True).stdout
+        squashed = "".join(text.split())
+        assert "综合成绩相同，以实际操作成绩得分高者居前（第十六条）" in squashed
+        assert "云岭工匠" not in squashed and "综合组评审" not in squashed

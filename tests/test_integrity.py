@@ -52,6 +52,7 @@ def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
 
 def play(session: Session) -> None:
     session.run(lambda r: r.acknowledge("E1"))
+    session.run(lambda r: r.declare_no_conflict("E1", "A1"))  # 回避申明 before scoring
     session.run(lambda r: r.set_score("E1", "A1", "craft_expertise", "20"))
     session.run(lambda r: r.set_score("E1", "A1", "craft_expertise", "21.5"))
     session.run(lambda r: r.declare_conflict("E1", "A2", "relative", "配偶"))
@@ -79,7 +80,7 @@ def test_a_played_session_verifies_and_replays(url: str) -> None:
     again = opened(url)
     assert again.verify_audit().ok
     assert str(again.review.state.scores[("E1", "A1", "professional")]["craft_expertise"]) == "21.5"
-    assert again.seq == 6
+    assert again.seq == 7
     again.close()
 
 
@@ -88,10 +89,10 @@ def test_an_edit_with_every_hash_recomputed_is_refused_as_forged(url: str) -> No
     play(session)
     session.close()
     events = read_events(url)
-    events[3] = replace(events[3], payload={**events[3].payload, "value": "25"})
+    events[4] = replace(events[4], payload={**events[4].payload, "value": "25"})
     rewrite(url, events)  # SHA-256 chain and head hash agree again; the MACs cannot
-    broken = refused(url, "forged", 4)
-    assert "4" in broken.render()
+    broken = refused(url, "forged", 5)
+    assert "5" in broken.render()
 
 
 def test_the_head_row_cannot_be_lowered_to_hide_deleted_events(url: str) -> None:
@@ -140,9 +141,9 @@ def test_a_score_of_1000_is_refused_even_with_the_key(url: str) -> None:
     play(session)
     session.close()
     events = read_events(url)
-    events[3] = replace(events[3], payload={**events[3].payload, "value": "1000"})
+    events[4] = replace(events[4], payload={**events[4].payload, "value": "1000"})
     rewrite(url, events, key=who.key(AUDIT_KEY_LABEL))
-    broken = refused(url, "invalid", 4)
+    broken = refused(url, "invalid", 5)
     assert "score_out_of_range" in broken.detail
 
 
@@ -164,10 +165,10 @@ def test_replay_validates_each_field_as_the_live_command(tmp_path: Path, change:
     play(session)
     session.close()
     events = read_events(url)
-    payload = {} if change is None else {**events[3].payload, **change}
-    events[3] = replace(events[3], payload=payload)
+    payload = {} if change is None else {**events[4].payload, **change}
+    events[4] = replace(events[4], payload=payload)
     rewrite(url, events, key=who.key(AUDIT_KEY_LABEL))
-    broken = refused(url, "invalid", 4)
+    broken = refused(url, "invalid", 5)
     assert field in broken.detail, broken.detail
 
 
@@ -202,16 +203,16 @@ def test_the_session_refuses_everything_once_broken(tmp_path: Path) -> None:
     one = opened(url)
     two = opened(url)
     play(one)
-    execute(url, "UPDATE audit_events SET payload = replace(payload, '21.5', '25') WHERE seq = 4")
-    # terminal two has not seen event 4 yet: its next refresh or command refuses
+    execute(url, "UPDATE audit_events SET payload = replace(payload, '21.5', '25') WHERE seq = 5")
+    # terminal two has not seen event 5 yet: its next refresh or command refuses
     with pytest.raises(ChainBroken) as err:
         two.run(lambda r: r.acknowledge("E3"))
-    assert err.value.seq == 4 and err.value.problem == "edited"
+    assert err.value.seq == 5 and err.value.problem == "edited"
     with pytest.raises(ChainBroken):
         two.refresh()
-    # terminal one verified event 4 before the edit: the supervisor's full check sees it
+    # terminal one verified event 5 before the edit: the supervisor's full check sees it
     report = one.verify_audit()
-    assert not report.ok and report.broken_seq == 4 and report.problem == "edited"
+    assert not report.ok and report.broken_seq == 5 and report.problem == "edited"
     assert [e.kind for e in read_events(url)].count("ack.recorded") == 1  # nothing written
     one.close()
     two.close()
@@ -226,7 +227,7 @@ def test_verification_is_incremental(tmp_path: Path, monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(session.verifier, "feed", lambda e: (fed.append(e.seq), original(e)))
     session.run(lambda r: r.acknowledge("E3"))
     session.refresh()
-    assert fed == [7]  # only the new event, not the six before it
+    assert fed == [8]  # only the new event, not the seven before it
     session.close()
 
 
@@ -271,13 +272,13 @@ def test_a_file_that_is_not_a_database_is_refused(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("statement", "problem", "seq"), [
-    ("UPDATE audit_events SET payload = 'not json {' WHERE seq = 3", "unreadable", 3),
-    ("UPDATE audit_events SET payload = '[1, 2]' WHERE seq = 3", "unreadable", 3),
-    ("UPDATE audit_events SET payload = '{}' WHERE seq = 3", "edited", 3),
-    ("UPDATE audit_events SET payload = '\"just text\"' WHERE seq = 3", "unreadable", 3),
+    ("UPDATE audit_events SET payload = 'not json {' WHERE seq = 4", "unreadable", 4),
+    ("UPDATE audit_events SET payload = '[1, 2]' WHERE seq = 4", "unreadable", 4),
+    ("UPDATE audit_events SET payload = '{}' WHERE seq = 4", "edited", 4),
+    ("UPDATE audit_events SET payload = '\"just text\"' WHERE seq = 4", "unreadable", 4),
     ("UPDATE audit_events SET mac = '' WHERE seq = 2", "forged", 2),
-    ("UPDATE audit_events SET payload = replace(payload, '\"21.5\"', '\"x\"') WHERE seq = 4",
-     "edited", 4),
+    ("UPDATE audit_events SET payload = replace(payload, '\"21.5\"', '\"x\"') WHERE seq = 5",
+     "edited", 5),
     ("UPDATE chain_head SET seq = 99", "head", None),
     ("UPDATE chain_head SET tag = ''", "head", None),
 ])
@@ -361,6 +362,8 @@ def test_the_terminal_that_loses_a_simultaneous_advance_is_told(tmp_path: Path) 
         one.run(lambda r, e=e: r.acknowledge(e, paper=True))
         for a in ("A1", "A2"):
             for c in one.panel.expert_criteria:
+                if not one.review.has_declared(e, a):  # 回避申明 before scoring
+                    one.run(lambda r, e=e, a=a: r.declare_no_conflict(e, a))
                 one.run(lambda r, e=e, a=a, c=c: r.set_score(e, a, c.key, "10"))
     for e in ("E1", "E2", "E3"):
         one.run(lambda r, e=e: r.submit(e, True))
@@ -405,16 +408,19 @@ def test_the_pin_survives_a_reopen(tmp_path: Path) -> None:
 
 def test_export_from_an_open_session_runs_the_full_check_first(tmp_path: Path) -> None:
     """An edit of a row this session verified long ago: nothing is rendered or signed."""
-    from reviewer.pdf.export import export_signed_results
+    from reviewer.services import SessionHandle
+    from reviewer.services.documents import ExportResults, export_results
+    from reviewer.settings import Settings
 
     url = f"sqlite:///{tmp_path / 's.db'}"
     session = opened(url)
     play(session)
-    execute(url, "UPDATE audit_events SET payload = replace(payload, '21.5', '25') WHERE seq = 4")
+    execute(url, "UPDATE audit_events SET payload = replace(payload, '21.5', '25') WHERE seq = 5")
     out = tmp_path / "r.pdf"
     with pytest.raises(ChainBroken) as err:
-        export_signed_results(session, out, identity=None)  # type: ignore[arg-type]
-    assert err.value.seq == 4 and err.value.exit_code == 31
+        export_results(SessionHandle(session), ExportResults(out, identity=None),  # type: ignore[arg-type]
+                       Settings())
+    assert err.value.seq == 5 and err.value.exit_code == 31
     assert not out.exists() and list(tmp_path.glob("*.pdf")) == []
     with pytest.raises(ChainBroken):  # and the session stays refused
         session.run(lambda r: r.acknowledge("E3"))

@@ -32,7 +32,13 @@ MEASURES = (
     "innovation-subsidy", "skills-contest", "labour-contest",
 )
 ARTICLE = re.compile(r"^第[一二三四五六七八九十]+条$")
-SEEDS = Path(os.environ.get("REVIEWER_SEEDS", "/work/shared/seeds/000_bf8b8a8ab55a58df.txt"))
+# shared/ sits beside the clone (CI) or beside the worktrees (here): resolve it from the repo
+_REPO = Path(__file__).resolve().parents[1]
+SEEDS = Path(os.environ.get("REVIEWER_SEEDS") or next(
+    (str(p) for p in (_REPO.parent / "shared" / "seeds" / "000_bf8b8a8ab55a58df.txt",
+                      _REPO.parents[1] / "shared" / "seeds" / "000_bf8b8a8ab55a58df.txt")
+     if p.is_file()),
+    str(_REPO.parent / "shared" / "seeds" / "000_bf8b8a8ab55a58df.txt")))
 
 
 @pytest.fixture(scope="module")
@@ -77,14 +83,17 @@ HEADS = {
                                "batch", 100, "第四条",
                                ("科技水平", "技术难度", "关键技术和创新点", "经济效益和社会效益"),
                                "第十二条"),
+    # 第十一条 sets no number of projects: no cap (the budget bounds the list)
     "innovation-subsidy": ("职工创新项目补助", "云南省职工创新项目补助资金管理办法（试行）", "year",
-                           1500, "第十一条",
+                           None, "第十一条",
                            ("科技水平", "技术难度", "关键技术和创新点", "经济效益和社会效益"),
                            "第十六条"),
     "skills-contest": ("职工职业技能竞赛", "云南省职工职业技能竞赛管理办法（试行）", "batch", 10,
                        "第十八条", ("理论", "实操"), "第十六条"),
+    # each criterion cites the article it is drawn from (第六条/第十条/第九条), not 第十一条
     "labour-contest": ("省级示范性劳动竞赛", "云南省劳动竞赛管理办法", "year", 3, "第十条",
-                       ("组织领导", "竞赛内容", "保障激励", "广泛参与", "竞赛成效"), "第十一条"),
+                       ("组织领导", "竞赛内容", "保障激励", "广泛参与", "竞赛成效"),
+                       ("第六条", "第十条", "第十条", "第六条", "第九条")),
 }
 
 # id -> {track key: (name, cap, ((tier key, tier name, cap, amount_min, amount_max), ...))}
@@ -100,10 +109,11 @@ TRACKS = {
         "method": ("先进操作法", 10, ()),
         "suggestion": ("合理化建议", 10, ()),
     },
-    "innovation-subsidy": {"main": ("职工创新项目补助", 1500, (
-        ("band_a", "一档", 500, 200_000, 300_000),
-        ("band_b", "二档", 500, 100_000, 200_000),
-        ("band_c", "三档", 500, 50_000, 100_000),
+    # 第十一条 "20—30万元" / "10—20万元" / "5—10万元"; no count per band in the document
+    "innovation-subsidy": {"main": ("职工创新项目补助", None, (
+        ("band_a", "一档", None, 200_000, 300_000),
+        ("band_b", "二档", None, 100_000, 200_000),
+        ("band_c", "三档", None, 50_000, 100_000),
     ))},
     "skills-contest": {"main": ("职工职业技能竞赛", 10, (
         ("champion", "技术状元", 1, None, None), ("expert", "技术能手", 9, None, None),
@@ -119,7 +129,10 @@ def test_head_cap_and_criteria_follow_the_policy(panels: dict[str, Panel], panel
     assert (panel.name, panel.policy, panel.period) == (name, policy, period)
     assert (panel.cap, panel.cap_article) == (cap, cap_article)
     assert tuple(c.name for c in panel.criteria) == criteria
-    assert {c.article for c in panel.criteria} == {criteria_article}
+    if isinstance(criteria_article, tuple):
+        assert tuple(c.article for c in panel.criteria) == criteria_article
+    else:
+        assert {c.article for c in panel.criteria} == {criteria_article}
     for criterion in panel.criteria:
         # secretaries write the policy's Chinese name; both it and the key find the criterion
         assert panel.criterion(criterion.name) is criterion
@@ -137,7 +150,8 @@ def test_tracks_and_tiers_follow_the_policy(panels: dict[str, Panel], panel_id: 
         for t in panel.tracks
     }
     assert actual == TRACKS[panel_id]
-    assert sum(t.cap for t in panel.tracks) <= panel.cap
+    if panel.cap is not None:
+        assert sum(t.cap or 0 for t in panel.tracks) <= panel.cap
     for track in panel.tracks:
         assert panel.track(track.name) is track
 
@@ -247,7 +261,8 @@ def test_skills_contest_weighted_scoring(panels: dict[str, Panel]) -> None:
     assert panel.expert_criteria == (practice,)
     assert [(t.rule, t.criterion, t.article) for t in panel.tie_break] == [
         ("criterion", "practice", "第十六条")]
-    assert (panel.min_applications, panel.min_applications_article) == (30, "第八条")
+    # 第十二条 "除稀缺工种外，参加省级一类竞赛决赛的优秀选手原则上不得少于30名" (10419)
+    assert (panel.min_applications, panel.min_applications_article) == (30, "第十二条")
     assert panel.flags["prior_honoree"] == "第十二条"
 
 
@@ -273,9 +288,128 @@ def _articles(panel: Panel) -> set[str]:
     found |= {t.article for t in panel.tie_break}
     found |= {r.article for r in panel.eligibility}
     found |= set(panel.flags.values())
+    found |= {r.article for r in panel.rounds}
     optional = (panel.scoring_article, panel.one_per_unit, panel.min_applications_article,
-                panel.budget_article, panel.expert_qualification_article)
+                panel.budget_article, panel.expert_qualification_article,
+                panel.disqualification.article)
     return found | {a for a in optional if a}
+
+
+# -- the procedure is the measure's own (issue 12) ---------------------------------------------
+
+# id -> (round keys, articles defining them). 云岭工匠 第十二条 "分专业组评审和综合组评审";
+# 工作室/工作站 第十五条 "经专业组评审和综合组评审"; the others are one step: 成果奖 第十二条
+# "评审委员会……提出授奖项目和等级建议", 补助资金 第十六条 "提出拟补助项目和补助金额建议",
+# 劳动竞赛 第十一条 "经省总工会劳动竞赛领导小组评审", 技能竞赛 第十六条 "最终确定选手比赛名次".
+ROUNDS_OF = {
+    "yunling-craftsman": (("professional", "comprehensive"), "第十二条"),
+    "innovation-studio": (("professional", "comprehensive"), "第十五条"),
+    "technician-station": (("professional", "comprehensive"), "第十五条"),
+    "innovation-achievement": (("professional",), "第十二条"),
+    "innovation-subsidy": (("professional",), "第十六条"),
+    "labour-contest": (("professional",), "第十一条"),
+    "skills-contest": (("professional",), "第十六条"),
+}
+
+# id -> (allowed, article, 空缺名额不予补足 written in the document). 云岭 第十六条 (7470),
+# 工作室 第十六条 (8077), 工作站 第十六条 (8560) "空缺名额不予补足"; 成果奖 第十三条 "组织复查并
+# 提出处理意见" (7021); 技能竞赛 第二十条 "取消成绩"; 补助资金 and 劳动竞赛 have no such rule.
+REMOVAL_OF = {
+    "yunling-craftsman": (True, "第十六条", True),
+    "innovation-studio": (True, "第十六条", True),
+    "technician-station": (True, "第十六条", True),
+    "innovation-achievement": (True, "第十三条", False),
+    "innovation-subsidy": (False, "", False),
+    "labour-contest": (False, "", False),
+    "skills-contest": (True, "第二十条", False),
+}
+
+
+@pytest.mark.parametrize("panel_id", MEASURES)
+def test_rounds_and_removal_are_the_documents_own(panels: dict[str, Panel], panel_id: str) -> None:
+    panel = panels[panel_id]
+    keys, article = ROUNDS_OF[panel_id]
+    assert tuple(str(k) for k in panel.round_keys) == keys
+    assert {r.article for r in panel.rounds} == {article}
+    assert panel.has_comprehensive == (len(keys) == 2)
+    rule = panel.disqualification
+    assert (rule.allowed, rule.article, rule.vacancy_not_refilled) == REMOVAL_OF[panel_id]
+    assert ("不予补足" in rule.text) == rule.vacancy_not_refilled
+
+
+@pytest.mark.parametrize("panel_id", MEASURES)
+def test_same_unit_recusal_is_the_panels_practice_not_an_article(
+    panels: dict[str, Panel], panel_id: str
+) -> None:
+    # 第十九条 (7489–7491) names 本人, 直系亲属 and 其他关系: 同单位 is not among the grounds
+    reasons = {r.key: r for r in panels[panel_id].recusal_reasons}
+    assert reasons["same_unit"].practice
+    assert not any(r.practice for k, r in reasons.items() if k != "same_unit")
+    data = raw(panel_id)
+    for reason in data["recusal"]["reasons"]:
+        if reason["key"] == "same_unit":
+            del reason["practice"]
+    assert rejection(data).params["key"].endswith(".practice")
+
+
+QUALIFICATION_OF = {
+    "yunling-craftsman": ("title_level", "第十二条"),
+    "innovation-studio": ("title_level", "第十五条"),
+    "technician-station": ("title_level", "第十五条"),
+    "skills-contest": ("judge_certificate", "第十一条"),  # "相应资格的考评员" (10398)
+}
+
+
+@pytest.mark.parametrize("panel_id", MEASURES)
+def test_expert_qualification_is_the_documents(panels: dict[str, Panel], panel_id: str) -> None:
+    rule = panels[panel_id].qualification
+    expected = QUALIFICATION_OF.get(panel_id)
+    assert (None if rule is None else (rule.kind, rule.article)) == expected
+
+
+@pytest.mark.parametrize("table", ["rounds", "disqualification"])
+def test_a_panel_without_rounds_or_removal_rule_is_refused(table: str) -> None:
+    data = raw("labour-contest")
+    del data[table]
+    assert rejection(data).params["key"] == table
+
+
+def test_a_round_the_document_lacks_is_refused() -> None:
+    data = raw("skills-contest")
+    data["rounds"] = [data["rounds"][0] | {"key": "comprehensive"}]
+    assert rejection(data).params["key"] == "rounds"
+    data = raw("innovation-achievement")
+    data["disqualification"]["allowed"] = False
+    assert rejection(data).params["key"] == "disqualification.article"
+
+
+def test_confidentiality_term_is_required_and_the_panels() -> None:
+    # 云岭 第十九条 "应签署保密协议": the panel's text is the 保密承诺 members sign under it, and
+    # the PDF, the sheets and the terminal all call it by the panel's own word (issue 10)
+    panel = load_panel_by_id("yunling-craftsman")
+    assert panel.confidentiality_term == "保密承诺"
+    assert "签署本保密承诺" in panel.confidentiality_text
+    data = raw("yunling-craftsman")
+    del data["confidentiality"]["term"]
+    assert rejection(data).params["key"] == "confidentiality.term"
+
+
+def test_labour_contest_collective_honour_breaks_ties_by_article_9() -> None:
+    # 第九条 "通过劳动竞赛，集体获得省级及以上荣誉的，在同等条件下优先升级" (10712)
+    panel = load_panel_by_id("labour-contest")
+    assert [(t.rule, t.article) for t in panel.tie_break] == [("flag:collective_honour", "第九条")]
+    assert panel.flags["collective_honour"] == "第九条"
+
+
+def test_subsidy_caps_are_not_invented_and_one_project_per_station() -> None:
+    panel = load_panel_by_id("innovation-subsidy")
+    # 第十一条 sets bands, not counts; 第十四条 "每个“一站三室”每年只能申报1个补助项目" (6737)
+    assert panel.cap is None and all(t.cap is None for t in panel.tracks[0].tiers)
+    assert (panel.one_per_unit, panel.one_per_unit_field) == ("第十四条", "named_unit")
+    # 第十四条 "必须是经全国总工会或省总工会命名的“一站三室”" (6728)
+    assert [(r.field, r.op, r.article) for r in panel.eligibility] == [
+        ("named_unit", "set", "第十四条")]
+    assert panel.unfinished_article == "第十四条"
 
 
 # -- the panels against the policy text --------------------------------------------------------

@@ -21,7 +21,7 @@ from reviewer.pdf.fonts import find_cjk_font
 from reviewer.pdf.kinsoku import CANNOT_END, CANNOT_START, KinsokuParagraph, line_texts
 from reviewer.pdf.layout import make_styles
 from reviewer.pdf.report import render_results_pdf
-from tests.builders import app, expert, run, score_all
+from tests.builders import app, declare, expert, run, score_all
 from tests.test_review_rules import yunling
 
 YUNLING = ("craft_expertise", "skill_level", "leadership", "contribution")
@@ -46,6 +46,7 @@ def reviewed() -> Review:
     )
     for e in ("E1", "E2", "E3", "E4", "F1", "F2", "F3"):
         run(review, review.acknowledge(e))
+    declare(review, "E4", "A3")  # 回避申明 (no conflict) before scoring
     run(review, review.set_score("E4", "A3", "craft_expertise", "20"))  # materials open
     run(review, review.declare_conflict("E4", "A3", "relative", "直系亲属：配偶"))
     score_all(review, "E1", {"A1": 80, "A2": 70, "A3": 60})

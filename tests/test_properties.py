@@ -24,7 +24,7 @@ from reviewer.domain.errors import DomainError
 from reviewer.domain.panel import Panel, load_panel_by_id
 from reviewer.domain.results import results
 from reviewer.domain.review import Review
-from tests.builders import Clock, app, expert, make_case, run
+from tests.builders import Clock, app, declare, expert, make_case, run
 
 MEASURES = ("yunling-craftsman", "innovation-achievement", "labour-contest", "skills-contest")
 UNITS = ("云南铜业（集团）有限公司", "昆明机床厂", "云南建投集团")
@@ -59,7 +59,8 @@ def sessions(draw: st.DrawFn) -> dict[str, Any]:
             "theory": draw(half_steps(100, 200)) if measure == "skills-contest" else None,
         })
     experts = []
-    for group in [*groups, "comp"]:
+    two_rounds = panel.has_comprehensive
+    for group in [*groups, *(["comp"] if two_rounds else [])]:
         for j in range(draw(st.integers(3, 6))):
             experts.append({
                 "id": f"{group.upper()}E{j}", "groups": [group],
@@ -112,8 +113,10 @@ def build(spec: dict[str, Any], shuffle: random.Random | None) -> Review:
         for a in spec["apps"]
     ]
     experts = [expert(e["id"], e["groups"], unit=e["unit"]) for e in spec["experts"]]
+    panel = session_panel(spec)
     groups = [Group(g, f"专业组{g}", "professional", spec["nominate"][g]) for g in spec["groups"]]
-    groups.append(Group("comp", "综合组", "comprehensive"))
+    if panel.has_comprehensive:  # a one-step measure has no 综合组 (issue 12)
+        groups.append(Group("comp", "综合组", "comprehensive"))
     if shuffle is not None:
         shuffle.shuffle(apps)
         shuffle.shuffle(experts)
@@ -121,7 +124,7 @@ def build(spec: dict[str, Any], shuffle: random.Random | None) -> Review:
     case, _ = make_case(spec["measure"], apps, experts, groups=groups,
                         min_experts=spec["min_experts"], aggregate=spec["aggregate"],
                         trim_min=spec["trim_min"], min_score=spec["min_score"])
-    return Review(case, session_panel(spec), clock=Clock())
+    return Review(case, panel, clock=Clock())
 
 
 def score_round(review: Review, spec: dict[str, Any], shuffle: random.Random | None) -> None:
@@ -137,6 +140,7 @@ def score_round(review: Review, spec: dict[str, Any], shuffle: random.Random | N
         for application in apps:
             if review.conflicts.is_recused(expert_id, application.id, review.state):
                 continue
+            declare(review, expert_id, application.id)  # 回避申明 first
             if (expert_id, application.id) in spec["abstain"]:
                 run(review, review.abstain(expert_id, application.id, "不熟悉该领域"))
                 continue
@@ -177,8 +181,9 @@ def drive(spec: dict[str, Any], shuffled: bool = False) -> Review:
     score_round(review, spec, shuffle)
     if not advance(review):
         return review
-    score_round(review, spec, shuffle)
-    advance(review)
+    if review.round != "closed":  # the second round only where the document has one
+        score_round(review, spec, shuffle)
+        advance(review)
     for _ in range(len(spec["apps"])):
         ties = results(review)["unresolved_ties"]
         if not ties:
@@ -217,13 +222,13 @@ def test_random_sessions_keep_every_invariant(spec: dict[str, Any]) -> None:
 def check_caps(review: Review, out: dict[str, Any]) -> None:
     final = out["final"]
     panel = review.panel
-    assert len(final) <= panel.cap
+    assert panel.cap is None or len(final) <= panel.cap
     assert len({f["id"] for f in final}) == len(final)
     for track in panel.tracks:
         placed = [f for f in final if f["track"] == track.key]
-        assert len(placed) <= track.cap
+        assert track.cap is None or len(placed) <= track.cap
         for tier in track.tiers:
-            assert sum(1 for f in placed if f["tier"] == tier.key) <= tier.cap
+            assert tier.cap is None or sum(1 for f in placed if f["tier"] == tier.key) <= tier.cap
     ineligible = {i["id"] for i in out["ineligible"]}
     assert not ineligible & {f["id"] for f in final}
 
@@ -233,8 +238,11 @@ def check_counted_sheets(review: Review, out: dict[str, Any]) -> None:
     keys = [c.key for c in review.panel.expert_criteria]
     tables = [(g, "professional", rows) for g, rows in out["professional"].items()]
     comp = case.comprehensive_group
-    assert comp is not None
-    tables.append((comp.id, "comprehensive", out["comprehensive"]))
+    assert (comp is not None) == review.panel.has_comprehensive
+    if comp is not None:
+        tables.append((comp.id, "comprehensive", out["comprehensive"]))
+    else:
+        assert out["comprehensive"] == []
     for group, round_name, rows in tables:
         for row in rows:
             expected = {}
@@ -270,6 +278,10 @@ def order_key(review: Review, app_id: str, totals: list[Fraction]) -> tuple[Frac
 
 def check_nominees(review: Review, spec: dict[str, Any], out: dict[str, Any]) -> None:
     min_score = spec["min_score"]
+    if not review.panel.has_comprehensive:  # one step: nobody is nominated to a next round
+        assert out["nominees"] == {}
+        assert not any(r["nominated"] for rows in out["professional"].values() for r in rows)
+        return
     for group, rows in out["professional"].items():
         keys = {r["id"]: order_key(review, r["id"], [exact(t) for t in r["totals"].values()])
                 for r in rows if r["quorum"]}
@@ -286,7 +298,9 @@ def check_nominees(review: Review, spec: dict[str, Any], out: dict[str, Any]) ->
 
 
 def check_final_order(review: Review, out: dict[str, Any]) -> None:
-    comp = {r["id"]: r for r in out["comprehensive"]}
+    two_rounds = review.panel.has_comprehensive
+    comp = ({r["id"]: r for r in out["comprehensive"]} if two_rounds else
+            {r["id"]: r for rows in out["professional"].values() for r in rows})
     track_order = [t.key for t in review.panel.tracks]
     assert [f["track"] for f in out["final"]] == sorted(
         (f["track"] for f in out["final"]), key=track_order.index)
@@ -297,6 +311,7 @@ def check_final_order(review: Review, out: dict[str, Any]) -> None:
         scored = [f for f in placed if f["basis"] == "scored"]
         for f in scored:
             assert f["score"] == comp[f["id"]]["aggregate"] and comp[f["id"]]["quorum"]
-            assert f["id"] in {i for ids in out["nominees"].values() for i in ids}
+            if two_rounds:
+                assert f["id"] in {i for ids in out["nominees"].values() for i in ids}
         scores = [Decimal(f["score"]) for f in scored]
         assert scores == sorted(scores, reverse=True), track

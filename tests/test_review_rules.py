@@ -20,7 +20,19 @@ from reviewer.domain.case import Group, ListedConflict
 from reviewer.domain.errors import DomainError
 from reviewer.domain.recusal import DECLARED, DETECTED, LISTED
 from reviewer.domain.review import ImportRejected, Review, SheetRow
-from tests.builders import CHEAP, PINS, TEST_PIN, Clock, ack, app, expert, make_case, run, score_all
+from tests.builders import (
+    CHEAP,
+    PINS,
+    TEST_PIN,
+    Clock,
+    ack,
+    app,
+    declare,
+    expert,
+    make_case,
+    run,
+    score_all,
+)
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 # Chinese terms an English message may quote (accepted input spellings, 公示 as a term of art)
@@ -296,6 +308,9 @@ def test_secretary_lifts_a_same_unit_recusal_with_a_reason() -> None:
     assert kinds(events) == ["conflict.lifted"] and events[0].actor == "secretary"
     run(review, events)
     assert review.read_application("E1", "A1").id == "A1"
+    refused(review, lambda: review.set_score("E1", "A1", "craft_expertise", "10"),
+            "review.declaration_required")  # a lifted conflict is declared anew
+    declare(review, "E1", "A1")
     assert review.set_score("E1", "A1", "craft_expertise", "10")
     record = review.conflicts_of("E1")["A1"]
     assert (record.kind, record.source, record.active) == ("same_unit", DETECTED, False)
@@ -474,6 +489,9 @@ def test_an_expert_scores_only_their_group_in_the_round() -> None:
     refused(review, lambda: review.set_score("E1", "A1", "craft_expertise", "10"),
             "review.not_in_scope")
     refused(review, lambda: review.read_application("E1", "A1"), "review.not_in_scope")
+    refused(review, lambda: review.set_score("C1", "A1", "craft_expertise", "10"),
+            "review.declaration_required")  # the nominees are new to the 综合组
+    declare(review, "C1", "A1")
     assert review.set_score("C1", "A1", "craft_expertise", "10")
     refused(review, lambda: review.set_score("C1", "A3", "craft_expertise", "10"),
             "review.not_in_scope")  # A3 was not nominated
@@ -743,7 +761,82 @@ def test_paper_import_refuses_unknown_columns_but_tolerates_the_printed_ones() -
 
 def test_paper_sheet_need_not_list_an_application_abstained_on() -> None:
     review = paper_review()
+    declare(review, "E1", "A2")
     run(review, review.abstain("E1", "A2", "材料与本人研究方向无关，弃权"))
     events = review.import_sheets([sheet(2, "E1", "A1")], file_sha256="b" * 64)
     run(review, events)
     assert review.is_submitted("E1")
+
+
+# -- the measure's own procedure (issue 12) ------------------------------------------------------
+
+
+def one_step(panel_id: str, **rules: Any) -> Review:
+    """A closed one-step session: E1–E3 score A1–A3 once, the secretary closes the round."""
+    extra: dict[str, Any] = {"track": "achievement"} if panel_id == "innovation-achievement" else {}
+    if panel_id == "innovation-subsidy":
+        rules = {"budget": 1_000_000, "band_min_score": {"band_a": Decimal(90),
+                                                        "band_b": Decimal(80),
+                                                        "band_c": Decimal(70)}, **rules}
+    apps = [app(a, "g1", **({"named_unit": f"示例工作室{a}", "requested_amount": 60000}
+                            if panel_id == "innovation-subsidy" else extra)) for a in ("A1", "A2", "A3")]
+    experts = [expert(e, ["g1"]) for e in ("E1", "E2", "E3")]
+    case, panel = make_case(panel_id, apps, experts, groups=[Group("g1", "评审组", "professional")],
+                            **rules)
+    review = Review(case, panel, clock=Clock())
+    for e in ("E1", "E2", "E3"):
+        ack(review, e)
+        score_all(review, e, {"A1": 95, "A2": 85, "A3": 75})
+    run(review, review.advance())
+    return review
+
+
+def test_a_one_step_measure_closes_after_its_single_round() -> None:
+    # 劳动竞赛 第十一条 "经省总工会劳动竞赛领导小组评审通过后，报请省总工会主席办公会审定"
+    review = one_step("labour-contest")
+    assert review.round == "closed"
+    assert review.state.advances[0]["from"] == "professional"
+    assert review.state.advances[0]["article"] == "第十一条"
+    assert "nominees" not in review.state.advances[0]
+    refused(review, review.advance, "review.round_closed")
+
+
+@pytest.mark.parametrize("panel_id", ["labour-contest", "innovation-subsidy"])
+def test_disqualification_is_refused_where_the_document_has_no_article(panel_id: str) -> None:
+    # neither 劳动竞赛 nor 补助资金 第十六条 provides for removal after 公示
+    review = one_step(panel_id)
+    err = refused(review, lambda: review.disqualify("A1", "异议属实"),
+                  "review.disqualify_no_article")
+    assert err.params["policy"] == review.panel.policy
+
+
+def test_removal_cites_the_measures_own_article() -> None:
+    # 成果奖 第十三条 "对有异议的成果或申请者，组织复查并提出处理意见" (7021), not 第十六条
+    review = one_step("innovation-achievement")
+    assert review._publicity_article() == "第十三条"  # noqa: SLF001 (the rule under test)
+    events = review.disqualify("A1", "复查属实")
+    assert events[0].payload["article"] == "第十三条"
+
+
+def test_a_proposed_amount_outside_the_band_is_refused_and_names_the_band() -> None:
+    # 第十一条 "项目补助金额20—30万元" for the 一档 that A1 (95) scores into
+    review = one_step("innovation-subsidy")
+    err = refused(review, lambda: review.propose_amount("A1", 60000, "评审委员会建议"),
+                  "review.amount_out_of_band")
+    assert (err.params["low"], err.params["high"]) == (200000, 300000)
+    refused(review, lambda: review.propose_amount("A1", 250000, " "), "review.reason_required")
+
+
+def test_replay_accepts_the_committees_amount_only_within_the_band() -> None:
+    from dataclasses import replace as with_fields
+
+    from reviewer.domain.audit import ChainBroken
+    from reviewer.domain.replay import validate
+
+    review = one_step("innovation-subsidy")
+    (event,) = review.propose_amount("A1", 250000, "评审委员会建议")
+    placed = with_fields(event, seq=review.state.event_count + 1)
+    validate(review, placed)  # what the live command wrote replays
+    forged = with_fields(placed, payload={**placed.payload, "amount": 60000})
+    with pytest.raises(ChainBroken):
+        validate(review, forged)

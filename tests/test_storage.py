@@ -50,6 +50,7 @@ def url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 def play(session: Session) -> None:
     session.run(lambda r: r.acknowledge("E1"))
+    session.run(lambda r: r.declare_no_conflict("E1", "A1"))  # 回避申明 before scoring
     session.run(lambda r: r.set_score("E1", "A1", "craft_expertise", "20"))
     session.run(lambda r: r.set_score("E1", "A1", "craft_expertise", "21.5"))
     session.run(lambda r: r.declare_conflict("E1", "A2", "relative", "配偶"))
@@ -68,7 +69,7 @@ def test_events_persist_and_replay_to_the_same_state(url: str) -> None:
     changes = [e.payload for e in again.store.events() if e.kind == "score.set"]
     assert [(c["old"], c["value"]) for c in changes] == [(None, "20"), ("20", "21.5")]
     report = again.verify_audit()
-    assert report.ok and report.count == 5 and report.head == state.head
+    assert report.ok and report.count == 6 and report.head == state.head
     again.close()
 
 
@@ -122,16 +123,16 @@ def tamper(url: str, statement: str) -> None:
     ("statement", "broken", "problem"),
     [
         # an edited score
-        ("UPDATE audit_events SET payload = replace(payload, '21.5', '25') WHERE seq = 4",
-         4, "edited"),
+        ("UPDATE audit_events SET payload = replace(payload, '21.5', '25') WHERE seq = 5",
+         5, "edited"),
         # a deleted row in the middle
-        ("DELETE FROM audit_events WHERE seq = 3", 3, "missing"),
+        ("DELETE FROM audit_events WHERE seq = 4", 4, "missing"),
         # two rows swapped (reordered)
-        ("UPDATE audit_events SET seq = -3 WHERE seq = 3; "
-         "UPDATE audit_events SET seq = 3 WHERE seq = 4; "
-         "UPDATE audit_events SET seq = 4 WHERE seq = -3", 3, "reordered"),
+        ("UPDATE audit_events SET seq = -4 WHERE seq = 4; "
+         "UPDATE audit_events SET seq = 4 WHERE seq = 5; "
+         "UPDATE audit_events SET seq = 5 WHERE seq = -4", 4, "reordered"),
         # the newest row deleted: the chain is intact but shorter than its recorded head
-        ("DELETE FROM audit_events WHERE seq = 5", 5, "truncated"),
+        ("DELETE FROM audit_events WHERE seq = 6", 6, "truncated"),
     ],
 )
 def test_audit_verify_names_the_first_broken_event(tmp_path: Path, statement: str, broken: int,

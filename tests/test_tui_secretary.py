@@ -159,14 +159,14 @@ async def test_reopen_and_lift_need_a_reason_and_are_audited(tmp_path: Path) -> 
 async def test_rejected_import_lists_every_problem_by_row(tmp_path: Path) -> None:
     session, _ = build_session(tmp_path)
 
-    def importer(path: Path) -> None:
+    def importer(path: Path, replace: bool = False, reason: str = "") -> None:
         raise ImportRejected([RowProblem(3, "import.unknown_expert", {"expert": "E9"}),
                               RowProblem(0, "import.empty", {})])
 
     app = make_app(session, importer=importer)
     async with app.run_test(size=SIZE) as pilot:
         await open_dashboard(pilot)
-        await pilot.press("i", *"sheet.csv", "enter")
+        await pilot.press("i", *"sheet.csv", "enter", "enter")  # path, (no) reason
         await settle(pilot)
         problems = app.screen.query_one("#import-problems", DataTable)
         assert problems.row_count == 2

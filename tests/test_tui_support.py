@@ -108,6 +108,9 @@ def score_programmatically(session: Session, expert_id: str, totals: dict[str, i
     if not session.review.has_acknowledged(expert_id):
         session.run(lambda r: r.acknowledge(expert_id))
     for app_id, total in totals.items():
+        if not session.review.has_declared(expert_id, app_id):
+            session.run(lambda r, a=app_id: r.declare_no_conflict(expert_id, a))
+
         def command(review: Any, app_id: str = app_id, total: int = total) -> list[Any]:
             events: list[Any] = []
             remaining = Decimal(total)

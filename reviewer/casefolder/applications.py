@@ -78,6 +78,7 @@ def read_applications(table: Table, config: CaseConfig | None,
             team_size=cells.integer(row, "team_size"),
             named_years=cells.integer(row, "named_years"),
             requested_amount=cells.integer(row, "requested_amount"),
+            named_unit=row.get("named_unit") or None,
             fixed_scores=_fixed_scores(cells, row, panel, points, flags),
         )
         if panel is not None:
@@ -141,7 +142,10 @@ def _split_flag(item: str) -> tuple[str, str]:
 
 
 def _ineligible(flags: tuple[str, ...]) -> bool:
-    return any(f == n or f.startswith(n + ":") for f in flags for n in INELIGIBLE_FLAGS)
+    """Held out of the review. ``unfinished_project:理由`` is an application the secretary
+    admits despite "原则上不得申报" (补助资金 第十四条), so it is checked like any other."""
+    return any(f == n or (f.startswith(n + ":") and n != "unfinished_project")
+               for f in flags for n in INELIGIBLE_FLAGS)
 
 
 def _fixed_scores(cells: Cells, row: Row, panel: Panel | None, points: dict[str, Decimal],
@@ -176,7 +180,7 @@ def _check_eligibility(cells: Cells, row: Row, panel: Panel, app: Application) -
         if rule.unless_flag and app.has_flag(rule.unless_flag):
             continue
         value = getattr(app, rule.field)
-        if value is None:
+        if value is None or rule.value is None:  # op "set": the field must be given
             if not row.get(rule.field):  # a bad integer is already reported
                 cells.bad(row, rule.field, "casefolder.eligibility_missing",
                           field=cells.table.label(rule.field), article=rule.article)
@@ -191,14 +195,17 @@ def _eligibility_failed(cells: Cells, row: Row, rule: EligibilityRule, value: in
 
 def _check_one_per_unit(cells: Cells, row: Row, panel: Panel, app: Application,
                         aliases: list[tuple[str, str]], first: dict[str, Application]) -> None:
-    """One application per unit and period (职工创新项目补助 第十四条; 劳动竞赛 第十条), units
-    compared after folding widths, brackets, spaces and aliases."""
-    if not panel.one_per_unit or not app.unit or _ineligible(app.flags):
+    """One application per unit and period (劳动竞赛 第十条: per 州（市）/产业 union; 补助资金
+    第十四条: per 一站三室, not per employer), names compared after folding widths, brackets,
+    spaces and aliases."""
+    column = panel.one_per_unit_field
+    value = getattr(app, column)
+    if not panel.one_per_unit or not value or _ineligible(app.flags):
         return
-    key = normalise_unit(app.unit, aliases)
+    key = normalise_unit(value, aliases)
     if key in first:
-        cells.bad(row, "unit", "casefolder.one_per_unit", unit=app.unit, other=first[key].id,
-                  article=panel.one_per_unit)
+        code = "casefolder.one_per_station" if column == "named_unit" else "casefolder.one_per_unit"
+        cells.bad(row, column, code, unit=value, other=first[key].id, article=panel.one_per_unit)
     else:
         first[key] = app
 

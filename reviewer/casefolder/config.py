@@ -21,7 +21,7 @@ from reviewer.domain.panel import Panel, PanelError, Tier, load_panel_by_id
 FILE = "case.toml"
 _TOP_KEYS = {"measure", "title", "year", "secretary", "rules", "groups"}
 _RULE_KEYS = {"min_experts", "aggregate", "trim_min", "min_score", "points", "budget",
-              "band_min_score"}
+              "band_min_score", "band_cap", "scarce_occupation"}
 _GROUP_KEYS = {"name", "kind", "nominate"}
 
 
@@ -120,7 +120,7 @@ def read_config(folder: Path, problems: Problems, panels_dir: Path | None) -> Ca
         toml.bad("year", "casefolder.missing_key")
     secretary = toml.text(data, "secretary", "secretary", required=False)
     rules = _rules(toml, toml.table(data, "rules", "rules"), panel)
-    groups = _groups(toml, toml.table(data, "groups", "groups"))
+    groups = _groups(toml, toml.table(data, "groups", "groups"), panel)
     return CaseConfig(measure, title, year or 0, secretary, rules, groups, panel)
 
 
@@ -143,6 +143,8 @@ def _rules(toml: _Toml, table: dict[str, Any], panel: Panel | None) -> Rules:
         points=_points(toml, toml.table(table, "points", "rules.points"), panel),
         band_min_score=_bands(toml, toml.table(table, "band_min_score", "rules.band_min_score"),
                               panel),
+        band_cap=_band_caps(toml, toml.table(table, "band_cap", "rules.band_cap"), panel),
+        scarce_occupation=_scarce(toml, table, panel),
     )
     if panel is not None:
         _check_funding(toml, table, panel, rules)
@@ -195,6 +197,35 @@ def _bands(toml: _Toml, table: dict[str, Any], panel: Panel | None) -> dict[str,
     return bands
 
 
+def _band_caps(toml: _Toml, table: dict[str, Any], panel: Panel | None) -> dict[str, int]:
+    """A count per funding band, when the case wants one: 第十一条 sets none."""
+    caps: dict[str, int] = {}
+    tiers = _funded_tiers(panel) if panel else []
+    for name in table:
+        where = f"rules.band_cap.{name}"
+        tier = next((t for t in tiers if name.strip() in (t.key, t.name)), None)
+        if panel is not None and tier is None:
+            toml.bad(where, "casefolder.band_cap_unknown", band=name,
+                     known="、".join(f"{t.name}（{t.key}）" for t in tiers) or "—")
+            continue
+        number = toml.integer(table, name, where, None, 1)
+        if number is not None:
+            caps[tier.key if tier else name] = number
+    return caps
+
+
+def _scarce(toml: _Toml, table: dict[str, Any], panel: Panel | None) -> bool:
+    """技能竞赛 第十二条 "除稀缺工种外": the case says whether its 工种 is a scarce one."""
+    value = table.get("scarce_occupation", False)
+    if not isinstance(value, bool):
+        toml.bad("rules.scarce_occupation", "casefolder.expected_boolean", value=value)
+        return False
+    if value and panel is not None and panel.min_applications is None:
+        toml.bad("rules.scarce_occupation", "casefolder.scarce_not_applicable")
+        return False
+    return value
+
+
 def _check_funding(toml: _Toml, table: dict[str, Any], panel: Panel, rules: Rules) -> None:
     """Funding bands need a budget and a threshold per band, higher bands never below lower
     ones (职工创新项目补助 第十一条); a measure without bands takes neither."""
@@ -220,7 +251,12 @@ def _check_funding(toml: _Toml, table: dict[str, Any], panel: Panel, rules: Rule
                      higher=higher.name, lower=lower.name, article=article)
 
 
-def _groups(toml: _Toml, table: dict[str, Any]) -> tuple[Group, ...]:
+def _groups(toml: _Toml, table: dict[str, Any], panel: Panel | None) -> tuple[Group, ...]:
+    """The groups a case needs are those of its measure's rounds: 专业组 always; a 综合组 and a
+    nomination count per 专业组 only where the document has the second round (云岭工匠 第十二条;
+    工作室/工作站 第十五条). A one-step measure refuses a 综合组: the engine never adds a round
+    the document does not have."""
+    two_rounds = panel.has_comprehensive if panel is not None else True
     groups = []
     for group_id, body in table.items():
         where = f"groups.{group_id}"
@@ -235,6 +271,17 @@ def _groups(toml: _Toml, table: dict[str, Any]) -> tuple[Group, ...]:
                      allowed=" / ".join(GROUP_KINDS))
             continue
         nominate = toml.integer(body, "nominate", where + ".nominate", None, 1)
+        if kind == "comprehensive" and not two_rounds and panel is not None:
+            first = panel.rounds[0]
+            toml.bad(where + ".kind", "casefolder.single_step_no_comprehensive",
+                     policy=panel.policy, article=first.article, group=group_id)
+            continue
+        if kind == "professional" and not two_rounds:
+            if "nominate" in body:  # nobody is nominated: the list comes from this round
+                toml.bad(where + ".nominate", "casefolder.nominate_single_step",
+                         policy=panel.policy if panel else "")
+            groups.append(Group(id=group_id, name=name, kind=kind, nominate=None))
+            continue
         if kind == "professional" and "nominate" not in body:
             # 第十二条/第十五条: each 专业组 nominates its top ones to the 综合组
             toml.bad(where + ".nominate", "casefolder.nominate_required")
@@ -243,7 +290,7 @@ def _groups(toml: _Toml, table: dict[str, Any]) -> tuple[Group, ...]:
             nominate = None
         groups.append(Group(id=group_id, name=name, kind=kind, nominate=nominate))
     comprehensive = [g for g in groups if g.kind == "comprehensive"]
-    if len(comprehensive) != 1:
+    if two_rounds and len(comprehensive) != 1:
         toml.bad("groups", "casefolder.one_comprehensive", count=len(comprehensive))
     if not any(g.kind == "professional" for g in groups):
         toml.bad("groups", "casefolder.no_professional")

@@ -11,8 +11,15 @@ from dataclasses import dataclass
 from reviewer.casefolder.config import CaseConfig
 from reviewer.casefolder.fields import GROUP_SEPARATORS, Cells, split_list
 from reviewer.casefolder.problems import Problems
-from reviewer.casefolder.tables import Table
-from reviewer.domain.case import title_is_qualified
+from reviewer.casefolder.tables import Row, Table
+from reviewer.domain.panel import Qualification
+from reviewer.domain.qualification import (
+    BELOW,
+    DEPUTY_SENIOR,
+    FULL_SENIOR,
+    TECHNICIAN,
+    title_levels,
+)
 
 REQUIRED = ("id", "name", "title", "unit", "groups", "pin")
 
@@ -28,13 +35,15 @@ class ExpertRow:
     groups: tuple[str, ...]
     pin: str | None
     id_number: str | None
+    certificate: str | None = None
+    qualification_note: str | None = None
 
 
 def read_experts(table: Table, config: CaseConfig | None, problems: Problems) -> list[ExpertRow]:
     cells = Cells(table, problems)
     panel = config.panel if config else None
     known = {g.id for g in config.groups} if config else None
-    article = panel.expert_qualification_article if panel else ""
+    rule = panel.qualification if panel else None
     seen: dict[str, int] = {}
     experts = []
     for row in table.rows:
@@ -42,9 +51,10 @@ def read_experts(table: Table, config: CaseConfig | None, problems: Problems) ->
         if expert_id:
             cells.unique(row, "id", expert_id, seen)
         title = cells.required(row, "title")
-        if title and article and not title_is_qualified(title):
-            # 副高职或技师及以上 (云岭工匠 第十二条; 工作室/工作站 第十五条)
-            cells.bad(row, "title", "casefolder.title_unqualified", title=title, article=article)
+        note = row.get("qualification_note") or None
+        certificate = row.get("certificate") or None
+        if rule is not None and not note:  # an override with a reason is recorded instead
+            _check_qualification(cells, row, rule, title, certificate)
         groups = tuple(dict.fromkeys(split_list(row.get("groups"), GROUP_SEPARATORS)))
         if not groups and table.has("groups"):
             cells.bad(row, "groups", "casefolder.empty_cell")
@@ -56,9 +66,30 @@ def read_experts(table: Table, config: CaseConfig | None, problems: Problems) ->
             id=expert_id, name=cells.required(row, "name"), title=title,
             unit=cells.required(row, "unit"), groups=groups,
             pin=cells.pin(row) if table.has("pin") else None,
-            id_number=cells.id_number(row),
+            id_number=cells.id_number(row), certificate=certificate,
+            qualification_note=note,
         ))
     return experts
+
+
+def _check_qualification(cells: Cells, row: Row, rule: Qualification, title: str,
+                         certificate: str | None) -> None:
+    """副高职或技师及以上 (云岭工匠 第十二条; 工作室/工作站 第十五条), by the title table; a
+    judge's certificate (技能竞赛 第十一条 "相应资格的考评员", 第十二条 "具备执裁职业资格")."""
+    if rule.kind == "judge_certificate":
+        if not certificate:
+            cells.bad(row, "certificate", "casefolder.certificate_missing", article=rule.article,
+                      text=rule.text)
+        return
+    if not title:
+        return
+    levels = title_levels(title)
+    if any(level in (FULL_SENIOR, DEPUTY_SENIOR, TECHNICIAN) for level in levels):
+        return
+    if levels and all(level == BELOW for level in levels):
+        cells.bad(row, "title", "casefolder.title_unqualified", title=title, article=rule.article)
+    else:
+        cells.bad(row, "title", "casefolder.title_unknown", title=title, article=rule.article)
 
 
 def check_group_sizes(config: CaseConfig, experts: list[ExpertRow], file: str,

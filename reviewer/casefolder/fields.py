@@ -21,6 +21,7 @@ APPLICATION_COLUMNS: dict[str, tuple[str, ...]] = {
     "team_size": ("团队人数",),
     "named_years": ("命名年限",),
     "requested_amount": ("申请金额",),
+    "named_unit": ("命名的一站三室", "一站三室", "命名名称"),
 }
 EXPERT_COLUMNS: dict[str, tuple[str, ...]] = {
     "id": ("编号", "专家编号"),
@@ -30,6 +31,8 @@ EXPERT_COLUMNS: dict[str, tuple[str, ...]] = {
     "groups": ("group", "所在组", "专业组", "组别"),
     "pin": ("口令", "PIN"),
     "id_number": ("身份证号", "身份证号码"),
+    "certificate": ("裁判资格", "考评员资格", "执裁资格"),
+    "qualification_note": ("资格说明",),
 }
 CONFLICT_COLUMNS: dict[str, tuple[str, ...]] = {
     "expert": ("专家", "专家编号"),
@@ -50,6 +53,7 @@ FLAG_ALIASES: dict[str, str] = {
     "excluded": "excluded", "排除": "excluded",
     "exempt": "exempt", "豁免": "exempt",
     "unfinished_project": "unfinished_project", "未结项": "unfinished_project",
+    "collective_honour": "collective_honour", "集体省级荣誉": "collective_honour",
 }
 # flags that make an application ineligible whatever else it says (never scored or ranked)
 INELIGIBLE_FLAGS = ("excluded", "prior_honoree", "unfinished_project")

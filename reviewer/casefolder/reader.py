@@ -107,4 +107,5 @@ def _with_materials(app: Application, materials: dict[str, tuple[Material, ...]]
 def _hashed(expert: ExpertRow, hasher: PinHasher) -> Expert:
     assert expert.pin is not None  # a missing PIN is a problem, so never reached
     return Expert(id=expert.id, name=expert.name, title=expert.title, unit=expert.unit,
-                  groups=expert.groups, pin_hash=hasher(expert.pin), id_number=expert.id_number)
+                  groups=expert.groups, pin_hash=hasher(expert.pin), id_number=expert.id_number,
+                  certificate=expert.certificate, qualification_note=expert.qualification_note)

@@ -13,9 +13,8 @@ from typing import Any
 
 from reviewer.cli.parser import Parser
 from reviewer.cli.passphrase import read_secret
-from reviewer.domain.panel import panels_dir
 from reviewer.i18n import t
-from reviewer.session import CASE_ENTRY, PANEL_ENTRY, unlock
+from reviewer.services.case import open_contents, read_case, read_header, seal_case
 
 
 class Progress:
@@ -40,28 +39,17 @@ class Progress:
 
 
 def cmd_seal(args: argparse.Namespace) -> int:
-    from reviewer.bundle import seal
-    from reviewer.casefolder import read_case_folder
-
-    case, panel = read_case_folder(args.case_dir)
+    case, panel = read_case(args.case_dir)
     passphrase = read_secret(args.passphrase_file, "REVIEWER_PASSPHRASE",
                              t("cli.prompt_new_passphrase"), confirm=True,
                              confirm_prompt=t("cli.prompt_repeat_passphrase"))
     if len(passphrase) < 12:
         print(t("cli.weak_passphrase"), file=sys.stderr)
-    panel_text = (panels_dir() / f"{panel.id}.toml").read_bytes()
-    case_json = json.dumps(case.to_dict(), ensure_ascii=False, sort_keys=True).encode("utf-8")
     progress = Progress(t("cli.sealing"))
-    started = time.monotonic()
-    digest = seal(
-        [(CASE_ENTRY, case_json), (PANEL_ENTRY, panel_text)],
-        args.output, passphrase,
-        header_info={"case_id": case.case_id, "measure": case.measure},
-        progress=progress,
-    )
+    sealed = seal_case(case, panel, args.output, passphrase, progress=progress)
     progress.finish()
-    print(t("cli.sealed", path=str(args.output), apps=len(case.applications),
-            experts=len(case.experts), sha=digest, seconds=f"{time.monotonic() - started:.1f}"))
+    print(t("cli.sealed", path=str(args.output), apps=sealed.applications,
+            experts=sealed.experts, sha=sealed.sha256, seconds=f"{sealed.seconds:.1f}"))
     return 0
 
 
@@ -82,10 +70,7 @@ def _summary(unlocked: Any, show_content: bool) -> None:
 
 
 def cmd_inspect(args: argparse.Namespace) -> int:
-    from reviewer.bundle import read_header
-
-    header = read_header(args.bundle)
-    fields = header.to_dict() if hasattr(header, "to_dict") else vars(header)
+    fields = read_header(args.bundle)
     print(t("cli.inspect_header"))
     for key, value in sorted(fields.items()):
         if isinstance(value, dict):
@@ -97,7 +82,7 @@ def cmd_inspect(args: argparse.Namespace) -> int:
     if wants_unlock or os.environ.get("REVIEWER_PASSPHRASE"):
         passphrase = read_secret(args.passphrase_file, "REVIEWER_PASSPHRASE",
                                  t("cli.prompt_passphrase"))
-        _summary(unlock(args.bundle, passphrase), args.show_content)
+        _summary(open_contents(args.bundle, passphrase), args.show_content)
     else:
         print(t("cli.inspect_locked_hint"))
     return 0

@@ -16,7 +16,10 @@ from reviewer.i18n import t
 
 class LocalisedFormatter(argparse.RawDescriptionHelpFormatter):
     def add_usage(self, usage: Any, actions: Any, groups: Any, prefix: str | None = None) -> None:
-        super().add_usage(usage, actions, groups, prefix=prefix or t("cli.usage_prefix"))
+        # argparse builds a subcommand's ``prog`` by formatting the parent's usage with
+        # ``prefix=""``; only a missing prefix gets ours, or every level would repeat it.
+        super().add_usage(usage, actions, groups,
+                          prefix=t("cli.usage_prefix") if prefix is None else prefix)
 
 
 class Parser(argparse.ArgumentParser):

@@ -11,6 +11,7 @@ from reviewer.cli.parser import Parser, add_bundle
 from reviewer.cli.passphrase import read_secret
 from reviewer.domain.errors import DomainError
 from reviewer.i18n import t
+from reviewer.settings import DEFAULT_LOCATION, DEFAULT_ORGANISATION, Settings
 
 
 def _key_passphrase(args: argparse.Namespace, confirm: bool = False) -> str:
@@ -20,14 +21,13 @@ def _key_passphrase(args: argparse.Namespace, confirm: bool = False) -> str:
 
 
 def load_identity(args: argparse.Namespace) -> Any:
-    from reviewer.pdf.keys import load_pkcs12, load_signer
+    """The signing identity from the options; its passphrase is asked only when needed."""
+    from reviewer.services.documents import load_identity as load
 
-    passphrase = _key_passphrase(args)
-    if args.p12:
-        return load_pkcs12(args.p12, passphrase)
-    if not args.key or not args.cert:
+    settings = Settings.from_options(args)
+    if not settings.can_sign:
         raise DomainError("cli.signer_missing")
-    return load_signer(args.key, args.cert, passphrase)
+    return load(settings, _key_passphrase(args))
 
 
 def add_signer(parser: argparse.ArgumentParser) -> None:
@@ -37,7 +37,7 @@ def add_signer(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--key-passphrase-file", type=Path, metavar="FILE",
                         help=t("cli.arg_key_passphrase_file"))
     parser.add_argument("--reason", default=None, metavar="TEXT", help=t("cli.arg_sign_reason"))
-    parser.add_argument("--location", default="云南省昆明市", metavar="TEXT",
+    parser.add_argument("--location", default=DEFAULT_LOCATION, metavar="TEXT",
                         help=t("cli.arg_location"))
 
 
@@ -68,14 +68,10 @@ def cmd_ca_init(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from reviewer.cli.review_commands import open_session
-    from reviewer.domain.results import export_blockers
-    from reviewer.pdf.export import ExportRefused, export_signed_results
+    from reviewer.services.documents import ExportResults, export_results, refuse_unless_exportable
 
-    session = open_session(args)
-    blockers = export_blockers(session.review)
-    if blockers:  # say so before asking for the key passphrase
-        raise ExportRefused("cli.export_refused",
-                            reasons="\n  ".join(b.render() for b in blockers))
+    handle = open_session(args)
+    refuse_unless_exportable(handle)  # say so before asking for the key passphrase
     identity = load_identity(args)
 
     on_terminal = sys.stderr.isatty()  # a log file gets no carriage-return progress line
@@ -84,9 +80,9 @@ def cmd_export(args: argparse.Namespace) -> int:
         sys.stderr.write(f"\r{t('cli.rendering')} {int(fraction * 100):3d}% {message[:40]:<40}")
         sys.stderr.flush()
 
-    info = export_signed_results(session, args.output, identity, font_path=args.font,
-                                 reason=args.reason, location=args.location,
-                                 progress=progress if on_terminal else None)
+    info = export_results(handle, ExportResults(args.output, identity, args.reason),
+                          Settings.from_options(args),
+                          progress=progress if on_terminal else None)
     if on_terminal:
         sys.stderr.write("\n")
     for warning in info.warnings:
@@ -98,51 +94,39 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_sign(args: argparse.Namespace) -> int:
-    from reviewer.pdf.signing import sign_pdf
+    from reviewer.services.documents import Countersign, countersign
 
     identity = load_identity(args)
-    result = sign_pdf(args.pdf, args.output or args.pdf, identity,
-                      reason=args.reason or t("cli.sign_reason_countersign"),
-                      location=args.location)
+    result = countersign(Countersign(args.pdf, identity, args.output, args.reason),
+                         Settings.from_options(args))
     print(t("cli.sign_done", path=str(result.path), field=result.field_name,
             signer=result.signer, fingerprint=result.fingerprint))
     return 0
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from reviewer.pdf.signing import verify_pdf
+    from reviewer.services.documents import VerifyPdf, verify_pdf
 
-    case_facts = None
+    case = None
     if args.case:
-        from reviewer.session import Session
+        from reviewer.services.opening import open_handle
 
         passphrase = read_secret(args.passphrase_file, "REVIEWER_PASSPHRASE",
                                  t("cli.prompt_passphrase"))
-        session = Session.open(args.case, passphrase, args.db)
-        audit = session.verify_audit()
-        if not audit.ok:
-            print(t(f"cli.audit_broken_{audit.problem}", seq=audit.broken_seq, count=audit.count),
-                  file=sys.stderr)
-            return 31
-        case_facts = (session.bundle_sha256, session.review.state.results_head)
-    report = verify_pdf(args.pdf, args.trust, case_facts=case_facts)
+        case = open_handle(args.case, passphrase, Settings.from_options(args))
+    report = verify_pdf(VerifyPdf(args.pdf, tuple(args.trust)), case)
     print(report.to_json() if args.json else report.describe())
     return int(report.exit_code)
 
 
 def cmd_sheets(args: argparse.Namespace) -> int:
     from reviewer.cli.review_commands import open_session
-    from reviewer.pdf.assemble import score_sheets
-    from reviewer.pdf.sheets import render_score_sheets
+    from reviewer.services.sheets import PrintSheets, print_sheets
 
-    session = open_session(args)
-    if args.expert and session.case.expert(args.expert) is None:
-        raise DomainError("review.unknown_expert", expert=args.expert)
-    sheets = score_sheets(session.review, args.expert)
-    if not sheets:
-        raise DomainError("cli.no_sheets")
-    info = render_score_sheets(sheets, args.output, font_path=args.font)
-    print(t("cli.sheets_done", path=str(args.output), sheets=len(sheets), pages=info.pages))
+    printed = print_sheets(open_session(args), PrintSheets(args.output, args.expert),
+                           Settings.from_options(args))
+    print(t("cli.sheets_done", path=str(args.output), sheets=printed.sheets,
+            pages=printed.pages))
     return 0
 
 
@@ -150,7 +134,7 @@ def register(sub: Any) -> None:
     p: Parser = sub.add_parser("keygen", help=t("cli.keygen_help"), description=t("cli.keygen_help"))
     p.add_argument("--name", required=True, help=t("cli.arg_signer_name"))
     p.add_argument("--role", required=True, help=t("cli.arg_role"))
-    p.add_argument("--org", default="云南省总工会", help=t("cli.arg_org"))
+    p.add_argument("--org", default=DEFAULT_ORGANISATION, help=t("cli.arg_org"))
     p.add_argument("-o", "--output", required=True, metavar="PREFIX", help=t("cli.arg_prefix"))
     p.add_argument("--ca", metavar="CA_PREFIX", help=t("cli.arg_ca"))
     p.add_argument("--ca-passphrase-file", type=Path, metavar="FILE", help=t("cli.arg_ca_pass"))
@@ -162,7 +146,7 @@ def register(sub: Any) -> None:
     ca_sub = ca.add_subparsers(dest="ca_command", required=True, metavar="init", parser_class=Parser)
     p = ca_sub.add_parser("init", help=t("cli.ca_init_help"), description=t("cli.ca_init_help"))
     p.add_argument("--name", required=True, help=t("cli.arg_ca_name"))
-    p.add_argument("--org", default="云南省总工会", help=t("cli.arg_org"))
+    p.add_argument("--org", default=DEFAULT_ORGANISATION, help=t("cli.arg_org"))
     p.add_argument("-o", "--output", required=True, metavar="PREFIX", help=t("cli.arg_prefix"))
     p.add_argument("--ca-passphrase-file", type=Path, metavar="FILE", help=t("cli.arg_ca_pass"))
     p.set_defaults(handler=cmd_ca_init)

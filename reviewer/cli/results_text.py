@@ -48,14 +48,16 @@ def print_results(review: Review, data: dict[str, Any], console: Console | None 
     panel = review.panel
     measure = panel.name_en if get_locale() == "en" else panel.name
     console.print(t("cli.results_heading", measure=measure, title=data["title"], year=data["year"],
-                    round=t(f"round.{data['round']}"), cap=data["cap"]))
+                    round=t(f"round.{data['round']}"),
+                    cap=data["cap"] if data["cap"] is not None else "—"))
     for group_id, rows in data["professional"].items():
         group = review.case.group(group_id)
         console.print(_round_table(review, t("cli.group_table", group=group.name if group else group_id), rows))
     if data["comprehensive"]:
         console.print(_round_table(review, t("cli.comprehensive_table"), data["comprehensive"]))
     if data["final"]:
-        table = Table(title=t("cli.final_table", cap=data["cap"]), title_justify="left",
+        table = Table(title=t("cli.final_table", cap=data["cap"] if data["cap"] is not None
+                              else "—"), title_justify="left",
                       header_style="bold")
         for column in ("col.position", "col.track", "col.id", "col.name", "col.unit",
                        "col.score", "col.basis", "col.lineage"):
@@ -80,6 +82,10 @@ def print_results(review: Review, data: dict[str, Any], console: Console | None 
             console.print(t(key, ids=", ".join(values)))
     for tie in data["unresolved_ties"]:
         console.print(t("cli.unresolved_tie", ids=", ".join(tie)))
+    for decided in data.get("tie_breaks", []):  # orders the panel's tie-break chain gave
+        rules = "；".join(f"{r['note'] or r['rule']}（{r['article']}）" for r in decided["rules"])
+        console.print(t("cli.tie_break", order=" > ".join(decided["order"]),
+                        aggregate=decided["aggregate"], rules=rules))
     for item in data["ineligible"]:
         console.print(t("cli.ineligible", id=item["id"], reason=t(f"ineligible.{item['reason']}"),
                         detail=item["detail"], article=item["article"]))

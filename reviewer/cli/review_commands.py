@@ -4,10 +4,8 @@ score sheets, rounds, ties, disqualification, results and the audit check."""
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -15,28 +13,30 @@ from reviewer.cli.parser import Parser, add_bundle, reason
 from reviewer.cli.passphrase import read_secret
 from reviewer.cli.results_text import print_results
 from reviewer.domain.errors import DomainError
-from reviewer.domain.events import Event
-from reviewer.domain.panel import RECUSAL_KINDS
-from reviewer.domain.results import results
-from reviewer.domain.review import ImportRejected, Review
+from reviewer.domain.review import ImportRejected
 from reviewer.i18n import t
-from reviewer.session import Session
+from reviewer.services import SessionHandle
+from reviewer.services import secretary as sec
+from reviewer.services.opening import open_handle
+from reviewer.services.sheets import ImportSheet, import_sheet
+from reviewer.settings import Settings
 
 
-def open_session(args: argparse.Namespace) -> Session:
+def open_session(args: argparse.Namespace) -> SessionHandle:
+    """The CLI's only input for a session: the bundle, its passphrase, the settings."""
     passphrase = read_secret(args.passphrase_file, "REVIEWER_PASSPHRASE",
                              t("cli.prompt_passphrase"))
-    return Session.open(args.bundle, passphrase, args.db)
+    return open_handle(args.bundle, passphrase, Settings.from_options(args))
 
 
 def say(text: str) -> None:
     print(text)
 
 
-def _act(args: argparse.Namespace, decide: Callable[[Review], list[Event]], done: str,
+def _act(args: argparse.Namespace, command: sec.SecretaryCommand, done: str,
          **params: str) -> int:
     """Open the session, let the core decide and record, report success in one line."""
-    open_session(args).run(decide)
+    sec.execute(open_session(args), command)
     say(t(done, **params))
     return 0
 
@@ -44,35 +44,28 @@ def _act(args: argparse.Namespace, decide: Callable[[Review], list[Event]], done
 def cmd_ack(args: argparse.Namespace) -> int:
     if not args.paper:
         raise DomainError("cli.ack_paper_only")
-    return _act(args, lambda r: r.acknowledge(args.expert, paper=True), "cli.ack_done",
-                expert=args.expert)
+    return _act(args, sec.AcknowledgeOnPaper(args.expert), "cli.ack_done", expert=args.expert)
 
 
 def cmd_recuse(args: argparse.Namespace) -> int:
-    return _act(args, lambda r: r.declare_conflict(args.expert, args.application, args.kind,
-                                                    args.reason, by_secretary=True),
+    return _act(args, sec.Recuse(args.expert, args.application, args.kind, args.reason),
                 "cli.recuse_done", expert=args.expert, application=args.application)
 
 
 def cmd_lift(args: argparse.Namespace) -> int:
-    return _act(args, lambda r: r.lift_conflict(args.expert, args.application, args.reason),
+    return _act(args, sec.LiftConflict(args.expert, args.application, args.reason),
                 "cli.lift_done", expert=args.expert, application=args.application)
 
 
 def cmd_reopen(args: argparse.Namespace) -> int:
-    return _act(args, lambda r: r.reopen(args.expert, args.reason), "cli.reopen_done",
+    return _act(args, sec.Reopen(args.expert, args.reason), "cli.reopen_done",
                 expert=args.expert)
 
 
 def cmd_scores_import(args: argparse.Namespace) -> int:
-    from reviewer.casefolder.score_sheets import read_score_sheet
-
-    session = open_session(args)
-    rows = read_score_sheet(args.file)
-    digest = hashlib.sha256(args.file.read_bytes()).hexdigest()
+    handle = open_session(args)
     try:
-        placed = session.run(lambda r: r.import_sheets(
-            rows, file_sha256=digest, replace=args.replace, reason=args.reason or ""))
+        outcome = import_sheet(handle, ImportSheet(args.file, args.replace, args.reason or ""))
     except ImportRejected as rejected:
         print(rejected.render(), file=sys.stderr)
         for problem in rejected.problems:
@@ -80,50 +73,49 @@ def cmd_scores_import(args: argparse.Namespace) -> int:
             print(f"  {args.file.name} {where}: {t(problem.code, **problem.params)}",
                   file=sys.stderr)
         return 41
-    sheets = sum(1 for e in placed if e.kind == "sheet.submitted")
-    say(t("cli.import_done", sheets=sheets, rows=len(rows)))
+    say(t("cli.import_done", sheets=outcome.sheets, rows=outcome.rows))
     return 0
 
 
 def cmd_advance(args: argparse.Namespace) -> int:
-    session = open_session(args)
-    if args.force and not args.reason:
-        raise DomainError("review.reason_required")
-    seen = session.review.round  # refused if another terminal closes it first
-    placed = session.run(lambda r: r.advance(force=args.force, reason=args.reason or "",
-                                             expected=seen))
-    event = placed[-1].payload
-    say(t("cli.advance_done", from_round=t(f"round.{event['from']}"),
-          to_round=t(f"round.{event['to']}")))
-    for group, ids in event.get("nominees", {}).items():
+    handle = open_session(args)
+    seen = handle.read(lambda r: r.round)  # refused if another terminal closes it first
+    done = sec.advance(handle, sec.Advance(args.force, args.reason or "", expected=seen))
+    say(t("cli.advance_done", from_round=t(f"round.{done.from_round}"),
+          to_round=t(f"round.{done.to_round}")))
+    for group, ids in done.nominees.items():
         say(f"  {group}: {', '.join(ids)}")
     return 0
 
 
 def cmd_ties_resolve(args: argparse.Namespace) -> int:
-    order = [i.strip() for i in args.order.split(",") if i.strip()]
-    return _act(args, lambda r: r.resolve_tie(order, args.reason), "cli.tie_done",
-                order=", ".join(order))
+    command = sec.ResolveTie.parse(args.order, args.reason)
+    return _act(args, command, "cli.tie_done", order=", ".join(command.order))
 
 
 def cmd_disqualify(args: argparse.Namespace) -> int:
-    return _act(args, lambda r: r.disqualify(args.application, args.reason),
+    return _act(args, sec.Disqualify(args.application, args.reason),
                 "cli.disqualify_done", application=args.application)
 
 
+def cmd_amount(args: argparse.Namespace) -> int:
+    """The committee's proposed amount for a funded project (补助资金 第十六条), within its band."""
+    return _act(args, sec.ProposeAmount(args.application, args.amount, args.reason),
+                "cli.amount_done", application=args.application, amount=args.amount)
+
+
 def cmd_results(args: argparse.Namespace) -> int:
-    session = open_session(args)
-    data = results(session.review)
+    handle = open_session(args)
+    data = sec.results(handle)
     if args.json:
         sys.stdout.write(json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1) + "\n")
     else:
-        print_results(session.review, data)
+        print_results(handle.session.review, data)
     return 0
 
 
 def cmd_audit_verify(args: argparse.Namespace) -> int:
-    session = open_session(args)
-    report = session.verify_audit()
+    report = sec.verify_audit(open_session(args))
     if report.ok:
         say(t("cli.audit_ok", count=report.count, head=report.head))
         return 0
@@ -143,7 +135,8 @@ def register(sub: Any) -> None:
     add_bundle(p)
     p.add_argument("--expert", required=True, metavar="ID", help=t("cli.arg_expert"))
     p.add_argument("--application", required=True, metavar="ID", help=t("cli.arg_application"))
-    p.add_argument("--kind", default="interest", choices=RECUSAL_KINDS, help=t("cli.arg_kind"))
+    # required: a silent default recorded 利害关系 whatever the reason said (issue 10)
+    p.add_argument("--kind", required=True, metavar="KIND", help=t("cli.arg_kind_required"))
     reason(p)
     p.set_defaults(handler=cmd_recuse)
 
@@ -191,6 +184,13 @@ def register(sub: Any) -> None:
     p.add_argument("--application", required=True, metavar="ID", help=t("cli.arg_application"))
     reason(p)
     p.set_defaults(handler=cmd_disqualify)
+
+    p = sub.add_parser("amount", help=t("cli.amount_help"), description=t("cli.amount_help"))
+    add_bundle(p)
+    p.add_argument("--application", required=True, metavar="ID", help=t("cli.arg_application"))
+    p.add_argument("--amount", required=True, type=int, metavar="YUAN", help=t("cli.arg_amount"))
+    reason(p)
+    p.set_defaults(handler=cmd_amount)
 
     p = sub.add_parser("results", help=t("cli.results_help"), description=t("cli.results_help"))
     add_bundle(p)

@@ -6,23 +6,16 @@ database. ``to_dict``/``from_dict`` give the canonical JSON form stored inside t
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from reviewer.domain.panel import Panel
+from reviewer.domain.qualification import title_is_qualified
 
 GROUP_KINDS = ("professional", "comprehensive")
 AGGREGATES = ("mean", "trimmed_mean")
-
-# 副高职或技师及以上 (云岭工匠选树管理办法 第十二条; 工作室/工作站 第十五条)
-_QUALIFIED_TITLE = re.compile(r"正高|副高|高级(?!工$)|教授|研究员|主任医师|主任药师|技师")
-
-
-def title_is_qualified(title: str) -> bool:
-    """True when the title is 副高职/技师 or above (第十二条/第十五条)."""
-    return bool(_QUALIFIED_TITLE.search(title.strip()))
+__all__ = ["title_is_qualified"]  # re-exported: the casefolder checks titles through here
 
 
 @dataclass(frozen=True)
@@ -45,6 +38,8 @@ class Application:
     team_size: int | None = None
     named_years: int | None = None
     requested_amount: int | None = None
+    # the 一站三室 named by the ACFTU or the province that applies (补助资金 第十四条)
+    named_unit: str | None = None
     # values of criteria whose source is "application" (e.g. 理论 of a skills contest)
     fixed_scores: dict[str, Decimal] = field(default_factory=dict)
     materials: tuple[Material, ...] = ()
@@ -68,6 +63,9 @@ class Expert:
     groups: tuple[str, ...]
     pin_hash: str
     id_number: str | None = None
+    certificate: str | None = None  # 考评员/裁判 qualification (技能竞赛 第十一条)
+    # the secretary's reason for seating an expert whose title the table does not qualify
+    qualification_note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -97,6 +95,10 @@ class Rules:
     points: dict[str, Decimal] = field(default_factory=dict)
     budget: int | None = None
     band_min_score: dict[str, Decimal] = field(default_factory=dict)
+    # a count per funding band, when the case sets one (补助资金 第十一条 sets none)
+    band_cap: dict[str, int] = field(default_factory=dict)
+    # 稀缺工种 (技能竞赛 第十二条 "除稀缺工种外"): the 30-contestant minimum does not apply
+    scarce_occupation: bool = False
 
 
 @dataclass(frozen=True)
@@ -159,6 +161,10 @@ class Case:
                 "points": {k: str(v) for k, v in sorted(self.rules.points.items())},
                 "budget": self.rules.budget,
                 "band_min_score": {k: str(v) for k, v in sorted(self.rules.band_min_score.items())},
+                # newer settings appear only when set, so older bundles keep their form
+                **({"band_cap": dict(sorted(self.rules.band_cap.items()))}
+                   if self.rules.band_cap else {}),
+                **({"scarce_occupation": True} if self.rules.scarce_occupation else {}),
             },
             "groups": [
                 {"id": g.id, "name": g.name, "kind": g.kind, "nominate": g.nominate}
@@ -171,6 +177,7 @@ class Case:
                     "id_number": a.id_number, "leader_age": a.leader_age,
                     "team_size": a.team_size, "named_years": a.named_years,
                     "requested_amount": a.requested_amount,
+                    **({"named_unit": a.named_unit} if a.named_unit else {}),
                     "fixed_scores": {k: str(v) for k, v in sorted(a.fixed_scores.items())},
                     "materials": [{"name": m.name, "text": m.text} for m in a.materials],
                 }
@@ -180,6 +187,9 @@ class Case:
                 {
                     "id": e.id, "name": e.name, "title": e.title, "unit": e.unit,
                     "groups": list(e.groups), "pin_hash": e.pin_hash, "id_number": e.id_number,
+                    **({"certificate": e.certificate} if e.certificate else {}),
+                    **({"qualification_note": e.qualification_note}
+                       if e.qualification_note else {}),
                 }
                 for e in self.experts
             ],
@@ -208,6 +218,8 @@ class Case:
                 points={k: Decimal(v) for k, v in rules.get("points", {}).items()},
                 budget=rules.get("budget"),
                 band_min_score={k: Decimal(v) for k, v in rules.get("band_min_score", {}).items()},
+                band_cap={k: int(v) for k, v in rules.get("band_cap", {}).items()},
+                scarce_occupation=bool(rules.get("scarce_occupation", False)),
             ),
             groups=tuple(
                 Group(id=g["id"], name=g["name"], kind=g["kind"], nominate=g.get("nominate"))
@@ -220,7 +232,7 @@ class Case:
                     summary=a.get("summary", ""), id_number=a.get("id_number"),
                     leader_age=a.get("leader_age"), team_size=a.get("team_size"),
                     named_years=a.get("named_years"),
-                    requested_amount=a.get("requested_amount"),
+                    requested_amount=a.get("requested_amount"), named_unit=a.get("named_unit"),
                     fixed_scores={k: Decimal(v) for k, v in a.get("fixed_scores", {}).items()},
                     materials=tuple(
                         Material(name=m["name"], text=m["text"]) for m in a.get("materials", ())
@@ -232,7 +244,8 @@ class Case:
                 Expert(
                     id=e["id"], name=e["name"], title=e["title"], unit=e["unit"],
                     groups=tuple(e["groups"]), pin_hash=e["pin_hash"],
-                    id_number=e.get("id_number"),
+                    id_number=e.get("id_number"), certificate=e.get("certificate"),
+                    qualification_note=e.get("qualification_note"),
                 )
                 for e in data["experts"]
             ),

@@ -1,12 +1,22 @@
 """Errors raised by the domain core carry a catalogue key and parameters, never prose.
 
 The caller (CLI, TUI, PDF) renders them in the user's language through ``reviewer.i18n``, so
-the core stays free of any presentation concern.
+the core stays free of any presentation concern: the catalogue injects its renderer here
+(``use_renderer``, called when ``reviewer`` is imported); the core never imports it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
+
+Renderer = Callable[..., str]  # (code, /, **params) -> text in the user's language
+_renderer: Renderer | None = None
+
+
+def use_renderer(renderer: Renderer) -> None:
+    global _renderer
+    _renderer = renderer
 
 
 class DomainError(Exception):
@@ -18,9 +28,9 @@ class DomainError(Exception):
         self.params = params
 
     def render(self) -> str:
-        from reviewer.i18n import t
-
-        return t(self.code, **self.params)
+        if _renderer is None:  # no catalogue loaded: the key and its parameters
+            return f"{self.code} {self.params}" if self.params else self.code
+        return _renderer(self.code, **self.params)
 
     def __str__(self) -> str:
         return self.render()

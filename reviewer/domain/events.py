@@ -28,13 +28,15 @@ SCORES_IMPORTED = "scores.imported"
 ROUND_ADVANCED = "round.advanced"
 TIE_RESOLVED = "tie.resolved"
 DISQUALIFIED = "application.disqualified"
+# the committee's proposed amount within the band (补助资金 第六条/第十六条)
+AMOUNT_PROPOSED = "amount.proposed"
 EXPORTED = "results.exported"
 
 KINDS = (
     SESSION_OPENED, PIN_FAILED, PIN_LOCKED, PIN_OK, PIN_CHANGED, ACK_RECORDED,
     CONFLICT_DECLARED, CONFLICT_CLEARED, CONFLICT_LIFTED, ABSTAINED, SCORE_SET,
     SHEET_SUBMITTED, SHEET_REOPENED, SCORES_IMPORTED, ROUND_ADVANCED, TIE_RESOLVED,
-    DISQUALIFIED, EXPORTED,
+    DISQUALIFIED, EXPORTED, AMOUNT_PROPOSED,
 )
 
 SECRETARY = "secretary"

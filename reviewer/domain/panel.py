@@ -11,16 +11,34 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass, field
 from decimal import Decimal
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 from reviewer.domain.errors import DomainError
 
-ROUNDS: tuple[str, ...] = ("professional", "comprehensive")
-ELIGIBILITY_FIELDS = ("leader_age", "team_size", "named_years")
-ELIGIBILITY_OPS = ("<=", ">=", "<", ">")
-TIE_BREAK_RULES = ("flag:priority", "criterion")
+
+class Round(StrEnum):
+    """A review round. The values are what the audit events and the JSON carry, so a stored
+    chain reads the same whatever the enum is called in code."""
+
+    PROFESSIONAL = "professional"  # 专业组 (or the single scoring round of a one-step measure)
+    COMPREHENSIVE = "comprehensive"  # 综合组: only where the document has one
+    CLOSED = "closed"
+
+
+# the round sequences a document can define: one step, or 专业组 then 综合组
+ROUND_SEQUENCES: tuple[tuple[Round, ...], ...] = (
+    (Round.PROFESSIONAL,), (Round.PROFESSIONAL, Round.COMPREHENSIVE),
+)
+ROUNDS: tuple[str, ...] = (Round.PROFESSIONAL, Round.COMPREHENSIVE)
+ELIGIBILITY_FIELDS = ("leader_age", "team_size", "named_years", "named_unit")
+ELIGIBILITY_OPS = ("<=", ">=", "<", ">", "set")
+TIE_BREAK_RULES = ("flag:priority", "flag:collective_honour", "criterion")
 RECUSAL_KINDS = ("self", "relative", "interest", "same_unit", "other")
+QUALIFICATION_KINDS = ("title_level", "judge_certificate")
+FLAG_NAMES = ("direct", "priority", "prior_honoree", "excluded", "exempt", "unfinished_project",
+              "collective_honour")
 
 
 @dataclass(frozen=True)
@@ -37,11 +55,41 @@ class Criterion:
 
 
 @dataclass(frozen=True)
+class RoundSpec:
+    """One round the measure's document defines, with the article that defines it."""
+
+    key: Round
+    name: str
+    name_en: str
+    article: str
+
+
+@dataclass(frozen=True)
+class Disqualification:
+    """What the document says about removing a listed application after 公示 (or refuses)."""
+
+    allowed: bool
+    article: str  # "" when not allowed
+    text: str  # the document's words, printed in the PDF note
+    text_en: str
+    vacancy_not_refilled: bool  # "空缺名额不予补足" is written in the document
+
+
+@dataclass(frozen=True)
+class Qualification:
+    """Who may sit on the panel: a title level (副高职或技师及以上) or a judge's certificate."""
+
+    kind: str  # one of QUALIFICATION_KINDS
+    article: str
+    text: str
+
+
+@dataclass(frozen=True)
 class Tier:
     key: str
     name: str
     name_en: str
-    cap: int
+    cap: int | None  # None: the document sets no count (补助资金 bands; a case may set one)
     article: str
     # funding bands (职工创新项目补助 第十一条): amounts in yuan, min_score set by the case
     amount_min: int | None = None
@@ -53,23 +101,28 @@ class Track:
     key: str
     name: str
     name_en: str
-    cap: int
+    cap: int | None  # None: the document sets no count
     article: str
     tiers: tuple[Tier, ...] = ()
 
 
 @dataclass(frozen=True)
 class TieBreak:
-    rule: str  # "flag:priority" or "criterion"
+    rule: str  # "flag:priority", "flag:collective_honour" or "criterion"
     article: str
     criterion: str | None = None
+    note: str = ""
+
+    @property
+    def flag(self) -> str | None:
+        return self.rule.split(":", 1)[1] if self.rule.startswith("flag:") else None
 
 
 @dataclass(frozen=True)
 class EligibilityRule:
     field: str
     op: str
-    value: int
+    value: int | None  # None for op "set" (the field must be given, e.g. the named 一站三室)
     article: str
     message: str
     message_en: str
@@ -81,6 +134,8 @@ class RecusalReason:
     key: str
     name: str
     name_en: str
+    # True: a practice of this panel, not a ground the document names (同单位 is one)
+    practice: bool = False
 
 
 @dataclass(frozen=True)
@@ -88,8 +143,8 @@ class Panel:
     id: str
     name: str
     name_en: str
-    policy: str
-    cap: int
+    policy: str  # the document's full title, cited wherever an article is printed
+    cap: int | None
     cap_article: str
     period: str
     criteria: tuple[Criterion, ...]
@@ -109,6 +164,34 @@ class Panel:
     min_applications_article: str = ""
     budget_article: str = ""
     expert_qualification_article: str = ""
+    rounds: tuple[RoundSpec, ...] = ()
+    disqualification: Disqualification = Disqualification(False, "", "", "", False)
+    qualification: Qualification | None = None
+    confidentiality_term: str = "保密承诺"
+    one_per_unit_field: str = "unit"  # what the one-application rule counts per
+    unfinished_article: str = ""  # "原则上不得申报": a warning the secretary may override
+
+    @property
+    def round_keys(self) -> tuple[Round, ...]:
+        return tuple(r.key for r in self.rounds)
+
+    @property
+    def has_comprehensive(self) -> bool:
+        return Round.COMPREHENSIVE in self.round_keys
+
+    @property
+    def final_round(self) -> Round:
+        """The round whose table gives the final list."""
+        return self.round_keys[-1]
+
+    def next_round(self, current: str) -> Round:
+        keys = self.round_keys
+        if current in keys and keys.index(Round(current)) + 1 < len(keys):
+            return keys[keys.index(Round(current)) + 1]
+        return Round.CLOSED
+
+    def round_spec(self, key: str) -> RoundSpec | None:
+        return next((r for r in self.rounds if r.key == key), None)
 
     def criterion(self, key_or_name: str) -> Criterion | None:
         for criterion in self.criteria:
@@ -223,7 +306,8 @@ def parse_panel(data: dict[str, Any], source: str) -> Panel:
     root = _Reader(data, "", source)
     root.unknown(
         {"panel", "cap", "criteria", "tracks", "tie_break", "eligibility", "recusal",
-         "confidentiality", "flags", "scoring", "limits", "expert_qualification"}
+         "confidentiality", "flags", "scoring", "limits", "expert_qualification", "rounds",
+         "disqualification"}
     )
     head = root.table("panel")
     head.unknown({"id", "name", "name_en", "policy", "period", "seed_lines"})
@@ -276,28 +360,38 @@ def parse_panel(data: dict[str, Any], source: str) -> Panel:
                               "a funding band needs both amount_min and amount_max")
             if low is not None and high is not None and low > high:
                 raise tr.fail("amount_min", "greater than amount_max")
+            if low is not None and low <= 0:
+                raise tr.fail("amount_min", "a funding band starts above 0")
+            # a funding band's count is not set by its document (第十一条): no cap unless given
             tiers.append(
                 Tier(
                     key=tr.text("key"), name=tr.text("name"), name_en=tr.text("name_en"),
-                    cap=tr.positive_int("cap"), article=tr.article(),
+                    cap=tr.positive_int("cap", None if high is not None else ...),
+                    article=tr.article(),
                     amount_min=tr.positive_int("amount_min", None),
                     amount_max=tr.positive_int("amount_max", None),
                 )
             )
         _unique(tier_readers, [t.key for t in tiers], "key", "tier")
         _unique(tier_readers, [t.name for t in tiers], "name", "tier name")
+        funded = bool(tiers) and all(t.amount_max is not None for t in tiers)
         track = Track(
             key=r.text("key"), name=r.text("name"), name_en=r.text("name_en"),
-            cap=r.positive_int("cap"), article=r.article(), tiers=tuple(tiers),
+            cap=r.positive_int("cap", None if funded else ...), article=r.article(),
+            tiers=tuple(tiers),
         )
-        if tiers and sum(t.cap for t in tiers) > track.cap:
+        if (tiers and track.cap is not None and all(t.cap is not None for t in tiers)
+                and sum(t.cap or 0 for t in tiers) > track.cap):
             raise r.fail("tiers", f"tier caps add up to more than the track cap {track.cap}")
         tracks.append(track)
     _unique(track_readers, [t.key for t in tracks], "key", "track")
     _unique(track_readers, [t.name for t in tracks], "name", "track name")
 
-    total_cap = cap.positive_int("total")
-    if sum(t.cap for t in tracks) > total_cap:
+    uncapped = any(t.cap is None for t in tracks)
+    total_cap = cap.positive_int("total", None if uncapped else ...)
+    if total_cap is not None and uncapped:
+        raise cap.fail("total", "a total cap needs a cap on every track")
+    if total_cap is not None and sum(t.cap or 0 for t in tracks) > total_cap:
         raise cap.fail("total", "smaller than the sum of the track caps")
 
     tie_break = []
@@ -309,7 +403,8 @@ def parse_panel(data: dict[str, Any], source: str) -> Panel:
         criterion_key = r.text("criterion", None)
         if rule == "criterion" and not any(c.key == criterion_key for c in criteria):
             raise r.fail("criterion", f"unknown criterion {criterion_key!r}")
-        tie_break.append(TieBreak(rule=rule, article=r.article(), criterion=criterion_key))
+        tie_break.append(TieBreak(rule=rule, article=r.article(), criterion=criterion_key,
+                                  note=r.text("note", "")))
 
     eligibility = []
     for r in root.tables("eligibility", required=False):
@@ -320,9 +415,12 @@ def parse_panel(data: dict[str, Any], source: str) -> Panel:
         op = r.text("op")
         if op not in ELIGIBILITY_OPS:
             raise r.fail("op", f"expected one of {', '.join(ELIGIBILITY_OPS)}")
+        if (op == "set") != (field_name == "named_unit"):
+            raise r.fail("op", "op 'set' goes with the field named_unit, and only with it")
         eligibility.append(
             EligibilityRule(
-                field=field_name, op=op, value=r.get("value", int), article=r.article(),
+                field=field_name, op=op,
+                value=None if op == "set" else r.get("value", int), article=r.article(),
                 message=r.text("message"), message_en=r.text("message_en"),
                 unless_flag=r.text("unless_flag", None),
             )
@@ -333,31 +431,36 @@ def parse_panel(data: dict[str, Any], source: str) -> Panel:
     reasons = []
     reason_readers = recusal.tables("reasons")
     for r in reason_readers:
-        r.unknown({"key", "name", "name_en"})
+        r.unknown({"key", "name", "name_en", "practice"})
         key = r.text("key")
         if key not in RECUSAL_KINDS:
             raise r.fail("key", f"expected one of {', '.join(RECUSAL_KINDS)}")
-        reasons.append(RecusalReason(key=key, name=r.text("name"), name_en=r.text("name_en")))
+        practice = r.get("practice", bool, False)
+        if key == "same_unit" and not practice:
+            # no document lists 同单位 among its grounds (云岭 第十九条: 本人, 直系亲属, 其他关系)
+            raise r.fail("practice", "同单位 is the panel's practice, not a ground of the "
+                                     "document: set practice = true")
+        reasons.append(RecusalReason(key=key, name=r.text("name"), name_en=r.text("name_en"),
+                                     practice=practice))
     _unique(reason_readers, [r.key for r in reasons], "key", "recusal kind")
     missing = set(RECUSAL_KINDS) - {r.key for r in reasons}
     if missing:
         raise recusal.fail("reasons", f"missing recusal kinds: {', '.join(sorted(missing))}")
 
     secrecy = root.table("confidentiality")
-    secrecy.unknown({"article", "text", "text_en"})
+    secrecy.unknown({"article", "text", "text_en", "term"})
 
     flags: dict[str, str] = {}
     if "flags" in data:
         flag_table = root.table("flags")
-        flag_table.unknown({"direct", "priority", "prior_honoree", "excluded", "exempt",
-                            "unfinished_project"})
+        flag_table.unknown(set(FLAG_NAMES))
         for name in flag_table.data:
             flag_rule = flag_table.table(name)
             flag_rule.unknown({"article", "note"})
             flags[name] = flag_rule.article()
     for index, tie_rule in enumerate(tie_break):
-        if tie_rule.rule == "flag:priority" and "priority" not in flags:
-            raise root.fail(f"tie_break[{index}].rule", "needs flags.priority")
+        if tie_rule.flag and tie_rule.flag not in flags:
+            raise root.fail(f"tie_break[{index}].rule", f"needs flags.{tie_rule.flag}")
     for index, eligibility_rule in enumerate(eligibility):
         if eligibility_rule.unless_flag and eligibility_rule.unless_flag not in flags:
             raise root.fail(f"eligibility[{index}].unless_flag",
@@ -368,13 +471,21 @@ def parse_panel(data: dict[str, Any], source: str) -> Panel:
 
     limits = root.table("limits") if "limits" in data else None
     if limits:
-        limits.unknown({"one_per_unit", "min_applications", "min_applications_article",
-                        "budget_article"})
+        limits.unknown({"one_per_unit", "one_per_unit_field", "min_applications",
+                        "min_applications_article", "budget_article"})
         if "min_applications" in limits.data and "min_applications_article" not in limits.data:
             raise limits.fail("min_applications_article", "missing")
     qualification = root.table("expert_qualification") if "expert_qualification" in data else None
     if qualification:
-        qualification.unknown({"article", "note"})
+        qualification.unknown({"article", "note", "kind", "text"})
+        kind = qualification.text("kind")
+        if kind not in QUALIFICATION_KINDS:
+            raise qualification.fail("kind", f"expected one of {', '.join(QUALIFICATION_KINDS)}")
+    rounds = _rounds(root)
+    disqualification = _disqualification(root)
+    per_field = limits.text("one_per_unit_field", "unit") if limits else "unit"
+    if per_field not in ("unit", "named_unit"):
+        raise (limits or root).fail("one_per_unit_field", "expected 'unit' or 'named_unit'")
 
     panel = Panel(
         id=head.text("id"), name=head.text("name"), name_en=head.text("name_en"),
@@ -397,10 +508,47 @@ def parse_panel(data: dict[str, Any], source: str) -> Panel:
             limits.article("budget_article") if limits and "budget_article" in limits.data else ""
         ),
         expert_qualification_article=qualification.article() if qualification else "",
+        rounds=rounds, disqualification=disqualification,
+        qualification=Qualification(qualification.text("kind"), qualification.article(),
+                                    qualification.text("text"))
+        if qualification else None,
+        confidentiality_term=secrecy.text("term"),
+        one_per_unit_field=per_field,
+        unfinished_article=flags.get("unfinished_project", ""),
     )
     if panel.has_funding and not panel.budget_article:
         raise root.fail("limits.budget_article", "funding bands need the budget article")
     return panel
+
+
+def _rounds(root: _Reader) -> tuple[RoundSpec, ...]:
+    """The rounds the document defines, in order (the engine never adds one)."""
+    specs = []
+    readers = root.tables("rounds")
+    for r in readers:
+        r.unknown({"key", "name", "name_en", "article", "note"})
+        key = r.text("key")
+        if key not in (Round.PROFESSIONAL, Round.COMPREHENSIVE):
+            raise r.fail("key", "expected 'professional' or 'comprehensive'")
+        specs.append(RoundSpec(Round(key), r.text("name"), r.text("name_en"), r.article()))
+    if tuple(s.key for s in specs) not in ROUND_SEQUENCES:
+        raise root.fail("rounds", "expected [professional] or [professional, comprehensive]")
+    return tuple(specs)
+
+
+def _disqualification(root: _Reader) -> Disqualification:
+    """Removal after 公示: only as the document's own article says, or refused."""
+    table = root.table("disqualification")
+    table.unknown({"allowed", "article", "text", "text_en", "vacancy_not_refilled", "note"})
+    allowed = table.get("allowed", bool)
+    if not allowed:
+        for key in ("article", "vacancy_not_refilled"):
+            if key in table.data:
+                raise table.fail(key, "a refused disqualification cites no article")
+        table.text("note")  # say why the document gives no ground
+        return Disqualification(False, "", "", "", False)
+    return Disqualification(True, table.article(), table.text("text"), table.text("text_en"),
+                            table.get("vacancy_not_refilled", bool))
 
 
 def load_panel(path: Path) -> Panel:
@@ -416,9 +564,10 @@ def load_panel(path: Path) -> Panel:
 
 
 def panels_dir() -> Path:
-    """The panels shipped with the program: ``panels/`` at the project root, or in the wheel."""
+    """The panels shipped with the program: ``reviewer/panels/`` in an installed wheel (put
+    there by setup.py's build step), else ``panels/`` at the root of the checkout."""
     here = Path(__file__).resolve().parent.parent
-    for candidate in (here.parent / "panels", here / "panels"):
+    for candidate in (here / "panels", here.parent / "panels"):
         if candidate.is_dir():
             return candidate
     raise PanelError("panel.dir_missing", path=str(here.parent / "panels"))

@@ -6,13 +6,18 @@
 - Fewer than min_experts counted sheets: not ranked, reported short of quorum.
 - Order: aggregate descending, then the panel's tie-break chain (e.g. 云岭工匠 第七条 priority
   first; 技能竞赛 第十六条 higher 实操). Still equal = a tie.
-- Professional groups nominate their top ``nominate`` (≥ min_score); a tie across the boundary
-  nominates all tied (云岭工匠 第十二条: 按得分高低确定本组提名人选).
+- The rounds are the panel's (``Panel.rounds``): where the document has 专业组 then 综合组
+  (云岭工匠 第十二条; 工作室/工作站 第十五条) the professional groups nominate their top
+  ``nominate`` (≥ min_score; a tie across the boundary nominates all tied) and the final list
+  comes from the comprehensive table; a one-step measure (成果奖 第十二条, 补助资金 第十六条,
+  劳动竞赛 第十一条, 技能竞赛 第十六条) ranks and lists from its single round.
 - Final list per track: direct recognitions first (第六条, counting against the cap), then
-  comprehensive ranks while under the cap and ≥ min_score; tiers fill in rank order; a tie
-  across the cap or a tier boundary stops the track until the secretary resolves it. The cap
-  is never exceeded. Disqualification after 公示 removes a finalist and nobody moves up
-  (第十六条 空缺名额不予补足).
+  ranks while under the cap and ≥ min_score; tiers fill in rank order; a tie across the cap or
+  a tier boundary stops the track until the secretary resolves it. The cap is never exceeded.
+  A disqualification removes a finalist and nobody moves up; the PDF cites the panel's own
+  article (空缺名额不予补足 only where the document says it).
+- Every order the tie-break chain decided is recorded (``RoundTable.decided``): which rule,
+  which article, which applications.
 """
 
 from __future__ import annotations
@@ -24,13 +29,13 @@ from fractions import Fraction
 
 from reviewer.domain.case import Application, Case
 from reviewer.domain.exact import aggregate
-from reviewer.domain.panel import Panel, Track
+from reviewer.domain.panel import Panel, Round, TieBreak, Tier, Track
 from reviewer.domain.recusal import ConflictIndex
 from reviewer.domain.state import SessionState
 
-PROFESSIONAL = "professional"
-COMPREHENSIVE = "comprehensive"
-CLOSED = "closed"
+PROFESSIONAL = Round.PROFESSIONAL
+COMPREHENSIVE = Round.COMPREHENSIVE
+CLOSED = Round.CLOSED
 
 
 @dataclass(frozen=True)
@@ -39,6 +44,19 @@ class Ineligibility:
     reason: str  # prior_honoree | excluded | unfinished_project | eligibility
     detail: str
     article: str
+    # "原则上不得申报" (补助资金 第十四条): the case may admit it with a reason
+    overridable: bool = False
+
+
+@dataclass(frozen=True)
+class TieDecision:
+    """An order among equal aggregates decided by the panel's tie-break chain."""
+
+    round: str
+    group: str
+    aggregate: Fraction
+    order: tuple[str, ...]  # the applications, in the order the rules gave
+    rules: tuple[TieBreak, ...]  # the rules that separated them, in chain order
 
 
 @dataclass
@@ -64,6 +82,7 @@ class RoundTable:
     ranked: list[Entry]  # in order
     short: list[Entry]  # short of quorum, by id
     ties: list[list[str]] = field(default_factory=list)  # every tie group (size > 1), in order
+    decided: list[TieDecision] = field(default_factory=list)  # orders the tie-break gave
 
     def entry(self, app_id: str) -> Entry | None:
         return next((e for e in self.ranked + self.short if e.application == app_id), None)
@@ -86,6 +105,7 @@ class Finalist:
     position: int  # 1-based position within the track
     lineage: Lineage | None
     amount: int | None = None
+    amount_source: str = ""  # "requested" | "proposed" (第十六条 评审委员会建议) | "" pending
 
 
 @dataclass
@@ -94,6 +114,7 @@ class FinalList:
     unresolved: list[list[str]]
     disqualified: list[str]
     budget_used: int = 0
+    amount_pending: list[str] = field(default_factory=list)  # funded, no amount within band yet
 
 
 class Ranking:
@@ -121,9 +142,10 @@ class Ranking:
             elif app.has_flag("excluded"):
                 yield Ineligibility(app.id, "excluded", app.flag_value("excluded") or "",
                                     flags.get("excluded", ""))
-            elif app.has_flag("unfinished_project"):
+            elif app.has_flag("unfinished_project") and not app.flag_value("unfinished_project"):
+                # "原则上不得申报": held back unless the case admits it with a reason
                 yield Ineligibility(app.id, "unfinished_project", "",
-                                    flags.get("unfinished_project", ""))
+                                    flags.get("unfinished_project", ""), overridable=True)
             else:
                 failed = self.failed_eligibility(app)
                 if failed is not None:
@@ -134,10 +156,15 @@ class Ranking:
             if rule.unless_flag and app.has_flag(rule.unless_flag):
                 continue
             value = getattr(app, rule.field)
-            ok = value is not None and {
-                "<=": value <= rule.value, ">=": value >= rule.value,
-                "<": value < rule.value, ">": value > rule.value,
-            }[rule.op]
+            if rule.op == "set":
+                ok = bool(value and str(value).strip())
+            else:
+                limit = rule.value
+                assert limit is not None
+                ok = value is not None and {
+                    "<=": value <= limit, ">=": value >= limit,
+                    "<": value < limit, ">": value > limit,
+                }[rule.op]
             if not ok:
                 return Ineligibility(app.id, "eligibility", rule.message, rule.article)
         return None
@@ -212,8 +239,8 @@ class Ranking:
     def _tie_key(self, app: Application, sheets: dict[str, dict[str, Decimal]]) -> tuple[Fraction, ...]:
         key: list[Fraction] = []
         for rule in self.panel.tie_break:
-            if rule.rule == "flag:priority":
-                key.append(Fraction(1 if app.has_flag("priority") else 0))
+            if rule.flag:
+                key.append(Fraction(1 if app.has_flag(rule.flag) else 0))
             elif rule.rule == "criterion" and rule.criterion:
                 criterion = self.panel.criterion(rule.criterion)
                 if criterion is not None and criterion.source == "application":
@@ -248,7 +275,33 @@ class Ranking:
                 ties[-1].append(entry.application)
             entry.rank = position
             previous = current
-        return RoundTable(round_name, group, ranked, short, [t for t in ties if len(t) > 1])
+        return RoundTable(round_name, group, ranked, short, [t for t in ties if len(t) > 1],
+                          self._decided(round_name, group, ranked))
+
+    def _decided(self, round_name: str, group: str, ranked: list[Entry]) -> list[TieDecision]:
+        """Each run of equal aggregates that the tie-break chain put in order."""
+        decisions = []
+        runs: list[list[Entry]] = []
+        for entry in ranked:
+            if runs and runs[-1][0].aggregate == entry.aggregate:
+                runs[-1].append(entry)
+            else:
+                runs.append([entry])
+        for run in runs:
+            if len(run) < 2 or len({e.tie_key for e in run}) < 2:
+                continue
+            used: set[int] = set()
+            for first, second in zip(run, run[1:], strict=False):
+                differs = [i for i, (a, b) in enumerate(zip(first.tie_key, second.tie_key,
+                                                             strict=True)) if a != b]
+                if differs:
+                    used.add(differs[0])
+            assert run[0].aggregate is not None
+            decisions.append(TieDecision(
+                round_name, group, run[0].aggregate, tuple(e.application for e in run),
+                tuple(self.panel.tie_break[i] for i in sorted(used)),
+            ))
+        return decisions
 
     def professional_tables(self, state: SessionState) -> dict[str, RoundTable]:
         return {
@@ -256,8 +309,19 @@ class Ranking:
             for g in self.case.professional_groups
         }
 
+    def final_table(self, state: SessionState) -> RoundTable:
+        """The table the final list comes from: the 综合组's where the document has one, else
+        the single round's, all groups together."""
+        if self.panel.has_comprehensive:
+            return self.comprehensive_table(state, state.nominees)
+        apps = [a for g in self.case.professional_groups for a in self.scored_in_professional(g.id)]
+        return self.table(state, PROFESSIONAL, "", apps)
+
     def nominations(self, tables: dict[str, RoundTable]) -> dict[str, list[str]]:
+        """Each 专业组's nominees for the 综合组 (none for a one-step measure)."""
         result: dict[str, list[str]] = {}
+        if not self.panel.has_comprehensive:
+            return result
         min_score = self.case.rules.min_score
         for group in self.case.professional_groups:
             limit = group.nominate or 0
@@ -284,12 +348,12 @@ class Ranking:
         finalists: list[Finalist] = []
         unresolved: list[list[str]] = []
         min_score = self.case.rules.min_score
-        placement = _Placement(self.case, self.case.rules.budget)
+        placement = _Placement(self.case, self.case.rules.budget, state)
         for track in self.panel.tracks:
             placement.start_track(track, self.case.rules.band_min_score)
             for app in sorted(self.case.applications, key=lambda a: a.id):
                 if app.track == track.key and self.is_direct(app) and not self.is_ineligible(app.id):
-                    if placement.placed < track.cap:
+                    if track.cap is None or placement.placed < track.cap:
                         placement.placed += 1
                         finalists.append(Finalist(app.id, track.key, None, "direct", None,
                                                   placement.placed, None))
@@ -319,6 +383,7 @@ class Ranking:
                     finalists.append(Finalist(
                         entry.application, track.key, slot.key, "scored", entry.aggregate,
                         placement.placed, lineage.get(entry.application), slot.amount,
+                        slot.source,
                     ))
                 if full:
                     break
@@ -326,7 +391,9 @@ class Ranking:
             a for a in state.disqualified if any(f.application == a for f in finalists)
         )
         kept = [f for f in finalists if f.application not in state.disqualified]
-        return FinalList(kept, unresolved, disqualified, placement.budget_used)
+        pending = [f.application for f in kept if f.tier and f.amount is None
+                   and self.panel.has_funding]
+        return FinalList(kept, unresolved, disqualified, placement.budget_used, pending)
 
     def _resolved(self, state: SessionState, tie_group: list[Entry]) -> list[Entry] | None:
         if len(tie_group) == 1:
@@ -343,15 +410,22 @@ class Ranking:
 class _Slot:
     key: str | None  # tier key, None for an untiered track
     amount: int | None = None
+    source: str = ""
+    budget_amount: int = 0  # what the budget is charged (the band minimum while pending)
 
 
 class _Placement:
     """Where the next finalist of a track lands: tiers fill in rank order (成果奖 第四条); funding
-    bands go by the case's score thresholds, each band under its cap, amounts within the band
-    and the total budget (职工创新项目补助 第十一条)."""
+    bands go by the case's score thresholds, each band under the count the case may set (the
+    document sets none), the amount within the band (第十一条 "20—30万元"…): the committee's
+    proposal (第十六条 "提出拟补助项目和补助金额建议"), else the requested amount when it lies
+    in the band, else pending. The list stops, in rank order, at the first project the rest of
+    the budget cannot pay: the money is the fixed 省总工会专项经费 of 第十一条 and a lower-ranked
+    project is never funded ahead of a higher-ranked one."""
 
-    def __init__(self, case: Case, budget: int | None) -> None:
+    def __init__(self, case: Case, budget: int | None, state: SessionState) -> None:
         self.case = case
+        self.state = state
         self.budget_left = budget
         self.budget_used = 0
         self.track: Track | None = None
@@ -365,14 +439,14 @@ class _Placement:
     def next_slot(self, app_id: str, score: Fraction) -> _Slot | None:
         track = self.track
         assert track is not None
-        if self.placed >= track.cap:
+        if track.cap is not None and self.placed >= track.cap:
             return None
         if not track.tiers:
             return _Slot(None)
         if not any(t.amount_max is not None for t in track.tiers):
             boundary = 0
             for tier in track.tiers:
-                boundary += tier.cap
+                boundary += tier.cap or 0
                 if self.placed < boundary:
                     return _Slot(tier.key)
             return None
@@ -380,24 +454,35 @@ class _Placement:
             threshold = self.bands.get(tier.key)
             if threshold is None or score < Fraction(threshold):
                 continue
-            if self.tier_counts.get(tier.key, 0) >= tier.cap:
+            cap = tier.cap if tier.cap is not None else self.case.rules.band_cap.get(tier.key)
+            if cap is not None and self.tier_counts.get(tier.key, 0) >= cap:
                 continue
-            app = self.case.application(app_id)
-            assert tier.amount_max is not None
-            amount = min(app.requested_amount or tier.amount_max, tier.amount_max) if app else tier.amount_max
-            if self.budget_left is not None and amount > self.budget_left:
+            amount, source = self.amount(app_id, tier)
+            charged = amount if amount is not None else (tier.amount_min or 0)
+            if self.budget_left is not None and charged > self.budget_left:
                 return None
-            return _Slot(tier.key, amount)
+            return _Slot(tier.key, amount, source, charged)
         return None
+
+    def amount(self, app_id: str, tier: Tier) -> tuple[int | None, str]:
+        low, high = tier.amount_min or 0, tier.amount_max or 0
+        proposed = self.state.amounts.get(app_id)
+        if proposed is not None and proposed[0] == tier.key and low <= proposed[1] <= high:
+            return proposed[1], "proposed"
+        app = self.case.application(app_id)
+        requested = app.requested_amount if app else None
+        if requested is not None and low <= requested <= high:
+            return requested, "requested"
+        return None, ""
 
     def commit(self, slot: _Slot) -> None:
         self.placed += 1
         if slot.key is not None:
             self.tier_counts[slot.key] = self.tier_counts.get(slot.key, 0) + 1
-        if slot.amount is not None:
-            self.budget_used += slot.amount
+        if slot.key is not None and slot.budget_amount:
+            self.budget_used += slot.budget_amount
             if self.budget_left is not None:
-                self.budget_left -= slot.amount
+                self.budget_left -= slot.budget_amount
 
     def simulate(self, entries: Sequence[Entry], score: Fraction) -> list[_Slot | None]:
         saved = (self.placed, dict(self.tier_counts), self.budget_left, self.budget_used)

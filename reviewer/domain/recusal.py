@@ -1,11 +1,13 @@
-"""Who must 回避 (recuse) from which application (云岭工匠选树管理办法 第十九条 and the same
-article of the studio and station rules).
+"""Who must 回避 (recuse) from which application, under each measure's own article (its
+panel's ``recusal.article``: 云岭工匠/工作室/工作站 第十九条, 成果奖 第十条, …).
 
 A member who is the applicant, a direct relative of one, or has another relationship that may
-affect fairness must recuse. Conflicts come from three places: detected by the program (the
-expert *is* the applicant by id number; the expert works in the applicant's unit), listed by
-the secretary in conflicts.csv, and declared by the expert. Only a detected same-unit conflict
-may be lifted, by the secretary, with a reason.
+affect fairness must recuse (第十九条: 本人, 直系亲属, 其他关系). Conflicts come from three
+places: detected by the program (the expert *is* the applicant by id number; the expert works
+in the applicant's unit), listed by the secretary in conflicts.csv, and declared by the expert.
+Same-unit recusal is not a ground any document lists: it is the panels' practice (the panel
+file marks it ``practice = true``), which is why only a detected same-unit conflict may be
+lifted, by the secretary, with a reason.
 """
 
 from __future__ import annotations

@@ -227,7 +227,10 @@ class _Checker:
     def round_advanced(self) -> None:
         self.actor(ev.SECRETARY)
         source, target = _text(self.p, "from"), _text(self.p, "to")
-        if source != self.state.round or NEXT_ROUND.get(source) != target:
+        # the next round is the panel's own (a one-step measure closes after its round)
+        following = (self.review.panel.next_round(source)
+                     if source in (PROFESSIONAL, COMPREHENSIVE) else None)
+        if source != self.state.round or following != target:
             raise _Bad(f"from/to: {source} -> {target} while {self.state.round} is open")
         forced = _field(self.p, "forced", bool)
         reason = _text(self.p, "reason")
@@ -237,7 +240,7 @@ class _Checker:
         if closes_on.get("seq") != self.state.event_count or \
                 closes_on.get("hash") != self.state.head:
             raise _Bad("closes_on: not the head the round closed on")
-        if source == PROFESSIONAL:
+        if target == COMPREHENSIVE:
             nominees = _field(self.p, "nominees", dict)
             for group, ids in nominees.items():
                 if self.review.case.group(group) is None:
@@ -261,8 +264,26 @@ class _Checker:
         app_id = self.application()
         if self.state.round != CLOSED:
             raise _Bad("round: not closed")
+        if not self.review.panel.disqualification.allowed:
+            raise _Bad("kind: the measure's document provides no removal")
         if app_id in self.state.disqualified:
             raise _Bad("application: already disqualified")
+        _text(self.p, "reason", required=True)
+
+    def amount_proposed(self) -> None:
+        """The committee's amount for a funded project, within one of the panel's bands."""
+        self.actor(ev.SECRETARY)
+        self.application()
+        if self.state.round != CLOSED:
+            raise _Bad("round: not closed")
+        band = _text(self.p, "band")
+        tiers = {t.key: t for tr in self.review.panel.tracks for t in tr.tiers
+                 if t.amount_max is not None}
+        if band not in tiers:
+            raise _Bad(f"band: unknown {band}")
+        amount = _field(self.p, "amount", int)
+        if not (tiers[band].amount_min or 0) <= amount <= (tiers[band].amount_max or 0):
+            raise _Bad("amount: outside the band")
         _text(self.p, "reason", required=True)
 
     def results_exported(self) -> None:
@@ -282,7 +303,7 @@ _CHECKS = {
     ev.SHEET_REOPENED: _Checker.sheet_reopened, ev.SCORES_IMPORTED: _Checker.scores_imported,
     ev.ROUND_ADVANCED: _Checker.round_advanced, ev.TIE_RESOLVED: _Checker.tie_resolved,
     ev.DISQUALIFIED: _Checker.application_disqualified,
-    ev.EXPORTED: _Checker.results_exported,
+    ev.EXPORTED: _Checker.results_exported, ev.AMOUNT_PROPOSED: _Checker.amount_proposed,
 }
 assert set(_CHECKS) == set(ev.KINDS)
 

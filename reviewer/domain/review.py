@@ -210,7 +210,7 @@ class Review:
 
     def groups_of(self, expert_id: str, round_name: str) -> list[str]:
         expert = self._expert(expert_id)
-        kind = "professional" if round_name == PROFESSIONAL else "comprehensive"
+        kind = PROFESSIONAL if round_name == PROFESSIONAL else COMPREHENSIVE
         return [g for g in expert.groups if (grp := self.case.group(g)) and grp.kind == kind]
 
     def scope(self, expert_id: str, round_name: str | None = None) -> list[Application]:
@@ -221,7 +221,8 @@ class Review:
             for group in self.groups_of(expert_id, PROFESSIONAL):
                 apps.extend(self.ranking.scored_in_professional(group))
             return sorted(apps, key=lambda a: a.id)
-        if round_name == COMPREHENSIVE and self.groups_of(expert_id, COMPREHENSIVE):
+        if (round_name == COMPREHENSIVE and self.panel.has_comprehensive
+                and self.groups_of(expert_id, COMPREHENSIVE)):
             ids = sorted({i for ids in self.state.nominees.values() for i in ids})
             return [self._application(i) for i in ids]
         return []
@@ -231,7 +232,8 @@ class Review:
         round_name = round_name or self.round
         if round_name == PROFESSIONAL:
             return app.group in self.groups_of(expert_id, PROFESSIONAL) and self.ranking.is_scored(app)
-        if round_name == COMPREHENSIVE and self.groups_of(expert_id, COMPREHENSIVE):
+        if (round_name == COMPREHENSIVE and self.panel.has_comprehensive
+                and self.groups_of(expert_id, COMPREHENSIVE)):
             return any(app.id in ids for ids in self.state.nominees.values())
         return False
 
@@ -334,6 +336,7 @@ class Review:
         self._require_open_round()  # before scope: after close the scope is empty
         self.read_application(expert_id, app_id)
         self._require_open_sheet(expert_id)
+        self._require_declared(expert_id, app_id)
         if not reason.strip():
             raise DomainError("review.reason_required")
         return [self.event(ev.ABSTAINED, ev.expert_actor(expert_id), expert=expert_id,
@@ -388,11 +391,28 @@ class Review:
             raise DomainError("review.score_not_half_step", **names, value=shown)
         return _normal(value)
 
+    def has_declared(self, expert_id: str, app_id: str) -> bool:
+        """The expert declared no conflict (回避申明, ``conflict.none``) on the application."""
+        return (expert_id, app_id) in self.state.cleared
+
+    def _require_declared(self, expert_id: str, app_id: str) -> None:
+        """第十九条: every application is declared (回避申明) before the expert scores it.
+
+        Only the expert's own ``conflict.none`` counts. Paper sheets imported by the secretary
+        (``import_sheets``) do not pass here: the printed sheet carries the pledge and the
+        no-conflict confirmation the expert signs by hand, so the imported sheet is itself
+        the declaration on paper (recused applications are still refused there).
+        """
+        if not self.has_declared(expert_id, app_id):
+            raise DomainError("review.declaration_required", expert=expert_id,
+                              application=app_id)
+
     def set_score(self, expert_id: str, app_id: str, criterion_key: str,
                   text: str | Decimal | None) -> list[Event]:
         self._require_open_round()  # before scope: after close the scope is empty
         self.read_application(expert_id, app_id)
         self._require_open_sheet(expert_id)
+        self._require_declared(expert_id, app_id)
         criterion = self.panel.criterion(criterion_key)
         value = self.parse_value(criterion_key, text)
         assert criterion is not None
@@ -458,7 +478,7 @@ class Review:
         for row in rows:
             expert = self.case.expert(row.expert)
             app = self.case.application(row.application)
-            round_name = ROUND_ALIASES.get(row.round.strip())
+            round_name = self.round_alias(row.round)
             if expert is None:
                 problem(row.row, "import.unknown_expert", expert=row.expert)
             if app is None:
@@ -554,7 +574,7 @@ class Review:
         blockers: list[DomainError] = []
         if self.round == CLOSED:
             return [DomainError("review.round_closed")]
-        kind = "professional" if self.round == PROFESSIONAL else "comprehensive"
+        kind = PROFESSIONAL if self.round == PROFESSIONAL else COMPREHENSIVE
         for expert in self.case.experts:
             groups = [g for g in expert.groups if (grp := self.case.group(g)) and grp.kind == kind]
             if groups and self.scope(expert.id) and not self.is_submitted(expert.id):
@@ -566,10 +586,19 @@ class Review:
                                             needed=self.case.rules.min_experts))
         return blockers
 
+    def round_alias(self, text: str) -> str | None:
+        """A round as written on a sheet: its key, 专业组/综合组, or the panel's own name for it
+        (e.g. 领导小组评审); only a round the panel has."""
+        text = text.strip()
+        found = ROUND_ALIASES.get(text)
+        if found is None:
+            found = next((r.key for r in self.panel.rounds if text in (r.name, r.name_en)), None)
+        return found if found in self.panel.round_keys else None
+
     def current_tables(self) -> list:  # list[RoundTable]
         if self.round == PROFESSIONAL:
             return list(self.ranking.professional_tables(self.state).values())
-        return [self.ranking.comprehensive_table(self.state, self.state.nominees)]
+        return [self.ranking.final_table(self.state)]
 
     def advance(self, force: bool = False, reason: str = "",
                 expected: str | None = None) -> list[Event]:
@@ -586,16 +615,21 @@ class Review:
                               reasons="; ".join(b.render() for b in blockers[:5]))
         if force and not reason.strip():
             raise DomainError("review.reason_required")
-        if self.round == PROFESSIONAL:
+        # the next round is the panel's: a one-step measure closes after its single round
+        following = self.panel.next_round(self.round)
+        spec = self.panel.round_spec(self.round)
+        article = spec.article if spec else ""
+        if following == COMPREHENSIVE:
             nominees = self.ranking.nominations(self.ranking.professional_tables(self.state))
             if not any(nominees.values()):
                 raise DomainError("review.no_nominees")
-            return [self.event(ev.ROUND_ADVANCED, ev.SECRETARY, **{"from": PROFESSIONAL},
-                                to=COMPREHENSIVE, forced=bool(blockers), reason=reason.strip(),
-                                nominees=nominees, closes_on=self._closing_head())]
-        return [self.event(ev.ROUND_ADVANCED, ev.SECRETARY, **{"from": COMPREHENSIVE},
-                            to=CLOSED, forced=bool(blockers), reason=reason.strip(),
-                            closes_on=self._closing_head())]
+            return [self.event(ev.ROUND_ADVANCED, ev.SECRETARY, **{"from": str(self.round)},
+                                to=str(following), forced=bool(blockers), reason=reason.strip(),
+                                nominees=nominees, article=article,
+                                closes_on=self._closing_head())]
+        return [self.event(ev.ROUND_ADVANCED, ev.SECRETARY, **{"from": str(self.round)},
+                            to=str(following), forced=bool(blockers), reason=reason.strip(),
+                            article=article, closes_on=self._closing_head())]
 
     def _closing_head(self) -> dict[str, object]:
         """The chain head the round closes on, recorded in the keyed chain itself: a later
@@ -622,6 +656,11 @@ class Review:
         from reviewer.domain.results import final_list
 
         self._application(app_id)
+        rule = self.panel.disqualification
+        if not rule.allowed:
+            # the measure's document gives no ground for removing a listed application
+            raise DomainError("review.disqualify_no_article", measure=self.panel.name,
+                              policy=self.panel.policy)
         if not reason.strip():
             raise DomainError("review.reason_required")
         if self.round != CLOSED:
@@ -634,7 +673,34 @@ class Review:
                             reason=reason.strip(), article=self._publicity_article())]
 
     def _publicity_article(self) -> str:
-        return "第十六条"
+        """The article of the panel's own document that a removal rests on."""
+        return self.panel.disqualification.article
+
+    def propose_amount(self, app_id: str, amount: int, reason: str) -> list[Event]:
+        """The committee's proposed amount for a funded project, within its band
+        (补助资金 第六条/第十六条 "提出拟补助项目和补助金额建议"; bands: 第十一条)."""
+        from reviewer.domain.results import final_list
+
+        self._application(app_id)
+        if not self.panel.has_funding:
+            raise DomainError("review.no_funding", measure=self.panel.name)
+        if not reason.strip():
+            raise DomainError("review.reason_required")
+        if self.round != CLOSED:
+            raise DomainError("review.amount_before_close")
+        finalist = next((f for f in final_list(self).finalists if f.application == app_id), None)
+        if finalist is None or finalist.tier is None:
+            raise DomainError("review.not_a_finalist", application=app_id)
+        track = self.panel.track(finalist.track)
+        tier = next(t for t in track.tiers if t.key == finalist.tier) if track else None
+        assert tier is not None and tier.amount_min is not None and tier.amount_max is not None
+        if not tier.amount_min <= amount <= tier.amount_max:
+            raise DomainError("review.amount_out_of_band", amount=amount, band=tier.name,
+                              low=tier.amount_min, high=tier.amount_max, article=tier.article)
+        spec = self.panel.round_spec(self.panel.final_round)
+        return [self.event(ev.AMOUNT_PROPOSED, ev.SECRETARY, application=app_id,
+                            band=tier.key, amount=amount, reason=reason.strip(),
+                            article=spec.article if spec else "")]
 
     def record_export(self, file_sha256: str, pages: int) -> list[Event]:
         return [self.event(ev.EXPORTED, ev.SECRETARY, file_sha256=file_sha256, pages=pages)]

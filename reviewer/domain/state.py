@@ -67,6 +67,8 @@ class SessionState:
     nominees: dict[str, list[str]] = field(default_factory=dict)
     resolutions: list[Resolution] = field(default_factory=list)
     disqualified: dict[str, str] = field(default_factory=dict)
+    # application -> (band key, amount in yuan): the committee's proposal (补助资金 第十六条)
+    amounts: dict[str, tuple[str, int]] = field(default_factory=dict)
     pins: dict[str, PinState] = field(default_factory=dict)
     score_versions: int = 0
     exports: list[dict[str, Any]] = field(default_factory=list)
@@ -126,6 +128,8 @@ class SessionState:
             )
         elif kind == ev.DISQUALIFIED:
             self.disqualified[p["application"]] = p["reason"]
+        elif kind == ev.AMOUNT_PROPOSED:
+            self.amounts[p["application"]] = (p["band"], int(p["amount"]))
         elif kind == ev.PIN_FAILED:
             pin = self.pin(p["expert"])
             pin.failures += 1

@@ -153,7 +153,7 @@ def _round_stats(review: Review, round_name: str, tables: list[RoundTable]) -> d
 
 def session_stats(review: Review, professional: dict[str, RoundTable],
                   comprehensive: RoundTable | None) -> dict[str, Any]:
-    stats = {PROFESSIONAL: _round_stats(review, PROFESSIONAL, list(professional.values()))}
+    stats: dict[str, Any] = {PROFESSIONAL: _round_stats(review, PROFESSIONAL, list(professional.values()))}
     if comprehensive is not None:
         stats[COMPREHENSIVE] = _round_stats(review, COMPREHENSIVE, [comprehensive])
     return stats

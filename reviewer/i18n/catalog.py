@@ -10,6 +10,8 @@ from reviewer.i18n import (
     messages_edges,
     messages_faults,
     messages_integrity,
+    messages_measures,
+    messages_onecore,
     messages_pdf,
     messages_tui,
 )
@@ -21,9 +23,11 @@ AREAS: dict[str, dict[str, tuple[str, str]]] = {
     "cli": messages_cli.MESSAGES,
     "pdf": messages_pdf.MESSAGES,
     "tui": messages_tui.MESSAGES,
+    "measures": messages_measures.MESSAGES,
     "edges": messages_edges.MESSAGES,
     "integrity": messages_integrity.MESSAGES,
     "faults": messages_faults.MESSAGES,
+    "onecore": messages_onecore.MESSAGES,
 }
 
 MESSAGES: dict[str, tuple[str, str]] = {}

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from reviewer import __version__
 from reviewer.domain.case import Application
 from reviewer.domain.exact import show
+from reviewer.domain.ranking import CLOSED
 from reviewer.domain.recusal import DECLARED, DETECTED, LISTED
 from reviewer.domain.results import results
 from reviewer.domain.review import Review
@@ -72,10 +73,34 @@ def _score(value: Decimal | None) -> str:
     return m.NO_SCORE if value is None else format(value.normalize(), "f")
 
 
+def _points(value: Decimal) -> str:
+    """A maximum as printed on a sheet: 20 -> "20", 25.5 -> "25.5" (never "2" for 20)."""
+    text = format(value.normalize(), "f")
+    return text
+
+
+def citations(review: Review) -> m.Citations:
+    """What the PDF and the sheets cite, from the measure's own panel file."""
+    panel = review.panel
+    first = panel.rounds[0] if panel.rounds else None
+    rule = panel.disqualification
+    return m.Citations(
+        policy=panel.policy, confidentiality_term=panel.confidentiality_term,
+        confidentiality_article=panel.confidentiality_article,
+        recusal_article=panel.recusal_article,
+        disqualification_allowed=rule.allowed, disqualification_text=rule.text,
+        disqualification_article=rule.article, vacancy_not_refilled=rule.vacancy_not_refilled,
+        same_unit_practice=any(r.practice for r in panel.recusal_reasons),
+        two_rounds=panel.has_comprehensive,
+        first_round=first.name if first else "", first_round_article=first.article if first else "",
+    )
+
+
 def _yuan(amount: int | None) -> str:
     if amount is None:
         return ""
-    return f"{Decimal(amount) / 10000:f}".rstrip("0").rstrip(".") + "万元"
+    # normalize, not rstrip("0"): 200000 is "20万元", never "2万元"
+    return format((Decimal(amount) / 10000).normalize(), "f") + "万元"
 
 
 class _Builder:
@@ -108,10 +133,11 @@ class _Builder:
         for track in self.panel.tracks:
             tiers = tuple(
                 m.TierInfo(tier.name, f"{_yuan(tier.amount_min)}–{_yuan(tier.amount_max)}"
-                           if tier.amount_max is not None else f"≤{tier.cap}")
+                           if tier.amount_max is not None else f"≤{tier.cap}")  # noqa: E501
                 for tier in track.tiers
             )
-            tracks.append(m.TrackInfo(track.name, f"≤{track.cap}", tiers))
+            tracks.append(m.TrackInfo(track.name, f"≤{track.cap}" if track.cap is not None
+                                      else "—", tiers))
         budget = ""
         if "budget" in self.data:
             budget = t("pdf.assemble.budget", total=_yuan(self.data["budget"]["total"]),
@@ -119,7 +145,9 @@ class _Builder:
         return m.CoverInfo(
             measure_name=self.panel.name, policy_title=self.panel.policy,
             session_title=self.case.title, year=self.case.year,
-            cap=t("pdf.assemble.cap", cap=self.panel.cap, article=self.panel.cap_article),
+            cap=t("pdf.assemble.cap", cap=self.panel.cap, article=self.panel.cap_article)
+            if self.panel.cap is not None
+            else t("pdf.assemble.no_cap", article=self.panel.cap_article),
             tracks=tuple(tracks), date=now.astimezone(BEIJING).strftime("%Y-%m-%d"),
             secretary=self.case.secretary, session_id=self.case.case_id, budget=budget,
         )
@@ -128,8 +156,13 @@ class _Builder:
         rows = []
         for expert in self.case.experts:
             ack = self.state.acks.get(expert.id)
+            title = expert.title
+            if expert.qualification_note:
+                title += "（" + t("pdf.qualification.note", note=expert.qualification_note) + "）"
+            if expert.certificate:
+                title += f"（{expert.certificate}）"
             rows.append(m.CommitteeRow(
-                name=expert.name, title=expert.title, unit=expert.unit,
+                name=expert.name, title=title, unit=expert.unit,
                 groups=tuple(self.group_name(g) for g in expert.groups),
                 ack_time=_when(ack[0]) if ack else "", on_paper=bool(ack and ack[1]),
             ))
@@ -270,12 +303,19 @@ class _Builder:
 
     def groups(self) -> tuple[m.RoundTable, ...]:
         tables = []
+        finalists = {f["id"] for f in self.data["final"]}
         for group in self.case.professional_groups:
             rows = self.data["professional"].get(group.id, [])
-            chosen = set(self.data["nominees"].get(group.id, []))
-            note = t("pdf.assemble.nominate", count=group.nominate or 0) + "；" + self.aggregate_note()
+            if self.panel.has_comprehensive:
+                chosen = set(self.data["nominees"].get(group.id, []))
+                note = (t("pdf.assemble.nominate", count=group.nominate or 0) + "；"
+                        + self.aggregate_note())
+                cut = len(chosen) or None
+            else:  # one step: the rows on the final list are marked, no nomination line
+                chosen = {row["id"] for row in rows} & finalists
+                note, cut = self.aggregate_note(), None
             tables.append(self.table(group.name, group.id, "professional", rows, chosen, note,
-                                     len(chosen) or None))
+                                     cut))
         return tuple(tables)
 
     def comprehensive(self) -> m.RoundTable | None:
@@ -317,7 +357,9 @@ class _Builder:
             m.IneligibleRow(item["id"], self.app(item["id"]).name,
                             "".join(filter(None, [t(f"ineligible.{item['reason']}"),
                                                   f"：{item['detail']}" if item["detail"] else "",
-                                                  f"（{item['article']}）" if item["article"] else ""])))
+                                                  f"（{item['article']}）" if item["article"] else "",
+                                                  t("ineligible.overridable")
+                                                  if item.get("overridable") else ""])))
             for item in self.data["ineligible"]
         )
 
@@ -327,6 +369,19 @@ class _Builder:
                      t("pdf.assemble.secretary"), _when(r["at"]))
             for r in self.data["resolved_ties"]
         )
+
+    def tie_breaks(self) -> tuple[m.TieBreakRow, ...]:
+        """Orders decided by the panel's tie-break chain (e.g. 第七条 priority, higher 实操)."""
+        rows = []
+        for item in self.data["tie_breaks"]:
+            spec = self.panel.round_spec(item["round"])
+            label = self.group_name(item["group"]) if item["group"] else (spec.name if spec else "")
+            rules = "；".join(t("pdf.tiebreak.rule", note=r["note"] or r["rule"],
+                                article=r["article"]) for r in item["rules"])
+            articles = "、".join(dict.fromkeys(r["article"] for r in item["rules"]))
+            rows.append(m.TieBreakRow(label, item["aggregate"], tuple(item["order"]), rules,
+                                      articles))
+        return tuple(rows)
 
     def disqualifications(self) -> tuple[m.DisqualificationRow, ...]:
         return tuple(
@@ -379,6 +434,7 @@ class _Builder:
             has_funding=self.panel.has_funding, warnings=warnings,
             overrides=self.overrides(), appendix=self.appendix(),
             trimmed=self.case.rules.aggregate == "trimmed_mean",
+            citations=citations(self.review), tie_breaks=self.tie_breaks(),
         )
 
 
@@ -390,27 +446,30 @@ def report_data(review: Review, bundle_sha256: str, now: datetime | None = None)
 def score_sheets(review: Review, expert_id: str | None = None) -> list[m.ScoreSheetData]:
     """One blank sheet per expert per round, listing only what that expert may score."""
     case, panel = review.case, review.panel
-    rounds = ["professional", "comprehensive"] if review.round == "professional" else [review.round]
+    # only the round in progress: the 综合组's nominees are not known before it opens, and a
+    # one-step measure has no second round at all
+    rounds = [] if review.round == CLOSED else [review.round]
     sheets = []
+    cite = citations(review)
     with locale_override("zh"):
-        criteria = tuple(m.Criterion(c.name, f"{review.points[c.key]:f}".rstrip("0").rstrip("."))
+        criteria = tuple(m.Criterion(c.name, _points(review.points[c.key]))
                          for c in panel.expert_criteria)
         for expert in case.experts:
             if expert_id is not None and expert.id != expert_id:
                 continue
             for round_name in rounds:
-                if round_name == "closed":
-                    continue
-                if round_name == "comprehensive" and review.round == "professional":
-                    continue  # nominees are not known until the professional round closes
+                if review.is_submitted(expert.id, round_name):
+                    continue  # already submitted at the terminal (or imported): nothing to fill
                 apps = [a for a in review.scope(expert.id, round_name)
                         if not review.conflicts.is_recused(expert.id, a.id, review.state)]
                 if not apps:
                     continue
                 groups = [case.group(g) for g in review.groups_of(expert.id, round_name)]
+                spec = panel.round_spec(round_name)
                 sheets.append(m.ScoreSheetData(
                     expert_name=expert.name, expert_id=expert.id,
-                    group="、".join(g.name for g in groups if g), round_label=t(f"round.{round_name}"),
+                    group="、".join(g.name for g in groups if g),
+                    round_label=spec.name if spec else t(f"round.{round_name}"), citations=cite,
                     criteria=criteria,
                     applications=tuple(m.SheetApplication(a.id, a.name, a.unit) for a in apps),
                     session_id=case.case_id, measure_name=panel.name, session_title=case.title,

@@ -1,7 +1,10 @@
-"""Issuing the signed results: refuse while the review is not final, render, sign, record.
+"""Rendering and signing the results PDF from a snapshot of the review, in memory.
 
-One function for the command line and the terminal application alike, so the refusals and
-the audit event cannot differ between them.
+The use case (refuse while not final, snapshot, record the export in the audit chain, write
+the file) lives in ``reviewer.services.documents``; this module only turns the snapshot
+(``ReportData``) into signed bytes and knows nothing of the session, so the slow part runs
+outside its lock. Rendered and signed in memory: the only bytes that ever reach the disk are
+the signed ones, written in one step (no unsigned copy of the report exists as a file, issue 9).
 """
 
 from __future__ import annotations
@@ -13,15 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reviewer.domain.errors import DomainError
-from reviewer.domain.results import export_blockers
-from reviewer.i18n import t
-from reviewer.pdf.assemble import report_data
-from reviewer.pdf.errors import PdfError
-from reviewer.pdf.files import write_atomically
 from reviewer.pdf.keys import SignerIdentity
+from reviewer.pdf.model import ReportData
 from reviewer.pdf.report import render_results_bytes
 from reviewer.pdf.signing import sign_bytes
-from reviewer.session import Session
 
 
 class ExportRefused(DomainError):
@@ -40,26 +38,30 @@ class ExportInfo:
     warnings: tuple[str, ...]
 
 
-def export_signed_results(session: Session, out_path: Path, identity: SignerIdentity, *,
-                          font_path: str | None = None, reason: str | None = None,
-                          location: str = "云南省昆明市",
-                          progress: Callable[[float, str], None] | None = None) -> ExportInfo:
-    session.require_intact()  # nothing is signed from a chain that does not verify (exit 31)
-    blockers = export_blockers(session.review)
-    if blockers:
-        raise ExportRefused("cli.export_refused",
-                            reasons="\n  ".join(b.render() for b in blockers))
+@dataclass(frozen=True)
+class SignedReport:
+    """The signed results, not yet written anywhere."""
+
+    pdf: bytes
+    pages: int
+    sha256: str
+    signer: str
+    fingerprint: str
+    seconds: float
+    warnings: tuple[str, ...]
+
+    def info(self, path: Path) -> ExportInfo:
+        return ExportInfo(path, self.pages, len(self.pdf), self.seconds, self.signer,
+                          self.fingerprint, self.sha256, self.warnings)
+
+
+def render_and_sign(data: ReportData, identity: SignerIdentity, *, reason: str, location: str,
+                    font_path: str | None = None,
+                    progress: Callable[[float, str], None] | None = None) -> SignedReport:
+    """Render ``data`` (always in Chinese) and sign it, all in memory."""
     started = time.monotonic()
-    if not out_path.resolve().parent.is_dir():  # before the work, not after it
-        raise PdfError("pdf.file.dir_missing", path=str(out_path.resolve().parent))
-    data = report_data(session.review, session.bundle_sha256)
-    # Rendered and signed in memory: the only bytes that reach the disk are the signed ones,
-    # written in one step (no unsigned copy of the report ever exists as a file, issue 9).
-    info = render_results_bytes(data, font_path=font_path, progress=progress)
-    signed = sign_bytes(info.pdf, identity, reason=reason or t("cli.sign_reason_export"),
-                        location=location)
-    write_atomically(out_path, signed.pdf)
-    digest = hashlib.sha256(signed.pdf).hexdigest()
-    session.run(lambda r: r.record_export(digest, info.pages))
-    return ExportInfo(out_path, info.pages, len(signed.pdf), time.monotonic() - started,
-                      signed.signer, signed.fingerprint, digest, tuple(info.warnings))
+    info = render_results_bytes(data, font_path=font_path, progress=progress, lang="zh")
+    signed = sign_bytes(info.pdf, identity, reason=reason, location=location)
+    return SignedReport(signed.pdf, info.pages, hashlib.sha256(signed.pdf).hexdigest(),
+                        signed.signer, signed.fingerprint, time.monotonic() - started,
+                        tuple(info.warnings))

@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from reviewer.i18n import get_locale, set_locale
+from reviewer.i18n import locale_override
 from reviewer.pdf.errors import PdfError
 
 TEMP_MARK = ".partial-"  # every temporary name this module creates contains it
@@ -145,9 +145,5 @@ def write_atomically(target: Path, data: bytes) -> None:
 @contextmanager
 def document_language(lang: str) -> Iterator[None]:
     """Render the document in ``lang`` (Chinese by default) whatever the user's UI language."""
-    previous = get_locale()
-    set_locale(lang)
-    try:
+    with locale_override(lang):  # this thread only: the UI keeps the user's language
         yield
-    finally:
-        set_locale(previous)

@@ -154,7 +154,7 @@ class FinalRow:
 @dataclass(frozen=True)
 class CapLine:
     track: str
-    cap: int
+    cap: int | None  # None: the document sets no count (补助资金: the budget bounds the list)
     filled: int
     after_position: int | None  # last position above the line; None: list empty
 
@@ -229,6 +229,36 @@ class Integrity:
 
 
 @dataclass(frozen=True)
+class Citations:
+    """Every article and document title the PDF prints, from the measure's panel file (so a
+    成果奖 report never cites 云岭工匠's articles)."""
+
+    policy: str = ""  # the document's full title, e.g. 云岭工匠选树管理办法
+    confidentiality_term: str = "保密承诺"  # the panel's own word for what members sign
+    confidentiality_article: str = ""
+    recusal_article: str = ""
+    disqualification_allowed: bool = False
+    disqualification_text: str = ""
+    disqualification_article: str = ""
+    vacancy_not_refilled: bool = False
+    same_unit_practice: bool = False
+    two_rounds: bool = True
+    first_round: str = ""  # the panel's name of its first round, with its article
+    first_round_article: str = ""
+
+
+@dataclass(frozen=True)
+class TieBreakRow:
+    """An order the tie-break chain decided (no secretary involved)."""
+
+    round: str
+    aggregate: str
+    order: tuple[str, ...]
+    rules: str  # e.g. "具有第七条所列荣誉称号者优先（第七条）"
+    articles: str  # e.g. "第七条"
+
+
+@dataclass(frozen=True)
 class ReportData:
     cover: CoverInfo
     committee: tuple[CommitteeRow, ...]
@@ -248,6 +278,8 @@ class ReportData:
     trimmed: bool = False  # the aggregate is a trimmed mean: explain the ▲/▼ marks
     supervision_lines: int = 3  # blank signature lines for the 监督组
     warnings: tuple[str, ...] = ()  # engine warnings to print on the cover (already rendered)
+    citations: Citations = Citations()
+    tie_breaks: tuple[TieBreakRow, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -275,3 +307,4 @@ class ScoreSheetData:
     measure_name: str = ""
     session_title: str = ""
     step: str = "0.5"  # scores are 0..max in steps of this
+    citations: Citations = Citations()

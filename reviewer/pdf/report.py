@@ -77,28 +77,38 @@ def build_story(data: ReportData, styles: Styles) -> list[Flowable]:
     """Flowables of the whole document, in the order of issue 4 sections 1–8."""
     story: list[Flowable] = sections.cover(data.cover, data.warnings, styles)
     story += _section(t("pdf.h.committee"), "committee", styles, "portrait")
-    story += sections.committee(data.committee, styles)
+    cite = data.citations
+    story += sections.committee(data.committee, styles, cite)
     story += [Heading(t("pdf.h.recusals"), styles.h1, key="recusals")]
-    story += sections.recusals(data.recusals, styles)
+    story += sections.recusals(data.recusals, styles, cite)
 
-    story += _section(t("pdf.h.groups"), "groups", styles, "landscape")
+    # the rounds are the measure's own: 专业组 then 综合组, or a single round (issue 12)
+    first = (t("pdf.h.groups") if cite.two_rounds or not cite.first_round else
+             t("pdf.h.single_round", name=cite.first_round, article=cite.first_round_article))
+    story += _section(first, "groups", styles, "landscape")
     if not data.groups:
         story.append(para(t("pdf.none"), styles.body))
+    selected = t("pdf.col.nominated") if cite.two_rounds else t("pdf.col.selected")
     for i, group in enumerate(data.groups):
         story.append(Heading(group.title, styles.h2, key=f"group-{i}", level=1))
         if group.note:
             story.append(para(group.note + _marks_note(group), styles.note))
-        story += rounds.round_table(group, styles, selected_label=t("pdf.col.nominated"))
+        story += rounds.round_table(group, styles, selected_label=selected,
+                                    recusal_article=cite.recusal_article)
 
     wide = frame_width(landscape_page=True)
-    story += _section(t("pdf.h.comprehensive"), "comprehensive", styles, "landscape")
-    if data.comprehensive is not None:
+    second = t("pdf.h.comprehensive") if cite.two_rounds else t("pdf.h.result")
+    story += _section(second, "comprehensive", styles, "landscape")
+    if not cite.two_rounds:
+        pass  # a one-step measure lists straight from its single round
+    elif data.comprehensive is not None:
         story.append(Heading(data.comprehensive.title, styles.h2, key="comp-table", level=1))
         if data.comprehensive.note:
             story.append(para(data.comprehensive.note + _marks_note(data.comprehensive),
                               styles.note))
         story += rounds.round_table(data.comprehensive, styles,
-                                    selected_label=t("pdf.col.selected"))
+                                    selected_label=t("pdf.col.selected"),
+                                    recusal_article=cite.recusal_article)
     else:
         story.append(para(t("pdf.comprehensive.none"), styles.body))
     story.append(Heading(t("pdf.h.final"), styles.h2, key="final", level=1))
@@ -106,9 +116,9 @@ def build_story(data: ReportData, styles: Styles) -> list[Flowable]:
     story.append(Heading(t("pdf.h.ineligible"), styles.h2, key="ineligible", level=1))
     story += sections.ineligible(data.ineligible, styles, wide)
     story.append(Heading(t("pdf.h.ties"), styles.h2, key="ties", level=1))
-    story += sections.ties(data.ties, styles, wide)
+    story += sections.ties(data.ties, styles, wide, data.tie_breaks)
     story.append(Heading(t("pdf.h.disqualified"), styles.h2, key="disqualified", level=1))
-    story += sections.disqualifications(data.disqualifications, styles, wide)
+    story += sections.disqualifications(data.disqualifications, styles, wide, cite)
     story.append(Heading(t("pdf.h.overrides"), styles.h2, key="overrides", level=1))
     story += sections.overrides(data.overrides, styles, wide)
 

@@ -36,7 +36,8 @@ def _yes(flag: bool) -> str:
     return t("pdf.yes") if flag else ""
 
 
-def round_table(table: RoundTable, styles: Styles, *, selected_label: str) -> list[Flowable]:
+def round_table(table: RoundTable, styles: Styles, *, selected_label: str,
+                recusal_article: str = "") -> list[Flowable]:
     """One or more tables (by chunks of expert columns) for a round of one group."""
     out: list[Flowable] = []
     width = frame_width(landscape_page=True)
@@ -82,7 +83,8 @@ def round_table(table: RoundTable, styles: Styles, *, selected_label: str) -> li
                               centred=[0, n - 2, n - 1], extra=extra))
         out.append(Spacer(1, 3 * mm))
     if table.cut_after:
-        out.append(para(t("pdf.round.cut_note", label=selected_label), styles.note))
+        out.append(para(t("pdf.round.cut_note", label=selected_label,
+                          article=recusal_article), styles.note))
     return out
 
 
@@ -141,6 +143,10 @@ def final_table(rows: Sequence[FinalRow], cap_lines: Sequence[CapLine], styles: 
     else:
         out.append(para(t("pdf.final.empty"), styles.body))
     for cap in cap_lines:
+        if cap.cap is None:
+            out.append(para(t("pdf.final.no_cap_line", track=cap.track, filled=cap.filled),
+                            styles.note))
+            continue
         out.append(para(t("pdf.final.cap_line", track=cap.track, cap=cap.cap, filled=cap.filled),
                         styles.note))
     return out

@@ -14,6 +14,7 @@ from reviewer.pdf.model import (
     AppendixRow,
     AppendixTable,
     CapLine,
+    Citations,
     CommitteeRow,
     ConcordanceRow,
     CoverInfo,
@@ -203,6 +204,7 @@ def sample_report(applications: int = 40, groups: int = 3, experts_per_group: in
                                "2025-09-18 15:30 +08:00", "专家书面更正第 2 项分数，原件存档"),),
         appendix=(_appendix(tables[0]),) if tables else (),
         trimmed=False,
+        citations=YUNLING_CITATIONS,
     )
 
 
@@ -225,6 +227,17 @@ def _appendix(table: RoundTable) -> AppendixTable:
                          tuple(f"{c.name}（≤{c.max}）" for c in CRITERIA), tuple(rows))
 
 
+# what a 云岭工匠 panel file gives the PDF (panels/yunling-craftsman.toml)
+YUNLING_CITATIONS = Citations(
+    policy="云岭工匠选树管理办法", confidentiality_term="保密承诺",
+    confidentiality_article="第十九条", recusal_article="第十九条",
+    disqualification_allowed=True, disqualification_article="第十六条",
+    disqualification_text="公示期内异议所述情况属实的，取消该公示对象评选资格，空缺名额不予补足",
+    vacancy_not_refilled=True, same_unit_practice=True, two_rounds=True,
+    first_round="专业组评审", first_round_article="第十二条",
+)
+
+
 def sample_sheets(report: ReportData, per_expert: int | None = None) -> list[ScoreSheetData]:
     """One professional-round sheet per group expert, from a sample report."""
     sheets: list[ScoreSheetData] = []
@@ -235,5 +248,6 @@ def sample_sheets(report: ReportData, per_expert: int | None = None) -> list[Sco
             sheets.append(ScoreSheetData(expert, f"E{len(sheets) + 1:03d}", table.title,
                                          "专业组评审", CRITERIA, apps[:per_expert],
                                          report.cover.session_id, report.cover.measure_name,
-                                         report.cover.session_title))
+                                         report.cover.session_title,
+                                         citations=report.citations))
     return sheets

@@ -25,6 +25,7 @@ from reviewer.pdf.model import (
     DROPPED_HIGH,
     DROPPED_LOW,
     AppendixTable,
+    Citations,
     CommitteeRow,
     CoverInfo,
     DisqualificationRow,
@@ -33,6 +34,7 @@ from reviewer.pdf.model import (
     OverrideRow,
     RecusalRow,
     Stats,
+    TieBreakRow,
     TieRow,
 )
 
@@ -84,7 +86,8 @@ def cover(info: CoverInfo, warnings: Sequence[str], styles: Styles) -> list[Flow
     return out
 
 
-def committee(rows: Sequence[CommitteeRow], styles: Styles) -> list[Flowable]:
+def committee(rows: Sequence[CommitteeRow], styles: Styles,
+              citations: Citations | None = None) -> list[Flowable]:
     header = [t("pdf.col.no"), t("pdf.col.expert"), t("pdf.col.title"), t("pdf.col.unit"),
               t("pdf.col.groups"), t("pdf.col.ack_time"), t("pdf.col.ack_mode")]
     widths = fit_widths([8, 18, 24, 42, 30, 40, 16], PORTRAIT_W)  # a Beijing time fits
@@ -96,11 +99,14 @@ def committee(rows: Sequence[CommitteeRow], styles: Styles) -> list[Flowable]:
                      row.ack_time or t("pdf.ack.none"), mode if row.ack_time else ""])
     if not data:
         return [para(t("pdf.none"), styles.body)]
-    return [para(t("pdf.committee.note"), styles.note),
+    c = citations or Citations()
+    return [para(t("pdf.committee.note", term=c.confidentiality_term, policy=c.policy,
+                   article=c.confidentiality_article), styles.note),
             grid_table(header, data, widths, styles, centred=[0, 6])]
 
 
-def recusals(rows: Sequence[RecusalRow], styles: Styles) -> list[Flowable]:
+def recusals(rows: Sequence[RecusalRow], styles: Styles,
+             citations: Citations | None = None) -> list[Flowable]:
     if not rows:
         return [para(t("pdf.recusal.none"), styles.body)]
     header = [t("pdf.col.expert"), t("pdf.col.app_id"), t("pdf.col.app_name"),
@@ -122,9 +128,12 @@ def recusals(rows: Sequence[RecusalRow], styles: Styles) -> list[Flowable]:
         when = f"{row.round}\n{row.when}" if row.round else t("pdf.recusal.sealed")
         data.append([row.expert, row.app_id, row.app_name, ground,
                      t(f"pdf.recusal.source.{row.kind}"), when, "\n".join(remarks)])
-    return [para(t("pdf.recusal.note"), styles.note),
-            para(t("pdf.recusal.note_edges"), styles.note),
-            grid_table(header, data, widths, styles, centred=[4], extra=marks)]
+    c = citations or Citations()
+    notes = [para(t("pdf.recusal.note", policy=c.policy, article=c.recusal_article), styles.note),
+             para(t("pdf.recusal.note_edges"), styles.note)]
+    if c.same_unit_practice:
+        notes.append(para(t("pdf.practice.same_unit", policy=c.policy), styles.note))
+    return [*notes, grid_table(header, data, widths, styles, centred=[4], extra=marks)]
 
 
 def overrides(rows: Sequence[OverrideRow], styles: Styles, width: float) -> list[Flowable]:
@@ -185,25 +194,38 @@ def ineligible(rows: Sequence[IneligibleRow], styles: Styles, width: float) -> l
     return [grid_table(header, [[r.app_id, r.name, r.reason] for r in rows], widths, styles)]
 
 
-def ties(rows: Sequence[TieRow], styles: Styles, width: float) -> list[Flowable]:
-    if not rows:
+def ties(rows: Sequence[TieRow], styles: Styles, width: float,
+         decided: Sequence[TieBreakRow] = ()) -> list[Flowable]:
+    """Orders decided by the panel's tie-break chain, then those the secretary resolved."""
+    if not rows and not decided:
         return [para(t("pdf.none"), styles.body)]
     widths = fit_widths([40, 40, 60, 20, 26], width)
     header = [t("pdf.col.tied"), t("pdf.col.order"), t("pdf.col.reason"), t("pdf.col.by"),
               t("pdf.col.when")]
-    data = [["、".join(r.app_ids), " > ".join(r.order), r.reason, r.by, r.when] for r in rows]
+    data = [["、".join(sorted(d.order)), " > ".join(d.order),
+             t("pdf.tiebreak.row", round=d.round, aggregate=d.aggregate, rules=d.rules),
+             t("pdf.tiebreak.by", article=d.articles), ""]
+            for d in decided]
+    data += [["、".join(r.app_ids), " > ".join(r.order), r.reason, r.by, r.when] for r in rows]
     return [grid_table(header, data, widths, styles)]
 
 
 def disqualifications(rows: Sequence[DisqualificationRow], styles: Styles,
-                      width: float) -> list[Flowable]:
+                      width: float, citations: Citations | None = None) -> list[Flowable]:
+    c = citations or Citations()
+    if not c.disqualification_allowed and c.policy:
+        return [para(t("pdf.disq.none", policy=c.policy), styles.body)]
     if not rows:
         return [para(t("pdf.none"), styles.body)]
     id_w = text_column([r.app_id for r in rows], styles, 14 * mm, 30 * mm)
     widths = [id_w, *fit_widths([50, 80, 26], width - id_w)]
     header = [t("pdf.col.app_id"), t("pdf.col.app_name"), t("pdf.col.reason"), t("pdf.col.when")]
     data = [[r.app_id, r.name, r.reason, r.when] for r in rows]
-    return [para(t("pdf.disq.note"), styles.note), grid_table(header, data, widths, styles)]
+    note = t("pdf.disq.note", text=c.disqualification_text, policy=c.policy,
+             article=c.disqualification_article)
+    if c.vacancy_not_refilled and "不予补足" not in c.disqualification_text:
+        note += t("pdf.disq.vacancy")
+    return [para(note, styles.note), grid_table(header, data, widths, styles)]
 
 
 def statistics(stats: Stats, styles: Styles) -> list[Flowable]:

@@ -1,9 +1,11 @@
-"""Blank paper score sheets for sessions held on paper (实名打分, 第十二条).
+"""Blank paper score sheets for sessions held on paper (实名打分).
 
 One sheet per expert per round, listing only the applications that expert may score (a
-recused application is simply absent, 第十九条), one column per criterion with its maximum,
-a total column and a line for the expert's signature. What is written on them comes back
-through ``scores import``.
+recused application is simply absent), one column per criterion with its maximum, a total
+column and a line for the expert's signature. Every page of a sheet names its expert (a
+sheet that runs onto a second page must not become anonymous), and the pledge cites the
+measure's own confidentiality/recusal article from its panel file. What is written on them
+comes back through ``scores import``.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import KeepTogether, PageBreak, Spacer, Table
 from reportlab.platypus.flowables import Flowable
 
@@ -38,6 +41,32 @@ from reviewer.pdf.report import RenderInfo
 ROW_HEIGHT = 8.5 * mm  # room for handwriting
 
 
+class _Owner(Flowable):
+    """Invisible: tells the page furniture whose sheet this page belongs to. The canvas keeps
+    the attribute until the next sheet sets it, so a continuation page carries it too."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+        self.width = self.height = 0
+
+    def draw(self) -> None:
+        self.canv.sheet_owner = self.text  # type: ignore[attr-defined]
+
+
+class _SheetFurniture(Furniture):
+    def draw(self, canv: Canvas, number: int, total: int) -> None:
+        super().draw(canv, number, total)
+        owner = getattr(canv, "sheet_owner", "")
+        if owner:
+            width, height = canv._pagesize  # noqa: SLF001 (the page's own size)
+            canv.saveState()
+            canv.setFont(self.font, 9)
+            canv.drawCentredString(width / 2, height - 10 * mm, owner)
+            canv.restoreState()
+
+
+
 def _sheet(sheet: ScoreSheetData, styles: Styles) -> list[Flowable]:
     width = frame_width(landscape_page=True)
     head = t("pdf.sheet.title", measure=sheet.measure_name, round=sheet.round_label)
@@ -57,6 +86,8 @@ def _sheet(sheet: ScoreSheetData, styles: Styles) -> list[Flowable]:
     rows = [[str(i), a.app_id, a.name, a.unit, *blanks]
             for i, a in enumerate(sheet.applications, start=1)]
     out: list[Flowable] = [
+        _Owner(t("pdf.sheet.owner", expert=sheet.expert_name, expert_id=sheet.expert_id,
+                 round=sheet.round_label)),
         para(head, styles.h1),
         para(facts, styles.body),
         para(t("pdf.sheet.rules", step=sheet.step), styles.note),
@@ -76,8 +107,10 @@ def _sheet(sheet: ScoreSheetData, styles: Styles) -> list[Flowable]:
                           ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
                           ("TOPPADDING", (0, 0), (-1, -1), 6 * mm),
                       ])
-    out.append(KeepTogether([Spacer(1, 2 * mm), para(t("pdf.sheet.pledge"), styles.note),
-                             signature]))
+    cite = sheet.citations
+    pledge = t("pdf.sheet.pledge", term=cite.confidentiality_term, policy=cite.policy,
+               article=cite.recusal_article)
+    out.append(KeepTogether([Spacer(1, 2 * mm), para(pledge, styles.note), signature]))
     return out
 
 
@@ -103,7 +136,7 @@ def render_score_sheets(sheets: Sequence[ScoreSheetData], out_path: str | os.Pat
         doc = ReviewerDoc(buffer, font=font.name, first="landscape",
                           title=t("pdf.sheet.doc_title"), subject=t("pdf.page.confidential"),
                           lang="zh-CN")
-        doc.build(story, canvasmaker=canvas_maker(Furniture(font.name, session)))
+        doc.build(story, canvasmaker=canvas_maker(_SheetFurniture(font.name, session)))
         pages = doc.page
     write_atomically(out, buffer.getvalue())
     return RenderInfo(out, pages, len(buffer.getvalue()), time.perf_counter() - started, font.name,

@@ -21,7 +21,7 @@ from textual.widgets import Input
 from textual.worker import Worker, WorkerState
 
 from reviewer.i18n import t
-from reviewer.session import Session
+from reviewer.services import Session
 from reviewer.tui import flow
 from reviewer.tui.commands import system_commands
 from reviewer.tui.gateway import SessionGateway
@@ -37,10 +37,10 @@ class Tools:
     """What the secretary and the supervisor may do beyond the session (injected, optional)."""
 
     secretary_check: Callable[[str], bool] | None = None
-    importer: Callable[[Path], None] | None = None
-    exporter: Callable[[Path], None] | None = None
-    signer: Callable[[Path], None] | None = None
-    verifier: Callable[..., Any] | None = None  # (path, trust=certificates)
+    importer: Callable[[Path, bool, str], object] | None = None  # path, replace, reason
+    exporter: Callable[[Path], object] | None = None
+    signer: Callable[[Path], object] | None = None
+    verifier: Callable[..., Any] | None = None
     export_path: Path | None = None
 
 
@@ -58,9 +58,9 @@ class ReviewerApp(App[None]):
 
     def __init__(self, session: Session | None = None, *, opener: Opener | None = None,
                  secretary_check: Callable[[str], bool] | None = None,
-                 importer: Callable[[Path], None] | None = None,
-                 exporter: Callable[[Path], None] | None = None,
-                 signer: Callable[[Path], None] | None = None,
+                 importer: Callable[[Path, bool, str], object] | None = None,
+                 exporter: Callable[[Path], object] | None = None,
+                 signer: Callable[[Path], object] | None = None,
                  verifier: Callable[..., Any] | None = None,
                  export_path: Path | None = None,
                  idle_minutes: float = 10.0, refresh_seconds: float = 3.0,

@@ -16,7 +16,7 @@ from argon2 import PasswordHasher
 from reviewer.domain.case import Application, Case, Expert, Group, Material, Rules
 from reviewer.domain.panel import load_panel_by_id
 from reviewer.i18n import set_locale, t
-from reviewer.session import Session, Unlocked
+from reviewer.services import Session, Unlocked
 
 DEMO_PIN = "135790"  # test-only PIN of every demo expert
 DEMO_PASSPHRASE = "demo-secretary"  # test-only: opens the demo's dashboard

@@ -39,14 +39,13 @@ class Declaration:
 
 def declarations(review: Review, expert_id: str) -> list[Declaration]:
     conflicts = review.conflicts_of(expert_id)
-    cleared = review.state.cleared
     rows = []
     for app in review.declaration_scope(expert_id):
         conflict = conflicts.get(app.id)
         if conflict is not None and conflict.active:
             status = RECUSED_SELF if conflict.source == DECLARED else RECUSED_LOCKED
             rows.append(Declaration(app.id, status, conflict))
-        elif (expert_id, app.id) in cleared:
+        elif review.has_declared(expert_id, app.id):
             rows.append(Declaration(app.id, CLEAR))
         else:
             rows.append(Declaration(app.id, PENDING))
@@ -58,7 +57,7 @@ def declaration_of(review: Review, expert_id: str, app_id: str) -> Declaration:
     if conflict is not None and conflict.active:
         status = RECUSED_SELF if conflict.source == DECLARED else RECUSED_LOCKED
         return Declaration(app_id, status, conflict)
-    if (expert_id, app_id) in review.state.cleared:
+    if review.has_declared(expert_id, app_id):
         return Declaration(app_id, CLEAR)
     return Declaration(app_id, PENDING)
 

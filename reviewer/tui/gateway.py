@@ -2,47 +2,33 @@
 
 Workers run the blocking parts (Argon2 PIN checks, database transactions, PDF work) while the
 UI thread reads the review to draw it. ``Session`` is not thread-safe, so every use goes
-through one re-entrant lock: a worker holds it for one transaction, the UI for one read.
+through the one re-entrant lock of ``SessionHandle``: a worker holds it for one transaction,
+the UI for one read, and the long use cases (export, import, verify) only for their snapshot
+and their record.
 """
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TypeVar
 
 from reviewer.domain.audit import ChainReport
-from reviewer.domain.events import Event
 from reviewer.domain.review import Review
-from reviewer.session import Command, Session
+from reviewer.services.handle import SessionHandle
+from reviewer.services.opening import Session
 
-T = TypeVar("T")
 ScoreCell = tuple[str, str, str]  # expert, application, criterion
 
 
-class SessionGateway:
+class SessionGateway(SessionHandle):
     def __init__(self, session: Session) -> None:
-        self.session = session
-        self.lock = threading.RLock()
+        super().__init__(session)
         self._pending: dict[ScoreCell, str] = {}
 
     @contextmanager
     def reading(self) -> Iterator[Review]:
         with self.lock:
             yield self.session.review
-
-    def read(self, fn: Callable[[Review], T]) -> T:
-        with self.lock:
-            return fn(self.session.review)
-
-    def locked(self, fn: Callable[[], T]) -> T:
-        with self.lock:
-            return fn()
-
-    def run(self, command: Command) -> list[Event]:
-        with self.lock:
-            return self.session.run(command)
 
     def check_pin(self, expert_id: str, pin: str) -> None:
         with self.lock:

@@ -1,131 +1,56 @@
-"""``reviewer open CASE.rvb``: wires the real session and PDF tools into ``ReviewerApp``.
+"""The tools ``reviewer open`` hands to ``ReviewerApp``: the use cases of ``reviewer.services``.
 
-The bundle passphrase comes from ``--passphrase-file`` / ``REVIEWER_PASSPHRASE`` when given
-(the session is then opened before the first screen), otherwise from the unlock screen. The
-secretary's dashboard re-checks the passphrase by unlocking the bundle again and comparing
-its hash. Exporting and signing need a signing identity (``--p12`` or ``--key``/``--cert``,
-its passphrase asked before the first screen); without one they show as not available.
+``reviewer.cli.open_command`` reads the options and secrets and builds these; the secretary's
+dashboard re-checks the passphrase by unlocking the bundle again and comparing its hash.
+
+Nothing here decides: each tool gathers what the screen typed and calls the same use case the
+CLI calls, with the gateway as the session handle (so long work holds its lock only for the
+snapshot and the record, never for the render or the signature).
 """
 
 from __future__ import annotations
 
-import argparse
-import hashlib
-import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from reviewer.domain.errors import DomainError
-from reviewer.i18n import t
-from reviewer.session import Session, unlock
+from reviewer.services import documents, sheets
+from reviewer.services.opening import passphrase_matches
+from reviewer.settings import Settings
 
-
-class FileUnreadable(DomainError):
-    pass
+if TYPE_CHECKING:
+    from reviewer.pdf.export import ExportInfo
+    from reviewer.pdf.signing import SignResult
+    from reviewer.pdf.verify import VerifyReport
+    from reviewer.services.handle import SessionHandle
 
 
 class SessionTools:
     """The secretary's and supervisor's tools, bound to the session once it is open."""
 
-    def __init__(self, bundle: Path, session: Callable[[], Session],
-                 identity: Any = None, trust: list[Path] | None = None,
-                 location: str = "云南省昆明市") -> None:
+    def __init__(self, bundle: Path, handle: Callable[[], SessionHandle],
+                 identity: Any = None, settings: Settings | None = None) -> None:
         self.bundle = bundle
-        self.session = session
+        self.handle = handle
         self.identity = identity
-        self.trust = trust or []
-        self.location = location
+        self.settings = settings or Settings()
 
     def secretary_check(self, passphrase: str) -> bool:
-        try:
-            return unlock(self.bundle, passphrase).sha256 == self.session().bundle_sha256
-        except DomainError:
-            return False
+        return passphrase_matches(self.bundle, passphrase, self.handle().session)
 
-    def import_sheets(self, path: Path) -> None:
-        from reviewer.casefolder.score_sheets import read_score_sheet
+    def import_sheets(self, path: Path, replace: bool = False, reason: str = ""
+                      ) -> sheets.ImportOutcome:
+        return sheets.import_sheet(self.handle(), sheets.ImportSheet(path, replace, reason))
 
-        try:
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        except OSError:
-            raise FileUnreadable("tui.file_unreadable", path=str(path)) from None
-        rows = read_score_sheet(path)
-        self.session().run(lambda r: r.import_sheets(rows, file_sha256=digest))
+    def export(self, path: Path) -> ExportInfo:
+        return documents.export_results(self.handle(),
+                                        documents.ExportResults(path, self.identity),
+                                        self.settings)
 
-    def export(self, path: Path) -> None:
-        from reviewer.pdf.export import export_signed_results
+    def sign(self, path: Path) -> SignResult:
+        return documents.countersign(documents.Countersign(path, self.identity), self.settings)
 
-        export_signed_results(self.session(), path, self.identity, location=self.location)
-
-    def sign(self, path: Path) -> None:
-        from reviewer.pdf.signing import sign_pdf
-
-        if not path.exists():
-            raise FileUnreadable("tui.file_unreadable", path=str(path))
-        sign_pdf(path, path, self.identity, reason=t("cli.sign_reason_countersign"),
-                 location=self.location)
-
-    def verify(self, path: Path, trust: Sequence[Path] = ()) -> Any:
+    def verify(self, path: Path, trust: Sequence[Path] = ()) -> VerifyReport:
         """``trust``: certificates the supervisor chose on the F9 screen, beside ``--trust``."""
-        from reviewer.pdf.signing import verify_pdf
-
-        if not path.is_file():
-            raise FileUnreadable("tui.file_unreadable", path=str(path))
-        session = self.session()
-        session.require_intact()  # a PDF is checked only against a chain that verifies
-        return verify_pdf(path, [*self.trust, *trust],
-                          case_facts=(session.bundle_sha256, session.review.state.results_head))
-
-
-def _identity(args: argparse.Namespace) -> Any:
-    if not (getattr(args, "p12", None) or getattr(args, "key", None)):
-        return None
-    from reviewer.cli.pdf_commands import load_identity
-
-    return load_identity(args)
-
-
-def _passphrase(args: argparse.Namespace) -> str | None:
-    from reviewer.cli.passphrase import read_secret
-
-    if args.passphrase_file is None and not os.environ.get("REVIEWER_PASSPHRASE"):
-        return None
-    return read_secret(args.passphrase_file, "REVIEWER_PASSPHRASE", "")
-
-
-def run_app(args: argparse.Namespace) -> int:
-    from reviewer.session import database_url
-    from reviewer.tui.app import ReviewerApp
-
-    bundle: Path = args.bundle
-    db_url = database_url(bundle, getattr(args, "db", None))
-    passphrase = _passphrase(args)
-    session = Session.open(bundle, passphrase, db_url) if passphrase else None
-    identity = _identity(args)
-    holder: dict[str, ReviewerApp] = {}
-
-    def current() -> Session:
-        gateway = holder["app"].gateway
-        assert gateway is not None
-        return gateway.session
-
-    tools = SessionTools(bundle, current, identity, list(getattr(args, "trust", []) or []),
-                         location=getattr(args, "location", None) or "云南省昆明市")
-    app = ReviewerApp(
-        session,
-        opener=lambda p: Session.open(bundle, p, db_url),
-        secretary_check=tools.secretary_check,
-        importer=tools.import_sheets,
-        exporter=tools.export if identity is not None else None,
-        signer=tools.sign if identity is not None else None,
-        verifier=tools.verify,
-        idle_minutes=float(getattr(args, "idle_minutes", 10.0)),
-    )
-    holder["app"] = app
-    try:
-        app.run()
-    finally:
-        if app.gateway is not None:
-            app.gateway.session.close()
-    return 0
+        return documents.verify_pdf(
+            documents.VerifyPdf(path, (*self.settings.trust, *trust)), self.handle())

@@ -19,6 +19,7 @@ from textual.widgets import Header, TabbedContent, TabPane
 from reviewer.domain.ranking import CLOSED, PROFESSIONAL
 from reviewer.domain.review import ImportRejected
 from reviewer.i18n import t
+from reviewer.services import secretary as sec
 from reviewer.tui.dashboard.conflicts_pane import ConflictsPane
 from reviewer.tui.dashboard.export_pane import ExportPane
 from reviewer.tui.dashboard.progress_pane import ProgressPane
@@ -27,7 +28,7 @@ from reviewer.tui.dashboard.rounds_pane import RoundsPane
 from reviewer.tui.dashboard.sheets_pane import SheetsPane
 from reviewer.tui.dashboard.snapshot import DashboardData, build
 from reviewer.tui.dashboard.spread_pane import SpreadPane
-from reviewer.tui.jobs import JobFinished, run_job
+from reviewer.tui.jobs import Job, JobFinished, run_job
 from reviewer.tui.keys import bind
 from reviewer.tui.screens.base import ReviewerScreen
 from reviewer.tui.screens.form_dialog import Field, FormDialog, Values
@@ -138,10 +139,11 @@ class DashboardScreen(ReviewerScreen):
 
         self.app.push_screen(FormDialog(title, fields, note=note), answered)
 
-    def _command(self, job: str, make: Callable[[Values], Any], context: Any = None
-                 ) -> Callable[[Values], None]:
+    def _command(self, job: Job, make: Callable[[Values], sec.SecretaryCommand],
+                 context: Any = None) -> Callable[[Values], None]:
+        """The same use case as the CLI's subcommand (``reviewer.services.secretary``)."""
         def run(values: Values) -> None:
-            run_job(self, job, lambda: self.gateway.run(lambda r: make(values)(r)), context)
+            run_job(self, job, lambda: sec.execute(self.gateway, make(values)), context)
 
         return run
 
@@ -166,7 +168,7 @@ class DashboardScreen(ReviewerScreen):
             return
         self._ask(t("tui.dash.lift_title", expert=row.expert_name, application=row.application),
                   [Field("reason", t("tui.dash.reason"))],
-                  self._command("lift", lambda v: lambda r: r.lift_conflict(
+                  self._command("lift", lambda v: sec.LiftConflict(
                       row.expert, row.application, v["reason"])))
 
     def action_reopen(self) -> None:
@@ -177,7 +179,7 @@ class DashboardScreen(ReviewerScreen):
             return
         self._ask(t("tui.dash.reopen_title", expert=row.name),
                   [Field("reason", t("tui.dash.reason"))],
-                  self._command("reopen", lambda v: lambda r: r.reopen(row.expert, v["reason"])))
+                  self._command("reopen", lambda v: sec.Reopen(row.expert, v["reason"])))
 
     def action_import_sheets(self) -> None:
         importer = self.reviewer.tools.importer
@@ -187,9 +189,12 @@ class DashboardScreen(ReviewerScreen):
 
         def run(values: Values) -> None:
             path = Path(values["path"]).expanduser()
-            run_job(self, "import", lambda: self.gateway.locked(lambda: importer(path)), path)
+            reason = values.get("reason", "").strip()  # a reason replaces submitted sheets
+            run_job(self, "import", lambda: importer(path, bool(reason), reason), path)
 
-        self._ask(t("tui.dash.import_title"), [Field("path", t("tui.dash.path"))], run,
+        self._ask(t("tui.dash.import_title"),
+                  [Field("path", t("tui.dash.path")),
+                   Field("reason", t("tui.dash.import_replace_reason"), required=False)], run,
                   note=t("tui.dash.import_note"))
 
     def action_advance(self) -> None:
@@ -203,12 +208,12 @@ class DashboardScreen(ReviewerScreen):
             self._ask(t("tui.dash.force_close_title" if final else "tui.dash.force_title",
                         count=len(data.blockers)),
                       [Field("reason", t("tui.dash.reason"))],
-                      self._command("advance", lambda v: lambda r: r.advance(
-                          force=True, reason=v["reason"])), note=note)
+                      self._command("advance", lambda v: sec.Advance(
+                          force=True, reason=v["reason"], expected=data.round)), note=note)
         else:
             self._ask(t("tui.dash.close_title" if final else "tui.dash.advance_title",
                         round=t(f"round.{data.round}")), [],
-                      self._command("advance", lambda v: lambda r: r.advance()))
+                      self._command("advance", lambda v: sec.Advance(expected=data.round)))
 
     def action_resolve_tie(self) -> None:
         ties = self.data.results["unresolved_ties"] if self.data else []
@@ -219,8 +224,7 @@ class DashboardScreen(ReviewerScreen):
         self._ask(t("tui.dash.tie_title"),
                   [Field("order", t("tui.dash.tie_order"), ",".join(ties[0])),
                    Field("reason", t("tui.dash.reason"))],
-                  self._command("tie", lambda v: lambda r: r.resolve_tie(
-                      [i.strip() for i in v["order"].split(",") if i.strip()], v["reason"])),
+                  self._command("tie", lambda v: sec.ResolveTie.parse(v["order"], v["reason"])),
                   note=note)
 
     def action_disqualify(self) -> None:
@@ -228,10 +232,10 @@ class DashboardScreen(ReviewerScreen):
         self._ask(t("tui.dash.disqualify_title"),
                   [Field("application", t("tui.dash.application"), current),
                    Field("reason", t("tui.dash.reason"))],
-                  self._command("disqualify", lambda v: lambda r: r.disqualify(
-                      v["application"].strip(), v["reason"])), note=t("tui.dash.disqualify_note"))
+                  self._command("disqualify", lambda v: sec.Disqualify(
+                      v["application"], v["reason"])), note=t("tui.dash.disqualify_note"))
 
-    def _pdf_action(self, job: str, tool: Callable[[Path], None] | None, title: str) -> None:
+    def _pdf_action(self, job: Job, tool: Callable[[Path], object] | None, title: str) -> None:
         self._tab("tab-export")
         if tool is None:
             self.notify(t("tui.not_available"), severity="warning")
@@ -243,7 +247,7 @@ class DashboardScreen(ReviewerScreen):
         def run(values: Values) -> None:
             path = Path(values["path"]).expanduser()
             self.query_one(ExportPane).report(t("tui.export.working"))
-            run_job(self, job, lambda: self.gateway.locked(lambda: tool(path)), path)
+            run_job(self, job, lambda: tool(path), path)
 
         self._ask(title, [Field("path", t("tui.dash.path"), str(default))], run)
 

@@ -229,8 +229,7 @@ class SupervisorScreen(ReviewerScreen):
             return
         trust = tuple(self.trust)
         self.query_one("#verify-report", Static).update(t("tui.verify.working"))
-        run_job(self, "verify",
-                lambda: self.gateway.locked(lambda: verifier(path, trust=trust)),
+        run_job(self, "verify", lambda: verifier(path, trust=trust),  # locks only to snapshot
                 context=(path, trust))
 
     def action_check_audit(self) -> None:

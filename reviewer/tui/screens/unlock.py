@@ -14,7 +14,7 @@ from textual.containers import Vertical
 from textual.widgets import Input, Label, Static
 
 from reviewer.i18n import t
-from reviewer.session import Session
+from reviewer.services import Session
 from reviewer.tui.jobs import JobFinished, run_job
 from reviewer.tui.screens.base import ReviewerScreen
 from reviewer.tui.widgets.footer import Footer

@@ -1,0 +1,51 @@
+"""CLI details from issue 10 and the catalogue's strict mode (issue 11)."""
+
+from __future__ import annotations
+
+import pytest
+
+from reviewer import i18n
+from reviewer.cli.main import main
+
+
+@pytest.mark.parametrize("argv", [["recuse", "--help"], ["scores", "import", "--help"],
+                                  ["ties", "resolve", "--help"], ["--lang", "en", "export", "-h"]])
+def test_subcommand_help_says_usage_once(argv: list[str],
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as done:
+        main(argv)
+    assert done.value.code == 0
+    first = capsys.readouterr().out.splitlines()[0]
+    prefix = "usage: " if "en" in argv else "用法："
+    assert first.startswith(prefix + "reviewer ")
+    assert first.count(prefix.strip()) == 1
+    i18n.set_locale(None)
+
+
+def test_recuse_needs_a_kind(tmp_path, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(SystemExit) as done:
+        main(["recuse", str(tmp_path / "x.rvb"), "--expert", "E1", "--application", "A1",
+              "--reason", "其他：曾共同承担项目"])
+    assert done.value.code == 2
+    assert "--kind" in capsys.readouterr().err
+
+
+def test_recusal_kind_by_key_or_panel_name() -> None:
+    from reviewer.domain.errors import DomainError
+    from reviewer.services.secretary import recusal_kind
+    from tests.builders import make_case
+
+    _, panel = make_case("yunling-craftsman", [], [])
+    assert recusal_kind(panel, "other") == "other"
+    assert recusal_kind(panel, "直系亲属") == "relative"
+    with pytest.raises(DomainError) as err:
+        recusal_kind(panel, "亲戚")
+    assert err.value.code == "review.bad_conflict_kind"
+
+
+def test_a_formatting_error_raises_under_tests_and_never_reaches_users(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(i18n.MessageFormatError):
+        i18n.t("review.declaration_required", expert="E1")  # application missing
+    monkeypatch.setenv(i18n.STRICT_ENV, "0")  # as users run it
+    assert i18n.t("review.declaration_required", expert="E1").startswith("专家 {expert}")
