@@ -77,6 +77,63 @@ def pledged(bundle: Path, url: str) -> None:
     acknowledge_all(bundle, url, experts)
 
 
+def _sheet(path: Path, rows: list[list[str]]) -> None:
+    import csv
+
+    with path.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(["专家", "申报", "轮次", "工艺专长", "技能水平", "领军作用", "业绩贡献"])
+        writer.writerows(rows)
+
+
+def _cli(bundle: Path, url: str, *argv: str) -> str:
+    import subprocess
+
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    done = subprocess.run([sys.executable, "-m", "reviewer.cli.main", *argv,
+                           "--passphrase-file", str(bundle.parent / "case.passphrase"),
+                           "--db", url], cwd=ROOT, env=env, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise AssertionError(f"{argv[:2]} exited {done.returncode}: {done.stderr}")
+    return done.stdout
+
+
+def tied_case(folder: Path) -> Path:
+    """A 云岭工匠 case of 24 applications whose two groups nominate 23 for a final list capped
+    at 20 (第九条): sealed, to be played by ``close_with_tie``."""
+    write_case_folder(folder / "case", 24, 24, seed=11)
+    bundle = folder / "case.rvb"
+    seal_cheaply(folder / "case", bundle)
+    (folder / "case.passphrase").write_text(BENCH_PASSPHRASE + "\n", encoding="utf-8")
+    return bundle
+
+
+def close_with_tie(bundle: Path, url: str) -> list[str]:
+    """Play ``tied_case`` to the close on paper: distinct professional totals, then one equal
+    comprehensive total for every nominee, so that they tie across the cap. Returns the tie."""
+    import json
+
+    pledged(bundle, url)
+    groups, per_group = 2, 9  # bench/synth.py layout(24, 24)
+    rows = [[f"E{g * per_group + k:04d}", f"A{i:05d}", "专业组", "20", "20", str(i % 20), "25"]
+            for g in range(groups) for i in range(g, 24, groups) for k in range(per_group)]
+    _sheet(bundle.parent / "professional.csv", rows)
+    _cli(bundle, url, "scores", "import", str(bundle), str(bundle.parent / "professional.csv"))
+    _cli(bundle, url, "advance", str(bundle))
+    nominees = json.loads(_cli(bundle, url, "results", str(bundle), "--json"))["nominees"]
+    comprehensive = [f"E{k:04d}" for k in range(groups * per_group, 24)]
+    rows = [[e, a, "综合组", "20", "20", "15", "25"]
+            for e in comprehensive for ids in nominees.values() for a in ids]
+    _sheet(bundle.parent / "comprehensive.csv", rows)
+    _cli(bundle, url, "scores", "import", str(bundle), str(bundle.parent / "comprehensive.csv"))
+    _cli(bundle, url, "advance", str(bundle))
+    out = json.loads(_cli(bundle, url, "results", str(bundle), "--json"))
+    assert out["round"] == "closed" and len(out["unresolved_ties"]) == 1, out["unresolved_ties"]
+    tie: list[str] = out["unresolved_ties"][0]
+    return tie
+
+
 def wait_for(start_flag: Path) -> None:
     """Every worker waits for one flag file, so they all hit the database at once."""
     deadline = time.monotonic() + 120

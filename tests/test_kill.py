@@ -1,5 +1,5 @@
 """SIGKILL at random moments (issue 14 "Faults"): a terminal scoring and submitting, a paper
-import, and a round advance are killed mid-way, again and again, on SQLite and PostgreSQL.
+import, a round advance and a tie resolution are killed mid-way, again and again, on SQLite and PostgreSQL.
 After every kill the audit chain verifies, every sheet submitted before survives unchanged,
 the killed operation either happened whole or not at all, and it can be redone.
 
@@ -26,8 +26,10 @@ from tests.session_fixtures import (
     ROOT,
     backend_url,
     clone_database,
+    close_with_tie,
     pledged,
     sealed_case,
+    tied_case,
     worker_score,
 )
 
@@ -121,6 +123,7 @@ def test_killed_terminals_never_lose_a_submitted_sheet(bundle: Path, backend: st
             assert after_sheets[key] == scores
             assert after_submitted[key] == before_submitted[key]
         _finish_sheet(bundle, url, expert, flag)  # the killed work can be redone
+    print(f"{KILLS} runs, {kills} killed mid-way (scoring, {backend})")
     assert kills > 0, "no run was killed mid-way: the delays are too long for this machine"
 
 
@@ -165,6 +168,7 @@ def test_killed_paper_import_is_all_or_nothing_and_can_be_redone(bundle: Path, b
             sheets, submitted, _ = _snapshot(bundle, url)
         assert len(submitted) == len(experts)
         assert all(sum(v.values()) == 80 for s in sheets.values() for v in s.values())
+    print(f"{KILLS} runs, {kills} killed mid-way (paper import, {backend})")
     assert kills > 0, "no import was killed mid-way"
 
 
@@ -195,4 +199,62 @@ def test_killed_round_advance_happens_once_or_not_at_all(bundle: Path, backend: 
             assert redo.returncode == 0, redo.stderr
         _, _, round_now = _snapshot(bundle, url)
         assert round_now == "comprehensive", time.monotonic() - started
+    print(f"{KILLS} runs, {kills} killed mid-way (round advance, {backend})")
     assert kills > 0, "no advance was killed mid-way"
+
+
+@pytest.fixture(scope="module")
+def tied_bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tied_case(tmp_path_factory.mktemp("tie"))
+
+
+def _ties(bundle: Path, url: str) -> tuple[list[list[str]], list[list[str]]]:
+    """(unresolved ties, resolved orders) after the chain verified."""
+    from reviewer.domain.results import results
+    from reviewer.session import Session
+
+    _snapshot(bundle, url)  # the chain verifies
+    session = Session.open(bundle, BENCH_PASSPHRASE, url)
+    try:
+        out = results(session.review)
+        return out["unresolved_ties"], [r["order"] for r in out["resolved_ties"]]
+    finally:
+        session.close()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+def test_killed_tie_resolution_is_applied_whole_or_not_at_all(tied_bundle: Path, backend: str,
+                                                              tmp_path: Path) -> None:
+    rnd = random.Random(4)
+    passphrase = str(tied_bundle.parent / "case.passphrase")
+    template = backend_url(backend, tmp_path)
+    tie = close_with_tie(tied_bundle, template)
+    order = list(reversed(tie))  # the committee's vote: any order of the tied applications
+
+    def argv(url: str) -> list[str]:
+        return [sys.executable, "-m", "reviewer.cli.main", "ties", "resolve", str(tied_bundle),
+                "--order", ",".join(order), "--reason", "综合组复议表决",
+                "--passphrase-file", passphrase, "--db", url]
+
+    # one whole run first: the kills then land anywhere from start-up to after the commit
+    started = time.monotonic()
+    assert _kill_after(argv(clone_database(template, tmp_path, "tiefull")), 600) == 0
+    full = time.monotonic() - started
+    kills = applied = 0
+    for attempt in range(KILLS):
+        url = clone_database(template, tmp_path, f"tie{attempt}")
+        code = _kill_after(argv(url), rnd.uniform(0.2, full * 1.2))
+        kills += code is None
+        unresolved, resolved = _ties(tied_bundle, url)
+        applied += bool(resolved) and code is None
+        # whole or nothing: the tie is open with no order recorded, or closed with all of it
+        assert (unresolved, resolved) in (([tie], []), ([], [order])), (unresolved, resolved)
+        if unresolved:
+            redo = subprocess.run(argv(url), cwd=ROOT, env=_env(), capture_output=True,
+                                  text=True)
+            assert redo.returncode == 0, redo.stderr
+        assert _ties(tied_bundle, url) == ([], [order])
+    print(f"{KILLS} runs, {kills} killed mid-way, {applied} of them after the commit "
+          f"(tie resolution, {backend}; a whole run {full:.1f} s)")
+    assert kills > 0, "no tie resolution was killed mid-way"

@@ -8,6 +8,7 @@ from reviewer.i18n import (
     messages_cli,
     messages_core,
     messages_edges,
+    messages_faults,
     messages_integrity,
     messages_measures,
     messages_onecore,
@@ -25,6 +26,7 @@ AREAS: dict[str, dict[str, tuple[str, str]]] = {
     "measures": messages_measures.MESSAGES,
     "edges": messages_edges.MESSAGES,
     "integrity": messages_integrity.MESSAGES,
+    "faults": messages_faults.MESSAGES,
     "onecore": messages_onecore.MESSAGES,
 }
 

@@ -132,6 +132,11 @@ def write_atomically(target: Path, data: bytes) -> None:
         if not _write_via_tmpfile(target, data):
             _write_via_named_temp(target, data)
     except OSError as exc:
+        # the partial bytes are gone already (an unnamed inode, or a temporary removed above)
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+            raise PdfError("pdf.file.disk_full", path=str(target)) from exc
+        if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+            raise PdfError("pdf.file.read_only", path=str(target)) from exc
         raise PdfError("pdf.file.unwritable", path=str(target),
                        problem=exc.strerror or str(exc)) from exc
     _fsync_dir(target.parent)

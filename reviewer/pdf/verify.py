@@ -28,6 +28,7 @@ from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.misc import PdfError as PyHankoPdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.diff_analysis import ModificationLevel
+from pyhanko.sign.fields import enumerate_sig_fields
 from pyhanko.sign.validation import (
     KeyUsageConstraints,
     SignatureCoverageLevel,
@@ -207,6 +208,22 @@ def _facts(reader: PdfFileReader, revision: int | None) -> PdfFacts:
     return PdfFacts.from_info(raw)
 
 
+def _removed_signatures(reader: PdfFileReader) -> int:
+    """How many filled signature fields an earlier revision had beyond the latest one.
+
+    An incremental update can drop a signature field from the form: the signed bytes stay in
+    the file, but the latest revision no longer lists them, so the file would read as never
+    signed (exit 23). It was signed and then changed: that is exit 22."""
+    def filled(handler: Any) -> int:
+        return sum(1 for _ in enumerate_sig_fields(handler, filled_status=True))
+
+    latest = filled(reader)
+    revisions = reader.xrefs.total_revisions
+    most = max((filled(reader.get_historical_resolver(r)) for r in range(revisions - 1)),
+               default=0)
+    return max(0, most - latest)
+
+
 async def async_verify_pdf(path: str | os.PathLike[str],
                            trust_certs: Sequence[str | os.PathLike[str]], *,
                            case_facts: tuple[str, str] | None = None) -> VerifyReport:
@@ -225,13 +242,19 @@ async def async_verify_pdf(path: str | os.PathLike[str],
         # The first signer vouched for the facts; later signers may only add signatures.
         facts = _facts(reader, embedded[0].signed_revision if embedded else None)
         facts_last = _facts(reader, embedded[-1].signed_revision) if embedded else facts
-    except (PyHankoPdfError, ValueError, KeyError, TypeError) as exc:
+        removed = _removed_signatures(reader)
+    # a damaged number token makes pyHanko raise decimal.InvalidOperation (an ArithmeticError)
+    except (PyHankoPdfError, ValueError, KeyError, TypeError, ArithmeticError, IndexError,
+            RecursionError) as exc:
         problem = t("pdf.verify.problem.unreadable", problem=str(exc))
         return VerifyReport(str(source), (), empty, EXIT_BROKEN, (problem,), None, (EXIT_BROKEN,))
     reports = [await _check(e, context, last=i == len(embedded) - 1)
                for i, e in enumerate(embedded)]
     findings: list[tuple[int, str]] = []
-    if not reports:
+    if removed:
+        findings.append((EXIT_MODIFIED, t("pdf.verify.problem.signature_removed",
+                                          count=removed)))
+    elif not reports:
         findings.append((EXIT_UNSIGNED, t("pdf.verify.problem.unsigned")))
     for report in reports:
         if not report.intact:

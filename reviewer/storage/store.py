@@ -1,6 +1,7 @@
 """The event store: an append-only, keyed audit table behind SQLAlchemy.
 
-SQLite (a file beside the bundle, created 0600 with its WAL and SHM) by default; any
+SQLite (a file beside the bundle, created 0600 with its WAL and SHM; WAL mode with
+``synchronous=FULL`` so that every commit is on the disk before it is reported) by default; any
 SQLAlchemy URL, PostgreSQL included, for a review room where several terminals share one
 session. The store chains and MACs what it appends (the key is handed in, never stored) but
 trusts nothing it reads: rows come back as events for ``reviewer.domain.audit.ChainVerifier``
@@ -112,7 +113,11 @@ def make_engine(url: str) -> Engine:
                 dbapi_connection.text_factory = lambda b: b.decode("utf-8", "surrogateescape")
                 cursor = dbapi_connection.cursor()
                 cursor.execute("PRAGMA journal_mode=WAL")
-                cursor.execute("PRAGMA synchronous=NORMAL")
+                # FULL, not NORMAL: in WAL mode NORMAL syncs only at checkpoints, so a power
+                # loss can take back the last commits, a just-submitted sheet among them.
+                # FULL syncs the WAL on every commit: a sheet the terminal reported as
+                # submitted survives the power going (README "Durability").
+                cursor.execute("PRAGMA synchronous=FULL")
                 cursor.close()
 
             return engine
@@ -183,7 +188,8 @@ class EventStore:
         except SQLAlchemyError as exc:
             engine.dispose()
             key_ = "store.unreachable" if isinstance(exc, OperationalError) else "store.damaged"
-            raise StoreError(key_, url=_safe_url(url), detail=_first_line(exc)) from None
+            raise failure(exc, url, key_, False, url=_safe_url(url),
+                          detail=_first_line(exc)) from None
         return store
 
     def _prepare(self, case_id: str, bundle_sha256: str, now: str) -> None:
@@ -231,7 +237,8 @@ class EventStore:
                 return what(conn)
         except SQLAlchemyError as exc:
             key = "store.unreachable" if isinstance(exc, OperationalError) else "store.damaged"
-            raise StoreError(key, url=_safe_url(self.url), detail=_first_line(exc)) from None
+            raise failure(exc, self.url, key, url=_safe_url(self.url),
+                          detail=_first_line(exc)) from None
 
     def events(self, since: int = 0, until: int | None = None) -> list[Event]:
         def query(conn: Any) -> list[Event]:
@@ -315,10 +322,60 @@ class EventStore:
                     tag=head_mac(self.key, seq, prev, prev_mac)))
                 return newer, placed
         except SQLAlchemyError as exc:
-            raise StoreError("store.write_failed", detail=_first_line(exc)) from None
+            raise failure(exc, self.url, "store.write_failed", detail=_first_line(exc)) from None
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+_DISK_FULL = ("database or disk is full", "no space left on device", "could not extend file")
+_READ_ONLY = ("readonly database", "read-only file system", "read-only transaction")
+_DROPPED = ("connection failed", "server closed the connection", "terminating connection",
+            "connection refused", "connection timed out", "consuming input failed",
+            "connection is closed", "the connection is lost")
+_LOW_SPACE = 1 << 20  # below this much free space a "disk I/O error" is taken for a full disk
+
+
+def _disk_full(path: Path) -> bool:
+    try:
+        info = os.statvfs(path.parent)
+    except OSError:
+        return False
+    return info.f_bavail * info.f_frsize < _LOW_SPACE
+
+
+def _read_only(path: Path) -> bool:
+    try:
+        if os.statvfs(path.parent).f_flag & os.ST_RDONLY:
+            return True
+    except OSError:
+        return False
+    return not os.access(path.parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK))
+
+
+def failure(exc: SQLAlchemyError, url: str, key: str, connected: bool = True, /,
+            **params: object) -> StoreError:
+    """The refusal for a failed database call. A full disk, a read-only database and a dropped
+    connection are named as such, with what to do, whatever the driver's (English) wording: a
+    panel secretary must see "the disk is full", not "disk I/O error". The transaction was
+    rolled back in every case, so nothing written before is touched. ``connected`` is False
+    while the store is first opened: a server that never answered is "unreachable" there.
+    A write is never retried here: a commit whose answer was lost may have landed, and the
+    next action refolds what is in the database before it decides anything."""
+    message = _first_line(exc).lower()
+    path = sqlite_path(url)
+    where = str(path) if path is not None else _safe_url(url)
+    if any(word in message for word in _DISK_FULL) or (
+            path is not None and isinstance(exc, OperationalError) and _disk_full(path)):
+        return StoreError("store.disk_full", path=where)
+    if any(word in message for word in _READ_ONLY) or (
+            path is not None and isinstance(exc, OperationalError) and _read_only(path)):
+        return StoreError("store.read_only", path=where)
+    if path is None and connected and (getattr(exc, "connection_invalidated", False) or (
+            isinstance(exc, OperationalError) and any(word in message for word in _DROPPED))):
+        # a terminal that was working: its server went away (the next action reconnects)
+        return StoreError("store.connection_lost", url=where)
+    return StoreError(key, **params)
 
 
 def _safe_url(url: str) -> str:
