@@ -20,27 +20,28 @@ from reviewer.domain.ranking import (
     TieDecision,
 )
 from reviewer.domain.review import Review
+from reviewer.domain.review_core import ReviewCore
 from reviewer.domain.stats import session_stats
 
 
-def professional_tables(review: Review) -> dict[str, RoundTable]:
+def professional_tables(review: ReviewCore) -> dict[str, RoundTable]:
     return review.ranking.professional_tables(review.state)
 
 
-def nominees(review: Review, tables: dict[str, RoundTable] | None = None) -> dict[str, list[str]]:
+def nominees(review: ReviewCore, tables: dict[str, RoundTable] | None = None) -> dict[str, list[str]]:
     if review.round == PROFESSIONAL:
         return review.ranking.nominations(tables or professional_tables(review))
     return {g: list(ids) for g, ids in review.state.nominees.items()}
 
 
-def comprehensive_table(review: Review) -> RoundTable | None:
+def comprehensive_table(review: ReviewCore) -> RoundTable | None:
     """The 综合组's table; ``None`` before it, and always for a one-step measure."""
     if review.round == PROFESSIONAL or not review.panel.has_comprehensive:
         return None
     return review.ranking.comprehensive_table(review.state, review.state.nominees)
 
 
-def final_table(review: Review) -> RoundTable | None:
+def final_table(review: ReviewCore) -> RoundTable | None:
     """The table the list comes from (the 综合组's, or the single round's)."""
     if review.panel.has_comprehensive:
         return comprehensive_table(review)
@@ -58,7 +59,7 @@ def lineage(tables: dict[str, RoundTable], chosen: dict[str, list[str]]) -> dict
     return result
 
 
-def final_list(review: Review) -> FinalList:
+def final_list(review: ReviewCore) -> FinalList:
     table = final_table(review)
     if table is None:
         return FinalList([], [], [])
@@ -66,7 +67,7 @@ def final_list(review: Review) -> FinalList:
     return review.ranking.final_list(review.state, table, lineage(tables, nominees(review, tables)))
 
 
-def unresolved_ties(review: Review) -> list[list[str]]:
+def unresolved_ties(review: ReviewCore) -> list[list[str]]:
     return final_list(review).unresolved
 
 
