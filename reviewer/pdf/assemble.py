@@ -110,7 +110,8 @@ class _Builder:
         self.panel = review.panel
         self.state = review.state
         self.bundle_sha256 = bundle_sha256
-        self.data = results(review)
+        self.results = results(review)  # typed; the tables below still read its JSON form
+        self.data = self.results.to_json()
         self._dropped: dict[tuple[str, str], dict[str, str]] = {}
 
     def app(self, app_id: str) -> Application:
