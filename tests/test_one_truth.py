@@ -21,9 +21,11 @@ from reviewer.services import secretary as sec
 from reviewer.session import Session
 from reviewer.tui.screens.scoring import ScoringScreen
 from reviewer.tui.widgets.queue_table import QueueTable
+from tests.builders import TEST_PIN
 from tests.test_tui_support import (
     build_session,
     flat_text,
+    log_in,
     make_app,
     pilot_test,
     score_programmatically,
@@ -182,3 +184,21 @@ async def test_submitted_sheet_is_the_cores_refusal_in_the_terminal(tmp_path: Pa
         await settle(pilot)
         assert core.render().replace(" ", "") in flat_text(app)
     assert session.review.own_scores("E1", apps[0])["craft_expertise"] != 10
+
+
+@pilot_test
+async def test_pin_lockout_is_the_cores_refusal_in_the_terminal(tmp_path: Path) -> None:
+    """Five wrong PINs lock the expert out in the core; the terminal's login shows the core's
+    lockout message, even with the right PIN, until the lockout ends."""
+    session, clock = build_session(tmp_path)
+    expert = session.case.experts[0].id
+    for _ in range(5):
+        with pytest.raises(DomainError):
+            session.check_pin(expert, "000000")
+    core = refusal(lambda: session.check_pin(expert, TEST_PIN))
+    assert core.code == "review.pin_locked"
+    app = make_app(session)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await log_in(pilot, 0, skip_pin_change=False)
+        assert core.render().replace(" ", "") in flat_text(app)
+    assert session.review.locked_for(expert) > 0
