@@ -13,13 +13,10 @@ from decimal import Decimal
 
 from reviewer.domain.events import Event
 from reviewer.domain.review import Review
-from reviewer.services.handle import SessionHandle
-from reviewer.services.secretary import SecretaryCommand
+from reviewer.services.secretary import execute  # one runner for every command
 
-
-def execute(handle: SessionHandle, command: SecretaryCommand) -> list[Event]:
-    """Decide an expert's command on the latest chain and record what it decided."""
-    return handle.run(command.decide)
+__all__ = ["Abstain", "Acknowledge", "DeclareConflict", "DeclareNoConflict", "SetScore",
+           "Submit", "execute"]
 
 
 @dataclass(frozen=True)
