@@ -200,5 +200,6 @@ async def test_pin_lockout_is_the_cores_refusal_in_the_terminal(tmp_path: Path) 
     app = make_app(session)
     async with app.run_test(size=(100, 30)) as pilot:
         await log_in(pilot, 0, skip_pin_change=False)
+        await settle(pilot)  # the login's PIN check runs in a worker
         assert core.render().replace(" ", "") in flat_text(app)
     assert session.review.locked_for(expert) > 0
