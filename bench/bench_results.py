@@ -122,7 +122,7 @@ def main() -> None:
     play(fresh, log)
     replay = time.perf_counter() - started
     started = time.perf_counter()
-    data = results(fresh)
+    data = results(fresh).to_json()
     compute = time.perf_counter() - started
     started = time.perf_counter()
     text = json.dumps(data, ensure_ascii=False, sort_keys=True)

@@ -68,7 +68,7 @@ def reviewed() -> Review:
 
 def test_a_replaced_terminal_sheet_is_in_the_results_json() -> None:
     review = reviewed()
-    overrides = results(review)["overrides"]
+    overrides = results(review).to_json()["overrides"]
     assert len(overrides) == 1
     item = overrides[0]
     assert item["expert"] == "E1" and item["submitted_source"] == "terminal"

@@ -185,7 +185,7 @@ def drive(spec: dict[str, Any], shuffled: bool = False) -> Review:
         score_round(review, spec, shuffle)
         advance(review)
     for _ in range(len(spec["apps"])):
-        ties = results(review)["unresolved_ties"]
+        ties = results(review).to_json()["unresolved_ties"]
         if not ties:
             break
         run(review, review.resolve_tie(sorted(ties[0], reverse=True), "复议表决"))
@@ -193,7 +193,7 @@ def drive(spec: dict[str, Any], shuffled: bool = False) -> Review:
 
 
 def canonical(review: Review) -> str:
-    return json.dumps(results(review), sort_keys=True, ensure_ascii=False)
+    return json.dumps(results(review).to_json(), sort_keys=True, ensure_ascii=False)
 
 
 def exact(text: str) -> Fraction:
@@ -208,7 +208,7 @@ PROPERTY = settings(max_examples=60, deadline=None,
 @given(sessions())
 def test_random_sessions_keep_every_invariant(spec: dict[str, Any]) -> None:
     review = drive(spec)
-    out = results(review)
+    out = results(review).to_json()
     check_caps(review, out)
     check_counted_sheets(review, out)
     check_nominees(review, spec, out)

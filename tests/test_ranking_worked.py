@@ -35,7 +35,7 @@ def advance(review: Review, **kwargs: object) -> None:
 
 
 def final_ids(review: Review) -> list[str]:
-    return [f["id"] for f in results(review)["final"]]
+    return [f["id"] for f in results(review).to_json()["final"]]
 
 
 # -- 云岭工匠 ----------------------------------------------------------------------------------
@@ -69,7 +69,7 @@ def test_yunling_two_rounds_direct_priority_and_nomination_ties(yunling: Review)
         "E5": {"B1": 80, "B2": 79, "B3": 79, "B4": 60},
         "E6": {"B1": 80, "B2": 80, "B3": 79, "B4": 60},
     })
-    out = results(review)
+    out = results(review).to_json()
     g1 = {row["id"]: row for row in out["professional"]["g1"]}
     assert [g1[i]["rank"] for i in ("A1", "A3", "A2", "A4")] == [1, 2, 3, 4]
     assert g1["A1"]["aggregate"] == "88.00" and g1["A3"]["aggregate"] == "85.00"
@@ -96,7 +96,7 @@ def test_yunling_two_rounds_direct_priority_and_nomination_ties(yunling: Review)
         "C3": {"A1": 90, "A3": 84, "B1": 85, "B2": 74, "B3": 75},
     })
     advance(review)
-    out = results(review)
+    out = results(review).to_json()
     assert out["round"] == "closed"
     # direct recognition first (counts against the cap), then comprehensive order
     assert [(f["id"], f["basis"], f["score"]) for f in out["final"]] == [
@@ -113,7 +113,7 @@ def test_yunling_two_rounds_direct_priority_and_nomination_ties(yunling: Review)
     # 第十六条: a finalist removed after 公示 is not replaced; nobody moves up
     placed = run(review, review.disqualify("A3", "公示期间异议属实"))
     assert placed[0].payload["article"] == "第十六条"
-    out = results(review)
+    out = results(review).to_json()
     assert out["disqualified"] == ["A3"]
     assert [f["id"] for f in out["final"]] == ["D1", "A1", "B1", "B3", "B2"]
     assert [f["position"] for f in out["final"]] == [1, 2, 3, 5, 6]
@@ -177,12 +177,12 @@ def labour_review(totals: dict[str, int], flags: dict[str, list[str]] | None = N
 def test_labour_contest_tie_across_cap_blocks_until_resolved() -> None:
     # L1 90, L2 88, L3 = L4 = 85: only one of L3/L4 fits under the cap of 3
     review = labour_review({"L1": 90, "L2": 88, "L3": 85, "L4": 85, "L5": 60})
-    out = results(review)
+    out = results(review).to_json()
     assert out["comprehensive"] == [] and out["nominees"] == {}
     assert final_ids(review) == ["L1", "L2"]
     assert out["unresolved_ties"] == [["L3", "L4"]]
     run(review, review.resolve_tie(["L4", "L3"], "领导小组复议表决 5:2"))
-    out = results(review)
+    out = results(review).to_json()
     assert final_ids(review) == ["L1", "L2", "L4"]
     assert out["unresolved_ties"] == []
     assert out["resolved_ties"][0]["order"] == ["L4", "L3"]
@@ -192,14 +192,14 @@ def test_labour_contest_cap_of_3_leaves_the_4th_waiting() -> None:
     # 第十条 "每年升级为省级示范性劳动竞赛项目的数量原则上不超过3项"
     review = labour_review({"L1": 90, "L2": 88, "L3": 86, "L4": 85})
     assert final_ids(review) == ["L1", "L2", "L3"]
-    assert results(review)["cap"] == 3
+    assert results(review).to_json()["cap"] == 3
 
 
 def test_labour_contest_collective_honour_breaks_the_tie_by_article_9() -> None:
     # 第九条 "集体获得省级及以上荣誉的，在同等条件下优先升级" (10712): L4 before L3 at 85
     review = labour_review({"L1": 90, "L2": 88, "L3": 85, "L4": 85},
                            flags={"L4": ["collective_honour"]})
-    out = results(review)
+    out = results(review).to_json()
     assert final_ids(review) == ["L1", "L2", "L4"]
     assert out["unresolved_ties"] == []
     assert [(d["order"], [r["article"] for r in d["rules"]]) for d in out["tie_breaks"]] == [
@@ -218,7 +218,7 @@ def test_tie_resolution_must_name_an_unresolved_tie() -> None:
 def test_tie_within_the_cap_needs_no_resolution() -> None:
     review = labour_review({"L1": 90, "L2": 85, "L3": 85, "L4": 70})
     assert final_ids(review) == ["L1", "L2", "L3"]
-    assert results(review)["unresolved_ties"] == []
+    assert results(review).to_json()["unresolved_ties"] == []
 
 
 def test_labour_contest_refuses_a_disqualification_it_has_no_article_for() -> None:
@@ -246,14 +246,14 @@ def test_achievement_tracks_and_tiers_fill_in_rank_order() -> None:
     achievements: dict[str, object] = {f"T{i}": 95 - i for i in range(1, 5)}  # T1 94 .. T4 91
     achievements.update({"T5": 80, "T6": 80, "T7": 70})
     review = achievement_review(achievements, {"M1": 88, "M2": 77})
-    out = results(review)
+    out = results(review).to_json()
     assert [(f["id"], f["tier"]) for f in out["final"]] == [
         ("T1", "first"), ("T2", "first"), ("T3", "first"), ("T4", "first"),
         ("M1", None), ("M2", None),
     ]
     assert out["unresolved_ties"] == [["T5", "T6"]]
     run(review, review.resolve_tie(["T6", "T5"], "复议"))
-    out = results(review)
+    out = results(review).to_json()
     # tracks in panel order, then rank; T6 takes the last 一等奖 place, T5 falls to 二等奖
     assert [(f["id"], f["track"], f["tier"]) for f in out["final"]] == [
         ("T1", "achievement", "first"), ("T2", "achievement", "first"),
@@ -275,7 +275,7 @@ def test_achievement_every_tier_and_track_cap_leaves_the_next_waiting() -> None:
     methods: dict[str, object] = {f"M{i:02d}": 90 - i for i in range(1, 12)}
     suggestions: dict[str, object] = {f"S{i:02d}": 80 - i for i in range(1, 12)}
     review = achievement_review(achievements, methods, suggestions)
-    final = results(review)["final"]
+    final = results(review).to_json()["final"]
     tiers = [(f["id"], f["tier"]) for f in final if f["track"] == "achievement"]
     expected = ([(f"T{i:02d}", "first") for i in range(1, 6)]
                 + [(f"T{i:02d}", "second") for i in range(6, 26)]
@@ -299,7 +299,7 @@ def test_skills_contest_weighting_practice_tie_break_and_titles() -> None:
     # S1: 0.3*90 + 0.7*80 = 83.0; S2: 0.3*76 + 0.7*86 = 83.0 → S2 first (higher 实操)
     # S3: 0.3*100 + 0.7*60 = 72.0
     review = skills_review({"S1": 90, "S2": 76, "S3": 100}, {"S1": 80, "S2": 86, "S3": 60})
-    out = results(review)
+    out = results(review).to_json()
     assert [(f["id"], f["score"], f["tier"]) for f in out["final"]] == [
         ("S2", "83.00", "champion"), ("S1", "83.00", "expert"), ("S3", "72.00", "expert"),
     ]
@@ -318,7 +318,7 @@ def test_skills_contest_weighting_practice_tie_break_and_titles() -> None:
 def test_skills_contest_one_champion_nine_experts_and_the_11th_waits() -> None:
     practice = {f"C{i:02d}": 95 - i for i in range(1, 12)}
     review = skills_review({c: 80 for c in practice}, practice)
-    assert [(f["id"], f["tier"]) for f in results(review)["final"]] == (
+    assert [(f["id"], f["tier"]) for f in results(review).to_json()["final"]] == (
         [("C01", "champion")] + [(f"C{i:02d}", "expert") for i in range(2, 11)])
 
 
@@ -328,7 +328,7 @@ def _contest_warnings(count: int, honoree: bool, **rules: object) -> list[str]:
         apps[0] = app("C00", "g1", flags=["prior_honoree"], fixed_scores={"theory": Decimal(80)})
     case, panel = make_case("skills-contest", apps, [expert("J1", ["g1"])],
                             groups=[Group("g1", "裁判组", "professional")], **rules)
-    return [w["code"] for w in results(Review(case, panel, clock=Clock()))["warnings"]]
+    return [w["code"] for w in results(Review(case, panel, clock=Clock())).to_json()["warnings"]]
 
 
 def test_skills_contest_minimum_of_30_counts_eligible_contestants_except_scarce_occupations() -> None:
@@ -367,7 +367,7 @@ def test_subsidy_bands_amounts_and_budget_line() -> None:
     requested = {"F1": 250000, "F2": 60000, "F3": 200000, "F4": 50000, "F5": 80000,
                  "F6": 60000}
     review = subsidy_review(totals, requested, 600000)
-    out = results(review)
+    out = results(review).to_json()
     assert [(f["id"], f["tier"], f["amount"], f["amount_source"]) for f in out["final"]] == [
         ("F1", "band_a", 250000, "requested"), ("F2", "band_b", None, ""),
         ("F3", "band_b", 200000, "requested"), ("F4", "band_c", 50000, "requested"),
@@ -388,7 +388,7 @@ def test_subsidy_bands_amounts_and_budget_line() -> None:
             placed = run(review, review.propose_amount(app_id, right, "评审委员会建议"))
             assert placed[0].payload["amount"] == right
             assert placed[0].payload["article"] == "第十六条"
-    out = results(review)
+    out = results(review).to_json()
     assert [(f["id"], f["amount"], f["amount_source"]) for f in out["final"]] == [
         ("F1", 200000, "proposed"), ("F2", 100000, "proposed"), ("F3", 200000, "requested"),
         ("F4", 50000, "proposed"),
@@ -410,7 +410,7 @@ def test_subsidy_band_counts_are_a_case_setting_and_unfinished_projects_a_warnin
     flags = {"F3": ["unfinished_project"], "F4": ["unfinished_project:原项目已通过中期验收"]}
     review = subsidy_review(totals, requested, 10_000_000, flags=flags,
                             band_cap={"band_a": 1})
-    out = results(review)
+    out = results(review).to_json()
     assert [(f["id"], f["tier"]) for f in out["final"]] == [("F1", "band_a"), ("F2", "band_b"),
                                                            ("F4", "band_b")]
     assert [(i["id"], i["article"], i["overridable"]) for i in out["ineligible"]] == [
@@ -426,7 +426,7 @@ def test_subsidy_applicant_must_be_a_named_station_or_studio() -> None:
     case, panel = make_case("innovation-subsidy", apps, [expert("E1", ["g1"])],
                             groups=[Group("g1", "评审组", "professional")], budget=100000,
                             band_min_score=BANDS)
-    out = results(Review(case, panel, clock=Clock()))
+    out = results(Review(case, panel, clock=Clock())).to_json()
     assert [(i["id"], i["reason"], i["article"]) for i in out["ineligible"]] == [
         ("F2", "eligibility", "第十四条")]
 
@@ -446,7 +446,7 @@ def test_station_eligibility_boundaries_of_article_10() -> None:
     review = Review(case, panel, clock=Clock())
     ack(review, "E1")
     assert [a.id for a in review.scope("E1")] == ["W1", "W5"]
-    reasons = {i["id"]: i["article"] for i in results(review)["ineligible"]}
+    reasons = {i["id"]: i["article"] for i in results(review).to_json()["ineligible"]}
     assert reasons == {"W2": "第十条", "W3": "第十条", "W4": "第十条"}
 
 
@@ -456,7 +456,7 @@ def test_studio_eligibility_boundaries_of_article_10() -> None:
             app("S2", "g1", team_size=2, named_years=3),
             app("S3", "g1", team_size=5, named_years=1)]
     case, panel = make_case("innovation-studio", apps, [expert("E1", ["g1"])])
-    reasons = {i["id"]: i["article"] for i in results(Review(case, panel, clock=Clock()))["ineligible"]}
+    reasons = {i["id"]: i["article"] for i in results(Review(case, panel, clock=Clock())).to_json()["ineligible"]}
     assert reasons == {"S2": "第十条", "S3": "第十条"}
 
 
@@ -525,7 +525,7 @@ def test_trimmed_mean_drops_one_high_and_one_low_at_trim_min() -> None:
         "E5": {"A1": 99, "A2": 71},
     }
     session(review, sheets)
-    rows = {r["id"]: r for r in results(review)["professional"]["g1"]}
+    rows = {r["id"]: r for r in results(review).to_json()["professional"]["g1"]}
     assert rows["A1"]["aggregate"] == "81.00"
     assert rows["A2"]["aggregate"] == "70.50"
 
@@ -538,7 +538,7 @@ def test_mean_is_exact_and_shown_half_up() -> None:
     # A1 (80 + 80 + 80.5)/3 = 80.1666… → "80.17"; A2 (80 + 80.5 + 80.5)/3 = 80.333… → "80.33"
     session(review, {"E1": {"A1": 80, "A2": 80}, "E2": {"A1": 80, "A2": "80.5"},
                      "E3": {"A1": "80.5", "A2": "80.5"}})
-    rows = results(review)["professional"]["g1"]
+    rows = results(review).to_json()["professional"]["g1"]
     assert [(r["id"], r["aggregate"], r["rank"]) for r in rows] == [
         ("A2", "80.33", 1), ("A1", "80.17", 2)]
 
@@ -549,7 +549,7 @@ def test_short_of_quorum_is_not_ranked_and_blocks_advance() -> None:
     case, panel = make_case("yunling-craftsman", apps, experts)
     review = Review(case, panel, clock=Clock())
     session(review, {"E1": {"A1": 80}, "E2": {"A1": 80, "A2": 70}, "E3": {"A1": 80, "A2": 70}})
-    out = results(review)
+    out = results(review).to_json()
     assert out["quorum_short"] == ["A2"]
     row = next(r for r in out["professional"]["g1"] if r["id"] == "A2")
     assert row["rank"] is None and row["quorum"] is False and row["counted"] == 2

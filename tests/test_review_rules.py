@@ -377,7 +377,7 @@ def test_abstention_is_recorded_not_counted_and_not_a_recusal() -> None:
     score_all(review, "E3", {"A1": 90, "A2": 80, "A3": 70})
     from reviewer.domain.results import results
 
-    rows = {r["id"]: r for r in results(review)["professional"]["g1"]}
+    rows = {r["id"]: r for r in results(review).to_json()["professional"]["g1"]}
     assert set(rows["A1"]["totals"]) == {"E2", "E3"} and rows["A1"]["quorum"] is False
     assert set(rows["A2"]["totals"]) == {"E1", "E2", "E3"}
 
@@ -740,9 +740,9 @@ def test_comprehensive_round_is_scored_only_by_the_comprehensive_group() -> None
         score_all(review, e, {"A1": 60, "B1": 95})
     from reviewer.domain.results import results
 
-    rows = {r["id"]: r for r in results(review)["comprehensive"]}
+    rows = {r["id"]: r for r in results(review).to_json()["comprehensive"]}
     assert set(rows["A1"]["totals"]) == {"C1", "C2", "C3", "G1"}
-    assert [r["id"] for r in results(review)["comprehensive"]] == ["B1", "A1"]
+    assert [r["id"] for r in results(review).to_json()["comprehensive"]] == ["B1", "A1"]
 
 
 def test_paper_import_refuses_unknown_columns_but_tolerates_the_printed_ones() -> None:

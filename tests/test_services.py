@@ -140,3 +140,35 @@ def test_paper_import_replaces_a_submitted_sheet_only_with_a_reason(tmp_path: Pa
     assert (done.sheets, done.rows) == (1, 4)
     assert session.review.state.scores[("E2", "A1", "professional")]["craft_expertise"] == 20
     handle.close()
+
+
+def test_the_experts_use_cases_reach_the_cores_rules(tmp_path: Path) -> None:
+    """Pledge → declaration → score → submit through reviewer/services/expert.py; a refusal
+    is the core's own (scoring before the declaration, a second submission)."""
+    from reviewer.domain.errors import DomainError
+    from reviewer.services import expert as ex
+
+    session, _ = build_session(tmp_path)
+    handle = SessionHandle(session)
+    review = session.review
+    with pytest.raises(DomainError) as before_pledge:
+        ex.execute(handle, ex.DeclareNoConflict("E1", ("A1",)))
+    assert before_pledge.value.code == "review.ack_required"
+    ex.execute(handle, ex.Acknowledge("E1"))
+    apps = [a.id for a in review.scope("E1")
+            if not review.conflicts.is_recused("E1", a.id, review.state)]
+    criterion = review.panel.expert_criteria[0].key
+    with pytest.raises(DomainError) as undeclared:
+        ex.execute(handle, ex.SetScore("E1", apps[0], criterion, "10"))
+    assert undeclared.value.code == "review.declaration_required"
+    ex.execute(handle, ex.DeclareNoConflict("E1", tuple(apps)))
+    for app_id in apps[1:]:
+        ex.execute(handle, ex.Abstain("E1", app_id, "不熟悉该领域"))
+    for c in review.panel.expert_criteria:
+        ex.execute(handle, ex.SetScore("E1", apps[0], c.key, "1"))
+    ex.execute(handle, ex.Submit("E1"))
+    assert review.is_submitted("E1")
+    with pytest.raises(DomainError) as again:
+        ex.execute(handle, ex.Submit("E1"))
+    assert again.value.code == "review.sheet_locked"
+    session.close()

@@ -38,7 +38,7 @@ def session(sheets: Mapping[str, Mapping[str, object]], groups: dict[str, str],
 
 
 def professional_stats(review: Review) -> dict[str, Any]:
-    return results(review)["stats"]["professional"]  # type: ignore[no-any-return]
+    return results(review).to_json()["stats"]["professional"]  # type: ignore[no-any-return]
 
 
 def test_per_expert_count_mean_and_sample_sd() -> None:

@@ -178,14 +178,14 @@ def test_ranking_lines_draw_the_nomination_and_cap_lines(tmp_path: Path) -> None
     from reviewer.domain.results import results
 
     session, _ = scored_session(tmp_path)
-    data = results(session.review)
+    data = results(session.review).to_json()
     names = {a.id: a.name for a in session.case.applications}
     lines = group_lines(data["professional"]["g1"], names, 3)
     rows = [line.application or line.rule for line in lines]
     assert rows[:2] == ["A1", "A2"] and "提名线" in rows[2] and rows[3:] == ["A3", "A4"]
     session.run(lambda r: r.advance())
     score_programmatically(session, "E4", {"A1": 90, "A2": 80})
-    data = results(session.review)
+    data = results(session.review).to_json()
     final = final_lines(data, session.case, session.panel, names)
     assert any("名额线" in line.rule for line in final)
     assert FINAL == "__final__"

@@ -5,11 +5,11 @@ Rich measures Chinese text in terminal cells, so wide characters stay aligned.
 
 from __future__ import annotations
 
-from typing import Any
-
 from rich.console import Console
 from rich.table import Table
 
+from reviewer.domain.exact import show
+from reviewer.domain.results import SessionResults, TableRow
 from reviewer.domain.review import Review
 from reviewer.i18n import get_locale, t
 
@@ -30,33 +30,33 @@ def _tier_name(review: Review, track_key: str, tier_key: str | None) -> str:
     return label
 
 
-def _round_table(review: Review, title: str, rows: list[dict[str, Any]]) -> Table:
+def _round_table(review: Review, title: str, rows: tuple[TableRow, ...]) -> Table:
     table = Table(title=title, title_justify="left", header_style="bold")
     for column in ("col.rank", "col.id", "col.name", "col.unit", "col.aggregate",
                    "col.counted", "col.nominated"):
         table.add_column(t(column))
     for row in rows:
-        name, unit = _name(review, row["id"])
-        rank = str(row["rank"]) if row["rank"] is not None else t("cli.short_quorum")
-        table.add_row(rank, row["id"], name, unit, row["aggregate"] or "—", str(row["counted"]),
-                      "✓" if row["nominated"] else "")
+        name, unit = _name(review, row.id)
+        rank = str(row.rank) if row.rank is not None else t("cli.short_quorum")
+        table.add_row(rank, row.id, name, unit, show(row.aggregate) or "—", str(row.counted),
+                      "✓" if row.nominated else "")
     return table
 
 
-def print_results(review: Review, data: dict[str, Any], console: Console | None = None) -> None:
+def print_results(review: Review, data: SessionResults, console: Console | None = None) -> None:
     console = console or Console(highlight=False)
     panel = review.panel
     measure = panel.name_en if get_locale() == "en" else panel.name
-    console.print(t("cli.results_heading", measure=measure, title=data["title"], year=data["year"],
-                    round=t(f"round.{data['round']}"),
-                    cap=data["cap"] if data["cap"] is not None else "—"))
-    for group_id, rows in data["professional"].items():
+    console.print(t("cli.results_heading", measure=measure, title=data.title, year=data.year,
+                    round=t(f"round.{data.round}"),
+                    cap=data.cap if data.cap is not None else "—"))
+    for group_id, rows in data.professional.items():
         group = review.case.group(group_id)
         console.print(_round_table(review, t("cli.group_table", group=group.name if group else group_id), rows))
-    if data["comprehensive"]:
-        console.print(_round_table(review, t("cli.comprehensive_table"), data["comprehensive"]))
-    if data["final"]:
-        table = Table(title=t("cli.final_table", cap=data["cap"] if data["cap"] is not None
+    if data.comprehensive:
+        console.print(_round_table(review, t("cli.comprehensive_table"), data.comprehensive))
+    if data.final:
+        table = Table(title=t("cli.final_table", cap=data.cap if data.cap is not None
                               else "—"), title_justify="left",
                       header_style="bold")
         for column in ("col.position", "col.track", "col.id", "col.name", "col.unit",
@@ -64,36 +64,37 @@ def print_results(review: Review, data: dict[str, Any], console: Console | None 
             table.add_column(t(column))
         if panel.has_funding:
             table.add_column(t("col.amount"))
-        for row in data["final"]:
-            name, unit = _name(review, row["id"])
-            lineage = row["lineage"]
-            origin = (t("cli.lineage", group=lineage["group"], rank=lineage["rank"],
-                        aggregate=lineage["aggregate"]) if lineage else "")
-            cells = [str(row["position"]), _tier_name(review, row["track"], row["tier"]), row["id"],
-                     name, unit, row["score"] or "—", t(f"basis.{row['basis']}"), origin]
+        for row in data.final:
+            name, unit = _name(review, row.id)
+            lineage = row.lineage
+            origin = (t("cli.lineage", group=lineage.group, rank=lineage.rank,
+                        aggregate=show(lineage.aggregate)) if lineage else "")
+            cells = [str(row.position), _tier_name(review, row.track, row.tier), row.id,
+                     name, unit, show(row.score) or "—", t(f"basis.{row.basis}"), origin]
             if panel.has_funding:
-                cells.append(str(row["amount"] or ""))
+                cells.append(str(row.amount or ""))
             table.add_row(*cells)
         console.print(table)
-    for key, values in (("cli.quorum_short", data["quorum_short"]),
-                        ("cli.disqualified", data["disqualified"]),
-                        ("cli.direct", data["direct"])):
+    for key, values in (("cli.quorum_short", data.quorum_short),
+                        ("cli.disqualified", data.disqualified),
+                        ("cli.direct", data.direct)):
         if values:
             console.print(t(key, ids=", ".join(values)))
-    for tie in data["unresolved_ties"]:
+    for tie in data.unresolved_ties:
         console.print(t("cli.unresolved_tie", ids=", ".join(tie)))
-    for decided in data.get("tie_breaks", []):  # orders the panel's tie-break chain gave
-        rules = "；".join(f"{r['note'] or r['rule']}（{r['article']}）" for r in decided["rules"])
-        console.print(t("cli.tie_break", order=" > ".join(decided["order"]),
-                        aggregate=decided["aggregate"], rules=rules))
-    for item in data["ineligible"]:
-        console.print(t("cli.ineligible", id=item["id"], reason=t(f"ineligible.{item['reason']}"),
-                        detail=item["detail"], article=item["article"]))
-    for warning in data["warnings"]:
+    for decided in data.tie_breaks:  # orders the panel's tie-break chain gave
+        rules = "；".join(f"{r.note or r.rule}（{r.article}）" for r in decided.rules)
+        console.print(t("cli.tie_break", order=" > ".join(decided.order),
+                        aggregate=show(decided.aggregate), rules=rules))
+    for item in data.ineligible:
+        console.print(t("cli.ineligible", id=item.id, reason=t(f"ineligible.{item.reason}"),
+                        detail=item.detail, article=item.article))
+    for warning in data.warnings:
         console.print(t(f"warning.{warning['code']}", **{k: v for k, v in warning.items()
                                                          if k != "code"}))
-    round_name = "comprehensive" if "comprehensive" in data["stats"] else "professional"
-    stats = data["stats"][round_name]
+    # stats stay the JSON-shaped record stats.py builds
+    round_name = "comprehensive" if "comprehensive" in data.stats else "professional"
+    stats = data.stats[round_name]
     table = Table(title=t("cli.stats_table", round=t(f"round.{round_name}")), title_justify="left",
                   header_style="bold")
     for column in ("col.expert", "col.count", "col.mean", "col.sd"):

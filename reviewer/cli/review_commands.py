@@ -108,7 +108,7 @@ def cmd_results(args: argparse.Namespace) -> int:
     handle = open_session(args)
     data = sec.results(handle)
     if args.json:
-        sys.stdout.write(json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1) + "\n")
+        sys.stdout.write(json.dumps(data.to_json(), ensure_ascii=False, sort_keys=True, indent=1) + "\n")
     else:
         print_results(handle.session.review, data)
     return 0

@@ -16,6 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from reviewer.domain.case import Case
+from reviewer.domain.panel import Round
 from reviewer.domain.state import Declaration, SessionState
 from reviewer.domain.units import normalise_unit
 
@@ -109,7 +110,7 @@ class ConflictIndex:
         fixed = self.fixed(expert, application)
         if declaration is None or (fixed is not None and self._with_state(fixed, state).active):
             return True
-        return not (round_name == "professional" and declaration.round != "professional")
+        return not (round_name == Round.PROFESSIONAL and declaration.round != Round.PROFESSIONAL)
 
     def all_conflicts(self, state: SessionState) -> list[Conflict]:
         """Every conflict in the session, for the secretary and the results document."""

@@ -7,10 +7,14 @@ keys, ids in a fixed order, exact aggregates shown as 2-decimal strings, no cloc
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
 from reviewer.domain.errors import DomainError
 from reviewer.domain.exact import show
+from reviewer.domain.panel import Disqualification
 from reviewer.domain.ranking import (
     CLOSED,
     PROFESSIONAL,
@@ -20,27 +24,28 @@ from reviewer.domain.ranking import (
     TieDecision,
 )
 from reviewer.domain.review import Review
+from reviewer.domain.review_core import ReviewCore
 from reviewer.domain.stats import session_stats
 
 
-def professional_tables(review: Review) -> dict[str, RoundTable]:
+def professional_tables(review: ReviewCore) -> dict[str, RoundTable]:
     return review.ranking.professional_tables(review.state)
 
 
-def nominees(review: Review, tables: dict[str, RoundTable] | None = None) -> dict[str, list[str]]:
+def nominees(review: ReviewCore, tables: dict[str, RoundTable] | None = None) -> dict[str, list[str]]:
     if review.round == PROFESSIONAL:
         return review.ranking.nominations(tables or professional_tables(review))
     return {g: list(ids) for g, ids in review.state.nominees.items()}
 
 
-def comprehensive_table(review: Review) -> RoundTable | None:
+def comprehensive_table(review: ReviewCore) -> RoundTable | None:
     """The 综合组's table; ``None`` before it, and always for a one-step measure."""
     if review.round == PROFESSIONAL or not review.panel.has_comprehensive:
         return None
     return review.ranking.comprehensive_table(review.state, review.state.nominees)
 
 
-def final_table(review: Review) -> RoundTable | None:
+def final_table(review: ReviewCore) -> RoundTable | None:
     """The table the list comes from (the 综合组's, or the single round's)."""
     if review.panel.has_comprehensive:
         return comprehensive_table(review)
@@ -58,7 +63,7 @@ def lineage(tables: dict[str, RoundTable], chosen: dict[str, list[str]]) -> dict
     return result
 
 
-def final_list(review: Review) -> FinalList:
+def final_list(review: ReviewCore) -> FinalList:
     table = final_table(review)
     if table is None:
         return FinalList([], [], [])
@@ -66,26 +71,176 @@ def final_list(review: Review) -> FinalList:
     return review.ranking.final_list(review.state, table, lineage(tables, nominees(review, tables)))
 
 
-def unresolved_ties(review: Review) -> list[list[str]]:
+def unresolved_ties(review: ReviewCore) -> list[list[str]]:
     return final_list(review).unresolved
 
 
-def _table_json(table: RoundTable, chosen: set[str]) -> list[dict[str, Any]]:
-    rows = []
-    for entry in table.ranked + table.short:
-        rows.append({
-            "id": entry.application,
-            "rank": entry.rank,
-            "aggregate": show(entry.aggregate),
-            "counted": entry.counted,
-            "quorum": entry.quorum_ok,
-            "nominated": entry.application in chosen,
-            "totals": {e: show(t) for e, t in entry.totals.items()},
-        })
-    return rows
+@dataclass(frozen=True)
+class TableRow:
+    """One application's line in a round's table."""
+
+    id: str
+    rank: int | None
+    aggregate: Fraction | None
+    counted: int
+    quorum: bool
+    nominated: bool
+    totals: Mapping[str, Fraction]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "rank": self.rank, "aggregate": show(self.aggregate),
+                "counted": self.counted, "quorum": self.quorum, "nominated": self.nominated,
+                "totals": {e: show(t) for e, t in self.totals.items()}}
 
 
-def results(review: Review) -> dict[str, Any]:
+@dataclass(frozen=True)
+class RoundRef:
+    key: str
+    name: str
+    article: str
+
+
+@dataclass(frozen=True)
+class FinalRow:
+    """One line of the final list, with where it came from (its professional group's rank)."""
+
+    id: str
+    track: str
+    tier: str | None
+    basis: str
+    score: Fraction | None
+    rank: int | None
+    position: int
+    amount: int | None
+    amount_source: str
+    lineage: Lineage | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "track": self.track, "tier": self.tier, "basis": self.basis,
+                "score": show(self.score), "rank": self.rank, "position": self.position,
+                "amount": self.amount, "amount_source": self.amount_source,
+                "lineage": None if self.lineage is None else {
+                    "group": self.lineage.group, "rank": self.lineage.rank,
+                    "aggregate": show(self.lineage.aggregate)}}
+
+
+@dataclass(frozen=True)
+class IneligibleRow:
+    id: str
+    reason: str
+    detail: str
+    article: str
+    overridable: bool
+
+
+@dataclass(frozen=True)
+class ResolvedTie:
+    """The order the lead set for a tie, with its reason (the secretary's event)."""
+
+    order: tuple[str, ...]
+    reason: str
+    at: str
+    round: str
+
+
+@dataclass(frozen=True)
+class Budget:
+    total: int | None
+    allocated: int
+    article: str
+
+
+@dataclass(frozen=True)
+class SessionResults:
+    """Everything ``reviewer results`` shows, the PDF records and the dashboard reads.
+
+    Typed for the front-ends; ``to_json()`` is the one serialisation (``--json``), pinned
+    byte-for-byte by tests/golden/. ``stats``, ``warnings``, ``overrides`` and ``audit`` stay
+    plain mappings: they are already JSON-shaped records built elsewhere (stats.py, events).
+    """
+
+    measure: str
+    session: str
+    title: str
+    year: int
+    round: str
+    rounds: tuple[RoundRef, ...]
+    final_round: str
+    policy: str
+    cap: int | None
+    nominees: Mapping[str, list[str]]
+    professional: Mapping[str, tuple[TableRow, ...]]
+    comprehensive: tuple[TableRow, ...]
+    final: tuple[FinalRow, ...]
+    ineligible: tuple[IneligibleRow, ...]
+    direct: tuple[str, ...]
+    quorum_short: tuple[str, ...]
+    unresolved_ties: tuple[tuple[str, ...], ...]
+    resolved_ties: tuple[ResolvedTie, ...]
+    tie_breaks: tuple[TieDecision, ...]
+    disqualified: tuple[str, ...]
+    disqualification: Disqualification
+    overrides: tuple[Mapping[str, Any], ...]
+    warnings: tuple[Mapping[str, Any], ...]
+    stats: Mapping[str, Any]
+    audit_events: int
+    audit_head: str
+    budget: Budget | None = None
+    amount_pending: tuple[str, ...] | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON of ``reviewer results --json`` (dump with sorted keys)."""
+        out: dict[str, Any] = {
+            "measure": self.measure,
+            "session": self.session,
+            "title": self.title,
+            "year": self.year,
+            "round": self.round,
+            "rounds": [{"key": r.key, "name": r.name, "article": r.article} for r in self.rounds],
+            "final_round": self.final_round,
+            "policy": self.policy,
+            "cap": self.cap,
+            "nominees": {g: list(ids) for g, ids in self.nominees.items()},
+            "professional": {g: [r.to_json() for r in rows]
+                             for g, rows in self.professional.items()},
+            "comprehensive": [r.to_json() for r in self.comprehensive],
+            "final": [f.to_json() for f in self.final],
+            "ineligible": [{"id": i.id, "reason": i.reason, "detail": i.detail,
+                            "article": i.article, "overridable": i.overridable}
+                           for i in self.ineligible],
+            "direct": list(self.direct),
+            "quorum_short": list(self.quorum_short),
+            "unresolved_ties": [list(tie) for tie in self.unresolved_ties],
+            "resolved_ties": [{"order": list(r.order), "reason": r.reason, "at": r.at,
+                               "round": r.round} for r in self.resolved_ties],
+            # orders decided by the panel's tie-break chain (issue 10: not "同分处理：无")
+            "tie_breaks": [_decision_json(d) for d in self.tie_breaks],
+            "disqualified": list(self.disqualified),
+            "disqualification": {
+                "allowed": self.disqualification.allowed,
+                "article": self.disqualification.article,
+                "vacancy_not_refilled": self.disqualification.vacancy_not_refilled,
+            },
+            # submitted sheets replaced by the secretary's paper import (issue 9, for 监督组)
+            "overrides": [dict(item) for item in self.overrides],
+            "warnings": [dict(w) for w in self.warnings],
+            "stats": self.stats,
+            "audit": {"events": self.audit_events, "head": self.audit_head},
+        }
+        if self.budget is not None:
+            out["budget"] = {"total": self.budget.total, "allocated": self.budget.allocated,
+                             "article": self.budget.article}
+            out["amount_pending"] = list(self.amount_pending or ())
+        return out
+
+
+def _rows(table: RoundTable, chosen: set[str]) -> tuple[TableRow, ...]:
+    return tuple(TableRow(e.application, e.rank, e.aggregate, e.counted, e.quorum_ok,
+                          e.application in chosen, dict(e.totals))
+                 for e in table.ranked + table.short)
+
+
+def results(review: Review) -> SessionResults:
     case, panel, state = review.case, review.panel, review.state
     tables = professional_tables(review)
     chosen = nominees(review, tables)
@@ -102,71 +257,37 @@ def results(review: Review) -> dict[str, Any]:
         decided = list(listed.decided) if listed is not None else []
     short = sorted({e.application for t in tables.values() for e in t.short}
                    | ({e.application for e in comp.short} if comp else set()))
-    out: dict[str, Any] = {
-        "measure": panel.id,
-        "session": case.case_id,
-        "title": case.title,
-        "year": case.year,
-        "round": review.round,
-        "rounds": [{"key": str(r.key), "name": r.name, "article": r.article}
-                   for r in panel.rounds],
-        "final_round": str(panel.final_round),
-        "policy": panel.policy,
-        "cap": panel.cap,
-        "nominees": chosen,
-        "professional": {g: _table_json(t, chosen_ids) for g, t in tables.items()},
-        "comprehensive": _table_json(comp, set()) if comp else [],
-        "final": [
-            {
-                "id": f.application,
-                "track": f.track,
-                "tier": f.tier,
-                "basis": f.basis,
-                "score": show(f.score),
-                "rank": comp_ranks.get(f.application),
-                "position": f.position,
-                "amount": f.amount,
-                "amount_source": f.amount_source,
-                "lineage": None if f.lineage is None else {
-                    "group": f.lineage.group,
-                    "rank": f.lineage.rank,
-                    "aggregate": show(f.lineage.aggregate),
-                },
-            }
-            for f in final.finalists
-        ],
-        "ineligible": [
-            {"id": i.application, "reason": i.reason, "detail": i.detail, "article": i.article,
-             "overridable": i.overridable}
-            for i in review.ranking.ineligible
-        ],
-        "direct": sorted(a.id for a in case.applications
-                         if review.ranking.is_direct(a) and not review.ranking.is_ineligible(a.id)),
-        "quorum_short": short,
-        "unresolved_ties": final.unresolved,
-        "resolved_ties": [
-            {"order": list(r.order), "reason": r.reason, "at": r.at, "round": r.round}
-            for r in state.resolutions
-        ],
-        # orders decided by the panel's tie-break chain (issue 10: not "同分处理：无")
-        "tie_breaks": [_decision_json(d) for d in decided],
-        "disqualified": final.disqualified,
-        "disqualification": {
-            "allowed": panel.disqualification.allowed,
-            "article": panel.disqualification.article,
-            "vacancy_not_refilled": panel.disqualification.vacancy_not_refilled,
-        },
-        # submitted sheets replaced by the secretary's paper import (issue 9, for 监督组)
-        "overrides": [dict(item) for item in state.overrides],
-        "warnings": _warnings(review),
-        "stats": session_stats(review, tables, comp),
-        "audit": {"events": state.results_events, "head": state.results_head},
-    }
-    if panel.has_funding:
-        out["budget"] = {"total": case.rules.budget, "allocated": final.budget_used,
-                         "article": panel.budget_article}
-        out["amount_pending"] = final.amount_pending
-    return out
+    return SessionResults(
+        measure=panel.id, session=case.case_id, title=case.title, year=case.year,
+        round=review.round,
+        rounds=tuple(RoundRef(str(r.key), r.name, r.article) for r in panel.rounds),
+        final_round=str(panel.final_round), policy=panel.policy, cap=panel.cap,
+        nominees=chosen,
+        professional={g: _rows(t, chosen_ids) for g, t in tables.items()},
+        comprehensive=_rows(comp, set()) if comp else (),
+        final=tuple(FinalRow(f.application, f.track, f.tier, f.basis, f.score,
+                             comp_ranks.get(f.application), f.position, f.amount,
+                             f.amount_source, f.lineage) for f in final.finalists),
+        ineligible=tuple(IneligibleRow(i.application, i.reason, i.detail, i.article,
+                                       i.overridable) for i in review.ranking.ineligible),
+        direct=tuple(sorted(a.id for a in case.applications
+                            if review.ranking.is_direct(a)
+                            and not review.ranking.is_ineligible(a.id))),
+        quorum_short=tuple(short),
+        unresolved_ties=tuple(tuple(tie) for tie in final.unresolved),
+        resolved_ties=tuple(ResolvedTie(tuple(r.order), r.reason, r.at, r.round)
+                            for r in state.resolutions),
+        tie_breaks=tuple(decided),
+        disqualified=tuple(final.disqualified),
+        disqualification=panel.disqualification,
+        overrides=tuple(state.overrides),
+        warnings=tuple(_warnings(review)),
+        stats=session_stats(review, tables, comp),
+        audit_events=state.results_events, audit_head=state.results_head,
+        budget=(Budget(case.rules.budget, final.budget_used, panel.budget_article)
+                if panel.has_funding else None),
+        amount_pending=tuple(final.amount_pending) if panel.has_funding else None,
+    )
 
 
 def _decision_json(decision: TieDecision) -> dict[str, Any]:

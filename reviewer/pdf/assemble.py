@@ -10,15 +10,14 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from reviewer import __version__
 from reviewer.domain.case import Application
 from reviewer.domain.exact import show
-from reviewer.domain.ranking import CLOSED
+from reviewer.domain.ranking import CLOSED, COMPREHENSIVE, PROFESSIONAL
 from reviewer.domain.recusal import DECLARED, DETECTED, LISTED
-from reviewer.domain.results import results
+from reviewer.domain.results import TableRow, results
 from reviewer.domain.review import Review
 from reviewer.domain.stats import OUTLIER_SDS
 from reviewer.i18n import locale_override, t
@@ -110,7 +109,7 @@ class _Builder:
         self.panel = review.panel
         self.state = review.state
         self.bundle_sha256 = bundle_sha256
-        self.data = results(review)
+        self.results = results(review)
         self._dropped: dict[tuple[str, str], dict[str, str]] = {}
 
     def app(self, app_id: str) -> Application:
@@ -139,9 +138,9 @@ class _Builder:
             tracks.append(m.TrackInfo(track.name, f"≤{track.cap}" if track.cap is not None
                                       else "—", tiers))
         budget = ""
-        if "budget" in self.data:
-            budget = t("pdf.assemble.budget", total=_yuan(self.data["budget"]["total"]),
-                       allocated=_yuan(self.data["budget"]["allocated"]))
+        if self.results.budget is not None:
+            budget = t("pdf.assemble.budget", total=_yuan(self.results.budget.total),
+                       allocated=_yuan(self.results.budget.allocated))
         return m.CoverInfo(
             measure_name=self.panel.name, policy_title=self.panel.policy,
             session_title=self.case.title, year=self.case.year,
@@ -238,18 +237,18 @@ class _Builder:
         criteria = self.panel.expert_criteria
         heads = tuple(f"{c.name}（≤{self.review.points[c.key]:f}）".replace(".0）", "）")
                       for c in criteria)
-        blocks: list[tuple[str, str, list[dict[str, Any]]]] = []
+        blocks: list[tuple[str, str, tuple[TableRow, ...]]] = []
         for group in self.case.professional_groups:
-            blocks.append((group.name, "professional",
-                           self.data["professional"].get(group.id, [])))
+            blocks.append((group.name, PROFESSIONAL,
+                           self.results.professional.get(group.id, ())))
         comp = self.case.comprehensive_group
-        if comp is not None and self.data["comprehensive"]:
-            blocks.append((comp.name, "comprehensive", self.data["comprehensive"]))
+        if comp is not None and self.results.comprehensive:
+            blocks.append((comp.name, COMPREHENSIVE, self.results.comprehensive))
         tables = []
         for name, round_name, rows in blocks:
             out = []
             for row in rows:
-                app = self.app(row["id"])
+                app = self.app(row.id)
                 marks = self.dropped(round_name, app.id)
                 sheets = self.review.ranking.counted_values(self.state, round_name, app)
                 for expert_id in sorted(sheets):
@@ -274,7 +273,7 @@ class _Builder:
             return m.ABSTAINED
         return m.NO_SCORE
 
-    def table(self, title: str, group_id: str, round_name: str, rows: list[dict[str, Any]],
+    def table(self, title: str, group_id: str, round_name: str, rows: tuple[TableRow, ...],
               selected: set[str], note: str, cut_after: int | None) -> m.RoundTable:
         members = self.case.members(group_id)
         return m.RoundTable(
@@ -282,15 +281,16 @@ class _Builder:
             experts=tuple(e.name for e in members),
             rows=tuple(
                 m.RoundRow(
-                    rank=row["rank"], app_id=row["id"], name=self.app(row["id"]).name,
-                    unit=self.app(row["id"]).unit,
-                    totals=tuple(self._cell(e.id, row["id"], round_name, row["totals"],
-                                            self.dropped(round_name, row["id"]))
+                    rank=row.rank, app_id=row.id, name=self.app(row.id).name,
+                    unit=self.app(row.id).unit,
+                    totals=tuple(self._cell(e.id, row.id, round_name, shown,
+                                            self.dropped(round_name, row.id))
                                  for e in members),
-                    aggregate=row["aggregate"] or "", quorum_ok=row["quorum"],
-                    selected=row["id"] in selected,
+                    aggregate=show(row.aggregate) or "", quorum_ok=row.quorum,
+                    selected=row.id in selected,
                 )
                 for row in rows
+                for shown in [{e: show(v) or "" for e, v in row.totals.items()}]
             ),
             note=note, cut_after=cut_after,
         )
@@ -303,47 +303,47 @@ class _Builder:
 
     def groups(self) -> tuple[m.RoundTable, ...]:
         tables = []
-        finalists = {f["id"] for f in self.data["final"]}
+        finalists = {f.id for f in self.results.final}
         for group in self.case.professional_groups:
-            rows = self.data["professional"].get(group.id, [])
+            rows = self.results.professional.get(group.id, ())
             if self.panel.has_comprehensive:
-                chosen = set(self.data["nominees"].get(group.id, []))
+                chosen = set(self.results.nominees.get(group.id, []))
                 note = (t("pdf.assemble.nominate", count=group.nominate or 0) + "；"
                         + self.aggregate_note())
                 cut = len(chosen) or None
             else:  # one step: the rows on the final list are marked, no nomination line
-                chosen = {row["id"] for row in rows} & finalists
+                chosen = {row.id for row in rows} & finalists
                 note, cut = self.aggregate_note(), None
-            tables.append(self.table(group.name, group.id, "professional", rows, chosen, note,
+            tables.append(self.table(group.name, group.id, PROFESSIONAL, rows, chosen, note,
                                      cut))
         return tuple(tables)
 
     def comprehensive(self) -> m.RoundTable | None:
         group = self.case.comprehensive_group
-        if group is None or not self.data["comprehensive"]:
+        if group is None or not self.results.comprehensive:
             return None
-        finalists = {f["id"] for f in self.data["final"]}
-        return self.table(group.name, group.id, "comprehensive", self.data["comprehensive"],
+        finalists = {f.id for f in self.results.final}
+        return self.table(group.name, group.id, COMPREHENSIVE, self.results.comprehensive,
                           finalists, self.aggregate_note(), None)
 
     def final(self) -> tuple[tuple[m.FinalRow, ...], tuple[m.CapLine, ...]]:
         rows = []
         direct_article = self.panel.flags.get("direct", "")
-        for item in self.data["final"]:
-            app = self.app(item["id"])
-            track = self.panel.track(item["track"])
-            tier_name = next((x.name for x in track.tiers if x.key == item["tier"]), "") \
+        for item in self.results.final:
+            app = self.app(item.id)
+            track = self.panel.track(item.track)
+            tier_name = next((x.name for x in track.tiers if x.key == item.tier), "") \
                 if track else ""
-            lineage = item["lineage"]
+            lineage = item.lineage
             rows.append(m.FinalRow(
-                position=item["position"], track=track.name if track else item["track"],
+                position=item.position, track=track.name if track else item.track,
                 tier=tier_name, app_id=app.id, name=app.name, unit=app.unit,
-                score=item["score"] or "", basis=item["basis"],
-                lineage=m.Lineage(self.group_name(lineage["group"]), lineage["rank"],
-                                  lineage["aggregate"] or "") if lineage else None,
-                amount=_yuan(item["amount"]),
+                score=show(item.score) or "", basis="direct" if item.basis == "direct" else "scored",
+                lineage=m.Lineage(self.group_name(lineage.group), lineage.rank,
+                                  show(lineage.aggregate) or "") if lineage else None,
+                amount=_yuan(item.amount),
                 basis_note=t("pdf.assemble.direct", article=direct_article)
-                if item["basis"] == "direct" else "",
+                if item.basis == "direct" else "",
             ))
         lines = []
         for track in self.panel.tracks:
@@ -354,32 +354,32 @@ class _Builder:
 
     def ineligible(self) -> tuple[m.IneligibleRow, ...]:
         return tuple(
-            m.IneligibleRow(item["id"], self.app(item["id"]).name,
-                            "".join(filter(None, [t(f"ineligible.{item['reason']}"),
-                                                  f"：{item['detail']}" if item["detail"] else "",
-                                                  f"（{item['article']}）" if item["article"] else "",
+            m.IneligibleRow(item.id, self.app(item.id).name,
+                            "".join(filter(None, [t(f"ineligible.{item.reason}"),
+                                                  f"：{item.detail}" if item.detail else "",
+                                                  f"（{item.article}）" if item.article else "",
                                                   t("ineligible.overridable")
-                                                  if item.get("overridable") else ""])))
-            for item in self.data["ineligible"]
+                                                  if item.overridable else ""])))
+            for item in self.results.ineligible
         )
 
     def ties(self) -> tuple[m.TieRow, ...]:
         return tuple(
-            m.TieRow(tuple(sorted(r["order"])), tuple(r["order"]), r["reason"],
-                     t("pdf.assemble.secretary"), _when(r["at"]))
-            for r in self.data["resolved_ties"]
+            m.TieRow(tuple(sorted(r.order)), tuple(r.order), r.reason,
+                     t("pdf.assemble.secretary"), _when(r.at))
+            for r in self.results.resolved_ties
         )
 
     def tie_breaks(self) -> tuple[m.TieBreakRow, ...]:
         """Orders decided by the panel's tie-break chain (e.g. 第七条 priority, higher 实操)."""
         rows = []
-        for item in self.data["tie_breaks"]:
-            spec = self.panel.round_spec(item["round"])
-            label = self.group_name(item["group"]) if item["group"] else (spec.name if spec else "")
-            rules = "；".join(t("pdf.tiebreak.rule", note=r["note"] or r["rule"],
-                                article=r["article"]) for r in item["rules"])
-            articles = "、".join(dict.fromkeys(r["article"] for r in item["rules"]))
-            rows.append(m.TieBreakRow(label, item["aggregate"], tuple(item["order"]), rules,
+        for item in self.results.tie_breaks:
+            spec = self.panel.round_spec(str(item.round))
+            label = self.group_name(item.group) if item.group else (spec.name if spec else "")
+            rules = "；".join(t("pdf.tiebreak.rule", note=r.note or r.rule,
+                                article=r.article) for r in item.rules)
+            articles = "、".join(dict.fromkeys(r.article for r in item.rules))
+            rows.append(m.TieBreakRow(label, show(item.aggregate) or "", tuple(item.order), rules,
                                       articles))
         return tuple(rows)
 
@@ -393,7 +393,7 @@ class _Builder:
         experts: list[m.ExpertStat] = []
         outliers: list[m.OutlierRow] = []
         concordance: list[m.ConcordanceRow] = []
-        for round_name, block in self.data["stats"].items():
+        for round_name, block in self.results.stats.items():  # stats.py's JSON-shaped record
             for expert_id, row in block["experts"].items():
                 groups = "、".join(self.group_name(g)
                                   for g in self.review.groups_of(expert_id, round_name))
@@ -406,12 +406,12 @@ class _Builder:
                     expert=self.expert_name(item["expert"]), app_id=item["application"],
                     app_name=self.app(item["application"]).name, total=item["total"],
                     others_mean=item["others_mean"], group=self.group_name(item["group"])))
-            tables = (self.data["professional"] if round_name == "professional"
-                      else {self.case.comprehensive_group.id: self.data["comprehensive"]}
+            tables = (self.results.professional if round_name == PROFESSIONAL
+                      else {self.case.comprehensive_group.id: self.results.comprehensive}
                       if self.case.comprehensive_group else {})
             for group_id, w in block["kendalls_w"].items():
-                rows = tables.get(group_id, [])
-                scorers = {e for row in rows for e in row["totals"]}
+                rows = tables.get(group_id, ())
+                scorers = {e for row in rows for e in row.totals}
                 concordance.append(m.ConcordanceRow(self.group_name(group_id), w or "—",
                                                     len(scorers), len(rows)))
         score_max = float(sum(self.review.points[c.key] for c in self.panel.expert_criteria))
@@ -422,7 +422,7 @@ class _Builder:
         final, cap_lines = self.final()
         warnings = tuple(
             t(f"warning.{w['code']}", **{k: v for k, v in w.items() if k != "code"})
-            for w in self.data["warnings"]
+            for w in self.results.warnings
         )
         return m.ReportData(
             cover=self.cover(now), committee=self.committee(), recusals=self.recusals(),

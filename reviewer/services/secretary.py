@@ -7,12 +7,13 @@ dialogs build the same command objects, so no decision is written twice.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Protocol
 
 from reviewer.domain.audit import ChainReport
 from reviewer.domain.errors import DomainError
 from reviewer.domain.events import Event
 from reviewer.domain.panel import RECUSAL_KINDS, Panel
+from reviewer.domain.results import SessionResults
 from reviewer.domain.review import Review
 from reviewer.services.handle import SessionHandle
 
@@ -138,7 +139,7 @@ def advance(handle: SessionHandle, command: Advance) -> Advanced:
                     {str(k): list(v) for k, v in payload.get("nominees", {}).items()})
 
 
-def results(handle: SessionHandle) -> dict[str, Any]:
+def results(handle: SessionHandle) -> SessionResults:
     """The results as the core computes them (the same object for --json, PDF, dashboard)."""
     from reviewer.domain.results import results as compute
 

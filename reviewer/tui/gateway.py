@@ -14,6 +14,7 @@ from contextlib import contextmanager
 
 from reviewer.domain.audit import ChainReport
 from reviewer.domain.review import Review
+from reviewer.services import expert as ex
 from reviewer.services.handle import SessionHandle
 from reviewer.services.opening import Session
 
@@ -58,7 +59,7 @@ class SessionGateway(SessionHandle):
             if text is None:
                 return False
             expert, app_id, criterion = cell
-            self.session.run(lambda r: r.set_score(expert, app_id, criterion, text))
+            ex.execute(self, ex.SetScore(expert, app_id, criterion, text))
             return True
 
     def verify_audit(self) -> ChainReport:

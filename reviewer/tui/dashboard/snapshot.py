@@ -123,7 +123,7 @@ def build(review: Review) -> DashboardData:
     return DashboardData(
         round=round_name, groups=group_rows, experts=experts, conflicts=conflicts,
         blockers=blockers, export_blockers=[str(b) for b in export_blockers(review)],
-        results=results(review), app_names=app_names, expert_names=expert_names,
+        results=results(review).to_json(), app_names=app_names, expert_names=expert_names,
         group_names=group_names,
         kinds={r.key: kind_name(review.panel, r.key) for r in review.panel.recusal_reasons},
     )

@@ -13,6 +13,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Header, Input, Label, Static
 
 from reviewer.i18n import get_locale, t
+from reviewer.services import expert as ex
 from reviewer.tui.jobs import JobFinished, run_job
 from reviewer.tui.keys import bind
 from reviewer.tui.screens.base import ReviewerScreen
@@ -87,7 +88,7 @@ class ConfidentialityScreen(ReviewerScreen):
 
         def sign() -> None:
             self.gateway.check_pin(expert, pin)
-            self.gateway.run(lambda r: r.acknowledge(expert))
+            ex.execute(self.gateway, ex.Acknowledge(expert))
 
         self.query_one("#ack-status", Static).update(t("tui.waiting.checking"))
         run_job(self, "ack", sign)

@@ -10,14 +10,13 @@ then says how many are left and moves to the first.
 
 from __future__ import annotations
 
-from typing import Any
-
 from textual import on
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Header, Static
 
 from reviewer.domain.review import Review
 from reviewer.i18n import t
+from reviewer.services import expert as ex
 from reviewer.tui import flow
 from reviewer.tui.jobs import JobFinished, run_job
 from reviewer.tui.keys import bind
@@ -118,8 +117,8 @@ class DeclarationScreen(ReviewerScreen):
         app_id, expert = self.current, self.expert_id
         if app_id is None or self._refuse_locked(app_id):
             return
-        run_job(self, "declare", lambda: self.gateway.run(
-            lambda r: r.declare_no_conflict(expert, app_id)), context=[app_id])
+        run_job(self, "declare", lambda: ex.execute(
+            self.gateway, ex.DeclareNoConflict(expert, (app_id,))), context=[app_id])
         self.query_one("#declarations", DataTable).action_cursor_down()
 
     def action_recuse(self) -> None:
@@ -131,8 +130,8 @@ class DeclarationScreen(ReviewerScreen):
         def chosen(values: Values | None) -> None:
             if values is None:
                 return
-            run_job(self, "declare", lambda: self.gateway.run(
-                lambda r: r.declare_conflict(expert, app_id, values["kind"], values["reason"])),
+            run_job(self, "declare", lambda: ex.execute(
+                self.gateway, ex.DeclareConflict(expert, app_id, values["kind"], values["reason"])),
                 context=[app_id])
 
         app = self.gateway.read(lambda r: r.case.application(app_id))
@@ -149,11 +148,8 @@ class DeclarationScreen(ReviewerScreen):
         def confirmed(values: Values | None) -> None:
             if values is None:
                 return
-
-            def declare(review: Review) -> list[Any]:
-                return [e for a in pending for e in review.declare_no_conflict(expert, a)]
-
-            run_job(self, "declare", lambda: self.gateway.run(declare), context=pending)
+            run_job(self, "declare", lambda: ex.execute(
+                self.gateway, ex.DeclareNoConflict(expert, tuple(pending))), context=pending)
 
         self.app.push_screen(FormDialog(t("tui.declare.clear_rest_title"), [],
                                         note=t("tui.declare.clear_rest_note",

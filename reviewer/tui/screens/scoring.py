@@ -31,6 +31,7 @@ from reviewer.domain.review import (
     Review,
 )
 from reviewer.i18n import t
+from reviewer.services import expert as ex
 from reviewer.tui.jobs import JobFinished, run_job
 from reviewer.tui.keys import bind
 from reviewer.tui.labels import named
@@ -135,7 +136,7 @@ class ScoringScreen(ReviewerScreen):
             scores = review.own_scores(expert, app_id)
             item = self.queue.items.get(app_id)
             if review.is_submitted(expert):
-                return app, scores, False, t("tui.scoring.submitted_note")
+                return app, scores, False, DomainError("review.sheet_locked", expert=expert).render()
             if item is not None and item.status == ABSTAINED:
                 return app, scores, False, t("tui.scoring.abstained_note")
             return app, scores, True, ""
@@ -227,8 +228,8 @@ class ScoringScreen(ReviewerScreen):
 
         def chosen(values: Values | None) -> None:
             if values is not None:
-                run_job(self, "abstain", lambda: self.gateway.run(
-                    lambda r: r.abstain(expert, app_id, values["reason"])), context=app_id)
+                run_job(self, "abstain", lambda: ex.execute(
+                    self.gateway, ex.Abstain(expert, app_id, values["reason"])), context=app_id)
 
         self.app.push_screen(FormDialog(t("tui.abstain.title", application=app_id),
                                         [Field("reason", t("tui.abstain.reason"))],
@@ -242,9 +243,9 @@ class ScoringScreen(ReviewerScreen):
 
         def chosen(values: Values | None) -> None:
             if values is not None:
-                run_job(self, "recuse", lambda: self.gateway.run(
-                    lambda r: r.declare_conflict(expert, app_id, values["kind"],
-                                                 values["reason"])), context=app_id)
+                run_job(self, "recuse", lambda: ex.execute(
+                    self.gateway, ex.DeclareConflict(expert, app_id, values["kind"],
+                                                     values["reason"])), context=app_id)
 
         item = self.queue.items.get(app_id)
         app = self.gateway.read(lambda r: r.case.application(app_id))

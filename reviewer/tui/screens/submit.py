@@ -22,6 +22,7 @@ from textual.widgets import Button, Checkbox, DataTable, Header, Input, Label, S
 
 from reviewer.domain.review import DRAFT, RECUSED, UNSCORED, Review
 from reviewer.i18n import t
+from reviewer.services import expert as ex
 from reviewer.tui.jobs import JobFinished, run_job
 from reviewer.tui.keys import bind
 from reviewer.tui.labels import named, status_name
@@ -122,7 +123,7 @@ class SubmitScreen(ReviewerScreen):
 
         def submit() -> None:
             self.gateway.check_pin(expert, pin)
-            self.gateway.run(lambda r: r.submit(expert, confirm_no_conflict=True))
+            ex.execute(self.gateway, ex.Submit(expert))
 
         status.update(t("tui.waiting.checking"))
         run_job(self, "submit", submit)

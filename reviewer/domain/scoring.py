@@ -1,0 +1,267 @@
+"""Scoring and score sheets: values, the expert's sheet, its submission and paper imports.
+
+Every value is read exactly (0..max in half steps, plain decimals only); a paper import is all
+or nothing, every problem reported with its row.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from reviewer.domain import events as ev
+from reviewer.domain.errors import DomainError
+from reviewer.domain.events import Event
+from reviewer.domain.exact import is_half_step
+from reviewer.domain.pledge import Declarations
+from reviewer.domain.review_core import DRAFT, UNSCORED, _normal, _plain, _text
+
+# columns a typed-in paper sheet may carry besides the criteria (the printed sheet has them)
+IGNORED_SHEET_COLUMNS = frozenset({"合计", "总分", "total", "签名", "signature", "备注", "note",
+                                   "notes", "名称", "姓名", "name", "单位", "unit", "序号", "no"})
+
+# A score as it may be written: ASCII digits, optionally one '.' and more digits (re.ASCII:
+# \d would also match Arabic-Indic and other digits, which Decimal() silently accepts).
+PLAIN_DECIMAL = re.compile(r"[0-9]+(?:\.[0-9]+)?", re.ASCII)
+# Full-width digits and full stop, typed by Chinese input methods, mean the ASCII ones.
+FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９．", "0123456789.")
+
+
+@dataclass(frozen=True)
+class SheetRow:
+    """One row of a paper score sheet, as read from CSV/XLSX (values still text)."""
+
+    row: int
+    expert: str
+    application: str
+    round: str
+    values: dict[str, str] = field(default_factory=dict)  # criterion key or name -> text
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    row: int
+    code: str
+    params: dict[str, str]
+
+
+class ImportRejected(DomainError):
+    def __init__(self, problems: list[RowProblem]) -> None:
+        super().__init__("review.import_rejected", count=len(problems))
+        self.problems = problems
+
+
+class Scoring(Declarations):
+    """Scores, abstentions, submission and reopening, and the secretary's paper imports."""
+
+    def abstain(self, expert_id: str, app_id: str, reason: str) -> list[Event]:
+        self._require_open_round()  # before scope: after close the scope is empty
+        self.read_application(expert_id, app_id)
+        self._require_open_sheet(expert_id)
+        self._require_declared(expert_id, app_id)
+        if not reason.strip():
+            raise DomainError("review.reason_required")
+        return [self.event(ev.ABSTAINED, ev.expert_actor(expert_id), expert=expert_id,
+                            application=app_id, round=self.round, reason=reason.strip())]
+
+    # -- scores ------------------------------------------------------------------------------
+
+    def parse_value(self, criterion_key: str, text: str | Decimal | None) -> Decimal | None:
+        """0..max in steps of 0.5; ``None`` or blank clears the cell.
+
+        Only a plain decimal is read (ASCII digits, at most one '.' followed by digits), so
+        nothing typed or written on a paper sheet is ever changed silently: "2_0", "1e1",
+        "-0", "+3", "2，5", "2 0" and other digit scripts are refused with the value named.
+        The one normalisation is explicit: full-width digits and the full-width full stop
+        (０–９, ．), as a Chinese input method types them, read as what they mean.
+        """
+        criterion = self.panel.criterion(criterion_key)
+        if criterion is None or criterion.source != "expert":
+            raise DomainError("review.unknown_criterion", criterion=criterion_key)
+        names = {"criterion": criterion.name, "criterion_en": criterion.name_en}
+        if isinstance(text, Decimal):
+            if not text.is_finite() or text.is_signed():
+                raise DomainError("review.score_not_plain", **names, value=str(text))
+            value = text
+            shown = str(text)
+        else:
+            if text is None or not text.strip():
+                return None
+            shown = text.strip()
+            plain = shown.translate(FULL_WIDTH_DIGITS)
+            if not PLAIN_DECIMAL.fullmatch(plain):
+                try:
+                    Decimal(plain)
+                except InvalidOperation:
+                    raise DomainError("review.score_not_number", **names, value=shown) from None
+                raise DomainError("review.score_not_plain", **names, value=shown)
+            value = Decimal(plain)
+        maximum = self.points[criterion.key]
+        if value > maximum:
+            raise DomainError("review.score_out_of_range", **names, value=shown,
+                              max=_plain(maximum))
+        if not is_half_step(value):
+            raise DomainError("review.score_not_half_step", **names, value=shown)
+        return _normal(value)
+
+    def set_score(self, expert_id: str, app_id: str, criterion_key: str,
+                  text: str | Decimal | None) -> list[Event]:
+        self._require_open_round()  # before scope: after close the scope is empty
+        self.read_application(expert_id, app_id)
+        self._require_open_sheet(expert_id)
+        self._require_declared(expert_id, app_id)
+        criterion = self.panel.criterion(criterion_key)
+        value = self.parse_value(criterion_key, text)
+        assert criterion is not None
+        key = (expert_id, app_id, self.round)
+        old = self.state.scores.get(key, {}).get(criterion.key)
+        if old == value:
+            return []
+        return [self.event(ev.SCORE_SET, ev.expert_actor(expert_id), expert=expert_id,
+                            application=app_id, round=self.round, criterion=criterion.key,
+                            value=_text(value), old=_text(old))]
+
+    def missing(self, expert_id: str) -> list[str]:
+        """Applications still to be scored before the expert's sheet can be submitted."""
+        return [q.application for q in self.queue(expert_id) if q.status in (UNSCORED, DRAFT)]
+
+    def submit(self, expert_id: str, confirm_no_conflict: bool) -> list[Event]:
+        self._require_ack(expert_id)
+        self._require_open_sheet(expert_id)
+        if not self.scope(expert_id):
+            raise DomainError("review.nothing_to_submit", expert=expert_id)
+        if not confirm_no_conflict:
+            raise DomainError("review.confirm_required")
+        missing = self.missing(expert_id)
+        if missing:
+            raise DomainError("review.sheet_incomplete", count=len(missing),
+                              ids=", ".join(missing[:10]))
+        return [self.event(ev.SHEET_SUBMITTED, ev.expert_actor(expert_id), expert=expert_id,
+                            round=self.round, confirmed_no_conflict=True, source="terminal")]
+
+    def reopen(self, expert_id: str, reason: str) -> list[Event]:
+        self._expert(expert_id)
+        self._require_open_round()
+        if not reason.strip():
+            raise DomainError("review.reason_required")
+        if not self.is_submitted(expert_id):
+            raise DomainError("review.not_submitted", expert=expert_id)
+        return [self.event(ev.SHEET_REOPENED, ev.SECRETARY, expert=expert_id,
+                            round=self.round, reason=reason.strip())]
+
+    # -- paper score sheets --------------------------------------------------------------------
+
+    def import_sheets(self, rows: Sequence[SheetRow], *, file_sha256: str, replace: bool = False,
+                      reason: str = "") -> list[Event]:
+        """All or nothing: every problem with its row, no event unless there is none."""
+        problems: list[RowProblem] = []
+
+        def problem(row: int, code: str, **params: object) -> None:
+            problems.append(RowProblem(row, code, {k: str(v) for k, v in params.items()}))
+
+        if replace and not reason.strip():
+            problem(0, "review.reason_required")
+        if not rows:
+            problem(0, "import.empty")
+        self._require_open_round()
+        columns = sorted({k for row in rows for k in row.values})
+        for column in columns:
+            criterion = self.panel.criterion(column)
+            if (criterion is None or criterion.source != "expert") and \
+                    column.strip().lower() not in IGNORED_SHEET_COLUMNS:
+                problem(1, "import.unknown_column", column=column)
+        sheets: dict[str, list[tuple[SheetRow, dict[str, Decimal]]]] = {}
+        seen: dict[tuple[str, str], int] = {}
+        for row in rows:
+            expert = self.case.expert(row.expert)
+            app = self.case.application(row.application)
+            round_name = self.round_alias(row.round)
+            if expert is None:
+                problem(row.row, "import.unknown_expert", expert=row.expert)
+            if app is None:
+                problem(row.row, "import.unknown_application", application=row.application)
+            if round_name is None:
+                problem(row.row, "import.bad_round", round=row.round)
+            elif round_name != self.round:
+                problem(row.row, "import.round_not_open", round=row.round)
+            if expert is None or app is None or round_name != self.round:
+                continue
+            if not self.has_acknowledged(expert.id):
+                problem(row.row, "import.no_ack", expert=expert.id)
+            if not self.in_scope(expert.id, app):
+                problem(row.row, "import.wrong_group", expert=expert.id, application=app.id)
+            elif self.conflicts.is_recused(expert.id, app.id, self.state):
+                problem(row.row, "import.recused", expert=expert.id, application=app.id)
+            if self.is_submitted(expert.id) and not replace:
+                problem(row.row, "import.already_submitted", expert=expert.id)
+            if (expert.id, app.id) in seen:
+                problem(row.row, "import.duplicate_row", first=seen[(expert.id, app.id)])
+            seen[(expert.id, app.id)] = row.row
+            values: dict[str, Decimal] = {}
+            given = {self.panel.criterion(k).key if self.panel.criterion(k) else k: v  # type: ignore[union-attr]
+                     for k, v in row.values.items()}
+            for criterion in self.panel.expert_criteria:
+                text = given.get(criterion.key)
+                if text is None or not str(text).strip():
+                    problem(row.row, "import.missing_criterion", criterion=criterion.name,
+                            criterion_en=criterion.name_en)
+                    continue
+                try:
+                    parsed = self.parse_value(criterion.key, text)
+                except DomainError as exc:
+                    problems.append(RowProblem(row.row, exc.code,
+                                               {k: str(v) for k, v in exc.params.items()}))
+                    continue
+                assert parsed is not None
+                values[criterion.key] = parsed
+            sheets.setdefault(expert.id, []).append((row, values))
+        for expert_id, entries in sorted(sheets.items()):
+            present = {r.application for r, _ in entries}
+            for app in self.scope(expert_id):
+                if (app.id not in present
+                        and not self.conflicts.is_recused(expert_id, app.id, self.state)
+                        and (expert_id, app.id, self.round) not in self.state.abstained):
+                    problem(entries[0][0].row, "import.sheet_incomplete", expert=expert_id,
+                            application=app.id)
+        if problems:
+            raise ImportRejected(sorted(problems, key=lambda p: p.row))
+        events = [self.event(ev.SCORES_IMPORTED, ev.SECRETARY, file_sha256=file_sha256,
+                              rows=len(rows), replace=replace, reason=reason.strip(),
+                              overrides=self._overrides(sheets))]
+        for expert_id, entries in sorted(sheets.items()):
+            if self.is_submitted(expert_id):
+                events.append(self.event(ev.SHEET_REOPENED, ev.SECRETARY, expert=expert_id,
+                                          round=self.round, reason=reason.strip()))
+            for row, values in entries:
+                old_values = self.state.scores.get((expert_id, row.application, self.round), {})
+                for key, value in values.items():
+                    if old_values.get(key) != value:
+                        events.append(self.event(
+                            ev.SCORE_SET, ev.SECRETARY, expert=expert_id,
+                            application=row.application, round=self.round, criterion=key,
+                            value=_text(value), old=_text(old_values.get(key)), paper=True))
+            events.append(self.event(ev.SHEET_SUBMITTED, ev.SECRETARY, expert=expert_id,
+                                      round=self.round, confirmed_no_conflict=True, source="paper"))
+        return events
+
+    def _overrides(self, sheets: dict[str, list[tuple[SheetRow, dict[str, Decimal]]]]
+                   ) -> list[dict[str, object]]:
+        """Submitted sheets this import replaces, for the committee (issue 9): whose sheet,
+        how and when it had been submitted, and each application's total before and after."""
+        out: list[dict[str, object]] = []
+        for expert_id, entries in sorted(sheets.items()):
+            submitted = self.state.submitted.get((expert_id, self.round))
+            if submitted is None:
+                continue
+            totals = []
+            for row, values in entries:
+                old = self.state.scores.get((expert_id, row.application, self.round), {})
+                before = sum(old.values(), Decimal(0)) if old else None
+                totals.append({"application": row.application, "old": _text(before),
+                               "new": _plain(sum(values.values(), Decimal(0)))})
+            out.append({"expert": expert_id, "round": self.round,
+                        "submitted_at": submitted["at"],
+                        "submitted_source": submitted["source"], "totals": totals})
+        return out
