@@ -43,13 +43,19 @@ class Authentication(ReviewCore):
         remaining = (parse_stamp(until) - self.clock()).total_seconds()
         return max(0, int(remaining + 0.999))
 
+    def lockout(self, expert_id: str) -> DomainError | None:
+        """The refusal a locked-out expert gets (the terminal shows it before they type)."""
+        wait = self.locked_for(expert_id)
+        if not wait:
+            return None
+        return DomainError("review.pin_locked", seconds=wait, minutes=(wait + 59) // 60)
+
     def check_pin(self, expert_id: str, pin: str) -> LoginResult:
         """Verify a PIN (at login, and again to confirm the 保密承诺 and a submission)."""
         expert = self._expert(expert_id)
-        wait = self.locked_for(expert_id)
-        if wait:
-            return LoginResult([], DomainError("review.pin_locked", seconds=wait,
-                                               minutes=(wait + 59) // 60))
+        locked = self.lockout(expert_id)
+        if locked is not None:
+            return LoginResult([], locked)
         actor = ev.expert_actor(expert_id)
         keeper = self._pin_keeper()
         sealed = self.state.pin(expert_id).sealed

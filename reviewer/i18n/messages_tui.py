@@ -124,8 +124,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "tui.waiting.login": ("登录", "Log in"),
     "tui.waiting.pin_of": ("{name} 的个人口令", "PIN of {name}"),
     "tui.waiting.refused": ("{name}：{error}", "{name}: {error}"),
-    "tui.waiting.locked_name": ("{name} 的口令错误次数过多，已锁定：请 {seconds} 秒（约 {minutes} 分钟）后再试",
-                                "Too many wrong PINs for {name}: locked, try again in {seconds} s (about {minutes} min)"),
     "tui.waiting.pick_first": ("请先选择您的姓名", "Choose your name first"),
     "tui.waiting.checking": ("正在核验口令…", "Checking the PIN…"),
     "tui.waiting.closed": ("本场评审已结束", "This review is closed"),

@@ -154,13 +154,13 @@ class WaitingScreen(ReviewerScreen):
         expert = self.chosen or self.highlighted
         if expert is None or self.checking:
             return
-        wait = self.gateway.read(lambda r: r.locked_for(expert))
-        if wait:
-            self._status(t("tui.waiting.locked_name", name=self._expert_name(expert),
-                           seconds=wait, minutes=(wait + 59) // 60))
+        locked = self.gateway.read(lambda r: r.lockout(expert))  # the core's own refusal
+        if locked is not None:
+            self._status(t("tui.waiting.refused", name=self._expert_name(expert),
+                           error=locked.render()))
         elif self.query_one("#waiting-status", Static).has_class("-locked"):
             self._status("")
-        self.query_one("#waiting-status", Static).set_class(bool(wait), "-locked")
+        self.query_one("#waiting-status", Static).set_class(locked is not None, "-locked")
 
     @on(OptionList.OptionHighlighted, "#experts")
     def _highlighted(self) -> None:
