@@ -13,6 +13,7 @@ from reviewer.i18n import (
     messages_onecore,
     messages_pdf,
     messages_tui,
+    messages_tui2,
 )
 
 AREAS: dict[str, dict[str, tuple[str, str]]] = {
@@ -26,6 +27,7 @@ AREAS: dict[str, dict[str, tuple[str, str]]] = {
     "edges": messages_edges.MESSAGES,
     "integrity": messages_integrity.MESSAGES,
     "onecore": messages_onecore.MESSAGES,
+    "tui2": messages_tui2.MESSAGES,
 }
 
 MESSAGES: dict[str, tuple[str, str]] = {}

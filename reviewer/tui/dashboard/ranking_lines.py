@@ -11,7 +11,8 @@ from typing import Any
 
 from reviewer.domain.case import Case
 from reviewer.domain.panel import Panel
-from reviewer.i18n import t
+from reviewer.i18n import get_locale, t
+from reviewer.i18n.catalog import MESSAGES as CATALOGUE
 from reviewer.tui.labels import named
 
 FINAL = "__final__"
@@ -98,3 +99,35 @@ def final_lines(data: dict[str, Any], case: Case, panel: Panel,
             lines.append(Line(str(row["rank"] or "—"), row["id"], names.get(row["id"], ""),
                               row["aggregate"] or "—", str(row["counted"]), outcome, style=style))
     return lines
+
+
+def _rule_label(rule: dict[str, Any], panel: Panel) -> str:
+    """A tie-break rule in the user's words: the panel's own note (Chinese), else a label."""
+    if rule["rule"] == "criterion":
+        criterion = panel.criterion(rule["criterion"] or "")
+        label = t("tui2.tie.criterion", criterion=named(criterion.name, criterion.name_en)
+                  if criterion else rule["criterion"])
+    else:
+        flag = rule["rule"].split(":", 1)[-1]
+        key = f"tui2.tie.flag.{flag}"
+        label = t(key) if key in CATALOGUE else flag
+    if rule.get("note") and get_locale() != "en":
+        label = rule["note"]
+    return t("tui2.tie.rule", label=label, article=rule["article"])
+
+
+def tie_break_texts(data: dict[str, Any], panel: Panel, choice: str | None = None) -> list[str]:
+    """Every order the panel's tie-break chain decided (issue 10 major 3), as the CLI prints it:
+    which applications, at which aggregate, by which rule and article. ``choice`` narrows to one
+    professional group, or (``FINAL``) to the comprehensive/one-step ordering."""
+    groups = set(data["professional"])
+    texts = []
+    for decided in data.get("tie_breaks", []):
+        in_group = decided["group"] in groups and panel.has_comprehensive
+        if choice is not None and ((choice == FINAL and in_group)
+                                   or (choice != FINAL and decided["group"] != choice)):
+            continue
+        rules = t("tui2.tie.sep").join(_rule_label(r, panel) for r in decided["rules"])
+        texts.append(t("tui2.tie.line", order=" > ".join(decided["order"]),
+                       aggregate=decided["aggregate"], rules=rules))
+    return texts

@@ -23,6 +23,7 @@ from reviewer.services import secretary as sec
 from reviewer.tui.dashboard.conflicts_pane import ConflictsPane
 from reviewer.tui.dashboard.export_pane import ExportPane
 from reviewer.tui.dashboard.progress_pane import ProgressPane
+from reviewer.tui.dashboard.ranking_lines import tie_break_texts
 from reviewer.tui.dashboard.ranking_pane import RankingPane
 from reviewer.tui.dashboard.rounds_pane import RoundsPane
 from reviewer.tui.dashboard.sheets_pane import SheetsPane
@@ -218,7 +219,9 @@ class DashboardScreen(ReviewerScreen):
     def action_resolve_tie(self) -> None:
         ties = self.data.results["unresolved_ties"] if self.data else []
         if not ties:
-            self.notify(t("tui.dash.no_ties"))
+            decided = tie_break_texts(self.data.results, self.gateway.session.panel) if self.data else []
+            self.notify(t("tui2.tie.decided_only", lines="\n".join(decided)) if decided
+                        else t("tui2.tie.none"), timeout=12)
             return
         note = t("tui.dash.tie_note", ties=" | ".join(", ".join(g) for g in ties))
         self._ask(t("tui.dash.tie_title"),

@@ -1,0 +1,18 @@
+"""Terminal messages added by the tui2 branch (issue 10 follow-ups): tie-break explanations,
+boundary flags in the 排名 tab, the secretary's PIN unlock, filters and the read-only sheet."""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    "tui2.tie.line": ("同分处理：{order}（均为 {aggregate} 分），依{rules}",
+                      "Tie-break: {order} (all {aggregate}), by {rules}"),
+    "tui2.tie.rule": ("{label}（{article}）", "{label} ({article})"),
+    "tui2.tie.sep": ("；", "; "),
+    "tui2.tie.flag.priority": ("荣誉称号优先", "honour-title priority"),
+    "tui2.tie.flag.collective_honour": ("集体荣誉优先", "collective-honour priority"),
+    "tui2.tie.criterion": ("“{criterion}”得分高者优先", "higher {criterion} score first"),
+    "tui2.tie.none": ("没有待处理的同分，也没有按同分规则排定的顺序",
+                      "No unresolved ties and no order decided by a tie-break rule"),
+    "tui2.tie.decided_only": ("没有待处理的同分。按同分规则排定：{lines}",
+                              "No unresolved ties. Decided by tie-break rules: {lines}"),
+}
