@@ -5,18 +5,24 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual import events
+
+from reviewer.domain import events as ev
 from reviewer.domain.results import results
 from reviewer.i18n import set_locale
 from reviewer.tui.dashboard.ranking_lines import FINAL, tie_break_texts
 from reviewer.tui.dashboard.ranking_pane import RankingPane
+from reviewer.tui.screens.confidentiality import ConfidentialityScreen
 from reviewer.tui.screens.dashboard import DashboardScreen
-from tests.builders import app
+from tests.builders import TEST_PIN, app
 from tests.test_tui_secretary import open_dashboard
 from tests.test_tui_support import (
     build_session,
+    log_in,
     make_app,
     pilot_test,
     score_programmatically,
+    screen_text,
     settle,
 )
 
@@ -69,3 +75,39 @@ async def test_dashboard_shows_orders_decided_by_the_tie_break_chain(tmp_path: P
         screen.action_resolve_tie()
         screen.notify = original  # type: ignore[method-assign]
         assert notes and "A4 > A3" in notes[0] and "第七条" in notes[0]
+
+
+def failures(session: object) -> int:
+    return sum(e.kind == ev.PIN_FAILED for e in session.store.events(0))  # type: ignore[attr-defined]
+
+
+@pilot_test
+async def test_pledge_pin_typed_right_after_end_reaches_the_field(tmp_path: Path) -> None:
+    """Issue 10: the PIN field opens only once the text is read to the end; digits typed in
+    the same burst as End are not lost, and a short PIN is refused without counting."""
+    session, _ = build_session(tmp_path, long_pledge=True)
+    app_ = make_app(session)
+    async with app_.run_test(size=(100, 30)) as pilot:
+        await log_in(pilot, 0)
+        assert isinstance(app_.screen, ConfidentialityScreen)
+        await pilot.press("end", "1", "2", "3", "enter")
+        await settle(pilot)
+        assert failures(session) == 0 and not session.review.has_acknowledged("E1")
+        assert "6" in screen_text(app_)  # says a PIN has at least 6 digits
+        await pilot.press(*TEST_PIN, "enter")
+        await settle(pilot)
+        assert failures(session) == 0 and session.review.has_acknowledged("E1")
+
+
+@pilot_test
+async def test_pledge_burst_end_then_pin_signs(tmp_path: Path) -> None:
+    session, _ = build_session(tmp_path, long_pledge=True)
+    app_ = make_app(session)
+    async with app_.run_test(size=(100, 30)) as pilot:
+        await log_in(pilot, 0)
+        # one burst, queued before any is handled (as a terminal delivers pasted or fast keys)
+        for key in ("end", *TEST_PIN, "enter"):
+            char = key if len(key) == 1 else None
+            app_.post_message(events.Key(key, char))
+        await settle(pilot)
+        assert failures(session) == 0 and session.review.has_acknowledged("E1")

@@ -15,4 +15,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
                       "No unresolved ties and no order decided by a tie-break rule"),
     "tui2.tie.decided_only": ("没有待处理的同分。按同分规则排定：{lines}",
                               "No unresolved ties. Decided by tie-break rules: {lines}"),
+    "tui2.pin_short": ("口令须为至少 6 位数字；未核对，不计入错误次数",
+                       "A PIN has at least 6 digits; not checked, not counted as a failure"),
 }
