@@ -3,6 +3,7 @@ flags, the pledge's PIN hand-over."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 from textual import events
@@ -10,7 +11,13 @@ from textual import events
 from reviewer.domain import events as ev
 from reviewer.domain.results import results
 from reviewer.i18n import set_locale
-from reviewer.tui.dashboard.ranking_lines import FINAL, tie_break_texts
+from reviewer.tui.dashboard.ranking_lines import (
+    FINAL,
+    cap_text,
+    group_lines,
+    outside_lines,
+    tie_break_texts,
+)
 from reviewer.tui.dashboard.ranking_pane import RankingPane
 from reviewer.tui.screens.confidentiality import ConfidentialityScreen
 from reviewer.tui.screens.dashboard import DashboardScreen
@@ -111,3 +118,38 @@ async def test_pledge_burst_end_then_pin_signs(tmp_path: Path) -> None:
             app_.post_message(events.Key(key, char))
         await settle(pilot)
         assert failures(session) == 0 and session.review.has_acknowledged("E1")
+
+
+def row(app_id: str, rank: int, aggregate: str, nominated: bool) -> dict[str, object]:
+    return {"id": app_id, "rank": rank, "aggregate": aggregate, "counted": 3, "quorum": True,
+            "nominated": nominated}
+
+
+def test_group_view_flags_a_tie_at_the_line_and_a_score_below_the_minimum() -> None:
+    rows = [row("A1", 1, "90.00", True), row("A2", 2, "80.00", True),
+            row("A3", 2, "80.00", True), row("A4", 4, "55.00", False)]
+    lines = group_lines(rows, {}, 3, places=2, min_score=Decimal(60))
+    rules = [line.rule for line in lines if line.rule]
+    assert any("提名 3 个，名额 2 个" in r for r in rules)
+    outcome = {line.application: line.outcome for line in lines if line.application}
+    assert "同分跨提名线" in outcome["A2"] and "同分跨提名线" in outcome["A3"]
+    assert "同分" not in outcome["A1"]
+    assert "低于最低分 60" in outcome["A4"]
+    plain = group_lines(rows[:2] + rows[3:], {}, 3, places=2)
+    assert not any("名额" in line.rule for line in plain if line.rule)
+
+
+def test_group_view_lists_direct_and_excluded_applications_with_their_reason(
+        tmp_path: Path) -> None:
+    session, _ = build_session(tmp_path)
+    data = {"direct": ["A1"], "ineligible": [
+        {"id": "A3", "reason": "excluded", "detail": "", "article": "第五条"}]}
+    lines = outside_lines(data, session.case, "g1", {})
+    by_id = {line.application: line.outcome for line in lines if line.application}
+    assert by_id["A1"] == "直接认定"
+    assert "不得列为评选对象" in by_id["A3"] and "第五条" in by_id["A3"]
+    assert outside_lines(data, session.case, "other", {}) == []
+
+
+def test_a_measure_without_a_cap_does_not_print_none() -> None:
+    assert "None" not in cap_text(None) and cap_text(5) == "5"

@@ -17,4 +17,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
                               "No unresolved ties. Decided by tie-break rules: {lines}"),
     "tui2.pin_short": ("口令须为至少 6 位数字；未核对，不计入错误次数",
                        "A PIN has at least 6 digits; not checked, not counted as a failure"),
+    "tui2.rank.boundary_tie": ("同分跨提名线，一并提名", "tied across the line, all nominated"),
+    "tui2.rank.over_places": ("提名线处同分：提名 {count} 个，名额 {places} 个",
+                              "Tie at the nomination line: {count} nominated for {places} places"),
+    "tui2.rank.below_min": ("低于最低分 {min}", "below the minimum score {min}"),
+    "tui2.rank.outside": ("── 不参加本组排名 ──", "── not ranked in this group ──"),
+    "tui2.rank.ineligible": ("不予评审：{reason}（{article}）", "excluded: {reason} ({article})"),
+    "tui2.rank.no_cap": ("不限（以资金总额为准）", "none (the budget decides)"),
 }

@@ -17,6 +17,7 @@ from reviewer.tui.dashboard.ranking_lines import (
     Line,
     final_lines,
     group_lines,
+    outside_lines,
     tie_break_texts,
 )
 from reviewer.tui.dashboard.snapshot import DashboardData
@@ -83,8 +84,12 @@ class RankingPane(Vertical):
         if choice == FINAL:
             self.lines = final_lines(data.results, self.case, self.panel, names)
         else:
+            group = self.case.group(choice)
             self.lines = group_lines(data.results["professional"].get(choice, []), names,
-                                     self.case.rules.min_experts)
+                                     self.case.rules.min_experts,
+                                     places=group.nominate if group else None,
+                                     min_score=self.case.rules.min_score)
+            self.lines += outside_lines(data.results, self.case, choice, names)
         for index, line in enumerate(self.lines):
             if line.rule:
                 table.add_row("", "", Text(line.rule, style=line.style), "", "", "",
