@@ -6,11 +6,18 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from textual import events
 
 from reviewer.domain import events as ev
+from reviewer.domain.audit import ChainBroken
+from reviewer.domain.errors import DomainError
+from reviewer.domain.events import Event
+from reviewer.domain.replay import validate
 from reviewer.domain.results import results
 from reviewer.i18n import set_locale
+from reviewer.services import secretary as sec
+from reviewer.session import Session, Unlocked
 from reviewer.tui.dashboard.ranking_lines import (
     FINAL,
     cap_text,
@@ -153,3 +160,44 @@ def test_group_view_lists_direct_and_excluded_applications_with_their_reason(
 
 def test_a_measure_without_a_cap_does_not_print_none() -> None:
     assert "None" not in cap_text(None) and cap_text(5) == "5"
+
+
+def lock_out(session: object, expert_id: str = "E1") -> None:
+    for _ in range(5):
+        try:
+            session.check_pin(expert_id, "999999")  # type: ignore[attr-defined]
+        except DomainError:
+            pass
+    assert session.review.locked_for(expert_id) > 0  # type: ignore[attr-defined]
+
+
+def test_secretary_unlocks_a_locked_pin_with_a_reason_and_replay_keeps_it(
+        tmp_path: Path) -> None:
+    session, clock = build_session(tmp_path)
+    with pytest.raises(DomainError) as refused:
+        session.run(sec.UnlockPin("E1", "专家忘记口令").decide)
+    assert refused.value.code == "review.pin_not_locked"
+    lock_out(session)
+    with pytest.raises(DomainError):
+        session.run(sec.UnlockPin("E1", "  ").decide)
+    session.run(sec.UnlockPin("E1", "专家本人到场，核对身份").decide)
+    assert session.review.locked_for("E1") == 0
+    unlocked = [e for e in session.store.events(0) if e.kind == ev.PIN_UNLOCKED]
+    assert [(e.actor, e.payload["reason"]) for e in unlocked] == [
+        (ev.SECRETARY, "专家本人到场，核对身份")]
+    session.check_pin("E1", TEST_PIN)  # works again at once
+    # the event replays (another terminal, a restart) ...
+    again = Session.attach(Unlocked(session.case, session.panel, "0" * 64),
+                           f"sqlite:///{tmp_path / 's.db'}", clock)
+    assert again.review.locked_for("E1") == 0
+    # ... and one forged for an expert who is not locked is refused like any bad event
+    forged = Event(kind=ev.PIN_UNLOCKED, actor=ev.SECRETARY, at="2026-01-01T00:00:00Z",
+                   payload={"expert": "E2", "reason": "x"})
+    with pytest.raises(ChainBroken):
+        validate(again.review, forged)
+    lock_out(again, "E2")
+    validate(again.review, forged)  # locked: the same event is valid
+    empty = Event(kind=ev.PIN_UNLOCKED, actor=ev.SECRETARY, at="2026-01-01T00:00:00Z",
+                  payload={"expert": "E2", "reason": " "})
+    with pytest.raises(ChainBroken):
+        validate(again.review, empty)

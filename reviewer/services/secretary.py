@@ -81,6 +81,17 @@ class Reopen:
 
 
 @dataclass(frozen=True)
+class UnlockPin:
+    """Lift an expert's PIN lockout (audited, with a reason)."""
+
+    expert: str
+    reason: str
+
+    def decide(self, review: Review) -> list[Event]:
+        return review.unlock_pin(self.expert, self.reason)
+
+
+@dataclass(frozen=True)
 class Advance:
     force: bool = False
     reason: str = ""
