@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from textual import events
+from textual.widgets import DataTable
 
 from reviewer.domain import events as ev
 from reviewer.domain.audit import ChainBroken
@@ -201,3 +202,20 @@ def test_secretary_unlocks_a_locked_pin_with_a_reason_and_replay_keeps_it(
                   payload={"expert": "E2", "reason": " "})
     with pytest.raises(ChainBroken):
         validate(again.review, empty)
+
+
+@pilot_test
+async def test_dashboard_unlocks_a_locked_pin_with_a_reason(tmp_path: Path) -> None:
+    session, _ = build_session(tmp_path)
+    lock_out(session)
+    app_ = make_app(session)
+    async with app_.run_test(size=(100, 30)) as pilot:
+        await open_dashboard(pilot)
+        await pilot.press("u")  # first shows the sheets tab
+        await pilot.pause()
+        app_.screen.query_one("#sheets", DataTable).move_cursor(row=0)  # E1
+        await pilot.press("u", *"本人到场", "enter")
+        await settle(pilot)
+    assert session.review.locked_for("E1") == 0
+    assert [e.payload["reason"] for e in session.store.events(0)
+            if e.kind == ev.PIN_UNLOCKED] == ["本人到场"]

@@ -225,7 +225,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "tui.dash.no_blockers": ("无", "none"),
     "tui.dash.export_blockers": ("签发结果前须解决", "Before results can be signed"),
     "tui.dash.conflicts_hint": ("选中程序识别的同单位回避后按 l 解除（须说明理由）", "Select a detected same-unit recusal and press l to lift it (with a reason)"),
-    "tui.dash.sheets_hint": ("选中专家后按 o 退回其已提交的评分表；按 i 导入纸质评分表", "Select an expert and press o to reopen their sheet; press i to import paper sheets"),
+    "tui.dash.sheets_hint": ("选中专家后按 o 退回其已提交的评分表，按 u 解除其口令锁定；按 i 导入纸质评分表", "Select an expert and press o to reopen their sheet or u to unlock their PIN; press i to import paper sheets"),
     "tui.dash.col.expert": ("专家", "Expert"),
     "tui.dash.col.application": ("申报", "Application"),
     "tui.dash.col.kind": ("事由", "Kind"),

@@ -161,5 +161,5 @@ def verify_audit(handle: SessionHandle) -> ChainReport:
 
 
 __all__ = ["AcknowledgeOnPaper", "Advance", "Advanced", "Disqualify", "LiftConflict", "Recuse",
-           "Reopen", "ResolveTie", "SecretaryCommand", "advance", "execute",
+           "Reopen", "ResolveTie", "UnlockPin", "SecretaryCommand", "advance", "execute",
            "recusal_kind", "results", "verify_audit"]

@@ -43,6 +43,7 @@ class DashboardScreen(ReviewerScreen):
         bind("f6", "refresh", "refresh", show=False),
         bind("l", "lift", "lift", show=False),
         bind("o", "reopen", "reopen", show=False),
+        bind("u", "unlock_pin", "unlock_pin", show=False),
         bind("i", "import_sheets", "import_sheets", show=False),
         bind("a", "advance", "advance"),
         bind("t", "resolve_tie", "resolve_tie"),
@@ -181,6 +182,17 @@ class DashboardScreen(ReviewerScreen):
         self._ask(t("tui.dash.reopen_title", expert=row.name),
                   [Field("reason", t("tui.dash.reason"))],
                   self._command("reopen", lambda v: sec.Reopen(row.expert, v["reason"])))
+
+    def action_unlock_pin(self) -> None:
+        """Lift the selected expert's PIN lockout (audited, with a reason; issue 10)."""
+        if not self._on_tab("tab-sheets"):
+            return
+        row = self.query_one(SheetsPane).current
+        if row is None:
+            return
+        self._ask(t("tui2.dash.unlock_title", expert=row.name, id=row.expert),
+                  [Field("reason", t("tui.dash.reason"))],
+                  self._command("unlock_pin", lambda v: sec.UnlockPin(row.expert, v["reason"])))
 
     def action_import_sheets(self) -> None:
         importer = self.reviewer.tools.importer
