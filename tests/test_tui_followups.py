@@ -219,3 +219,24 @@ async def test_dashboard_unlocks_a_locked_pin_with_a_reason(tmp_path: Path) -> N
     assert session.review.locked_for("E1") == 0
     assert [e.payload["reason"] for e in session.store.events(0)
             if e.kind == ev.PIN_UNLOCKED] == ["本人到场"]
+
+
+def test_cli_unlock_pin_lifts_the_lockout(tmp_path: Path) -> None:
+    from reviewer.cli.main import main
+
+    root = Path(__file__).resolve().parent.parent
+    sample, passphrase = root / "sample_cases" / "yunling-craftsman-2026", "demo-yunling-2026"
+    bundle, db, pass_file = tmp_path / "case.rvb", tmp_path / "s.db", tmp_path / "pass.txt"
+    pass_file.write_text(passphrase + "\n", encoding="utf-8")
+    assert main(["seal", str(sample), "-o", str(bundle), "--passphrase-file", str(pass_file)]) == 0
+    session = Session.open(bundle, passphrase, f"sqlite:///{db}")
+    expert = session.case.experts[0].id
+    common = [str(bundle), "--passphrase-file", str(pass_file), "--db", f"sqlite:///{db}",
+              "--expert", expert, "--reason", "本人到场"]
+    assert main(["unlock-pin", *common]) == 1  # not locked: refused
+    lock_out(session, expert)
+    session.close()
+    assert main(["unlock-pin", *common]) == 0
+    session = Session.open(bundle, passphrase, f"sqlite:///{db}")
+    assert session.review.locked_for(expert) == 0
+    session.close()
