@@ -240,3 +240,19 @@ def test_cli_unlock_pin_lifts_the_lockout(tmp_path: Path) -> None:
     session = Session.open(bundle, passphrase, f"sqlite:///{db}")
     assert session.review.locked_for(expert) == 0
     session.close()
+
+
+def test_messages_name_rounds_and_experts_not_their_ids(tmp_path: Path) -> None:
+    from reviewer.domain.results import export_blockers
+
+    session, _ = build_session(tmp_path)
+    rendered = [e.render() for e in export_blockers(session.review)]
+    assert any("当前：" in r and "professional" not in r for r in rendered)
+    spec = session.panel.round_spec("professional")
+    assert spec is not None and any(spec.name in r for r in rendered)
+    blockers = [e.render() for e in session.review.round_blockers()]
+    name = session.case.expert("E1").name  # type: ignore[union-attr]
+    with pytest.raises(DomainError) as refused:
+        session.review.reopen("E1", "退回")
+    assert name in refused.value.render() and "E1" in refused.value.render()
+    assert any(name in b and "（E1）" in b for b in blockers)

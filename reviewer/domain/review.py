@@ -454,12 +454,12 @@ class Review:
                             round=self.round, confirmed_no_conflict=True, source="terminal")]
 
     def reopen(self, expert_id: str, reason: str) -> list[Event]:
-        self._expert(expert_id)
+        expert = self._expert(expert_id)
         self._require_open_round()
         if not reason.strip():
             raise DomainError("review.reason_required")
         if not self.is_submitted(expert_id):
-            raise DomainError("review.not_submitted", expert=expert_id)
+            raise DomainError("review.not_submitted", expert=expert_id, name=expert.name)
         return [self.event(ev.SHEET_REOPENED, ev.SECRETARY, expert=expert_id,
                             round=self.round, reason=reason.strip())]
 
@@ -589,7 +589,8 @@ class Review:
         for expert in self.case.experts:
             groups = [g for g in expert.groups if (grp := self.case.group(g)) and grp.kind == kind]
             if groups and self.scope(expert.id) and not self.is_submitted(expert.id):
-                blockers.append(DomainError("review.blocker_unsubmitted", expert=expert.id))
+                blockers.append(DomainError("review.blocker_unsubmitted", expert=expert.id,
+                                                name=expert.name))
         for table in self.current_tables():
             for entry in table.short:
                 blockers.append(DomainError("review.blocker_quorum", application=entry.application,
