@@ -16,7 +16,7 @@ from reviewer.domain.errors import DomainError
 from reviewer.domain.events import Event
 from reviewer.domain.replay import validate
 from reviewer.domain.results import results
-from reviewer.i18n import set_locale
+from reviewer.i18n import set_locale, t
 from reviewer.services import secretary as sec
 from reviewer.session import Session, Unlocked
 from reviewer.tui.dashboard.ranking_lines import (
@@ -256,3 +256,29 @@ def test_messages_name_rounds_and_experts_not_their_ids(tmp_path: Path) -> None:
         session.review.reopen("E1", "退回")
     assert name in refused.value.render() and "E1" in refused.value.render()
     assert any(name in b and "（E1）" in b for b in blockers)
+
+
+def test_terminal_messages_cite_no_fixed_article() -> None:
+    """Articles differ per measure (回避 is 第十九条 in one, 第十条 in another): the terminal's
+    messages take them from the panel, none is written into the catalogue."""
+    import re
+
+    from reviewer.i18n import messages_tui, messages_tui2
+
+    fixed = re.compile(r"第[一二三四五六七八九十百]+条|Art\. \d")
+    for area in (messages_tui.MESSAGES, messages_tui2.MESSAGES):
+        for key, pair in area.items():
+            assert not any(fixed.search(text) for text in pair), key
+    assert "第十条" in t("tui.declare.explain", article="第十条")
+    assert "第十条" in t("tui.recuse.note", article="第十条")
+
+
+@pilot_test
+async def test_declaration_screen_cites_the_panels_recusal_article(tmp_path: Path) -> None:
+    session, _ = build_session(tmp_path)
+    app_ = make_app(session)
+    async with app_.run_test(size=(100, 30)) as pilot:
+        await log_in(pilot, 0)
+        await pilot.press("end", *TEST_PIN, "enter")
+        await settle(pilot)
+        assert session.panel.recusal_article in screen_text(app_).replace(" ", "")

@@ -24,6 +24,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                "Lift the selected expert's PIN lockout, with a reason (audited)"),
     "tui2.dash.unlock_title": ("解除 {expert}（{id}）的口令锁定", "Unlock the PIN of {expert} ({id})"),
     "tui.dash.done.unlock_pin": ("口令锁定已解除", "PIN lockout lifted"),
+    "tui2.disq.not_allowed": ("本办法未规定公示后取消资格（{note}）", "The measure provides no removal after public notice ({note})"),
     "tui2.pin_short": ("口令须为至少 6 位数字；未核对，不计入错误次数",
                        "A PIN has at least 6 digits; not checked, not counted as a failure"),
     "tui2.rank.boundary_tie": ("同分跨提名线，一并提名", "tied across the line, all nominated"),

@@ -18,7 +18,7 @@ from textual.widgets import Header, TabbedContent, TabPane
 
 from reviewer.domain.ranking import CLOSED, PROFESSIONAL
 from reviewer.domain.review import ImportRejected
-from reviewer.i18n import t
+from reviewer.i18n import get_locale, t
 from reviewer.services import secretary as sec
 from reviewer.tui.dashboard.conflicts_pane import ConflictsPane
 from reviewer.tui.dashboard.export_pane import ExportPane
@@ -248,7 +248,17 @@ class DashboardScreen(ReviewerScreen):
                   [Field("application", t("tui.dash.application"), current),
                    Field("reason", t("tui.dash.reason"))],
                   self._command("disqualify", lambda v: sec.Disqualify(
-                      v["application"], v["reason"])), note=t("tui.dash.disqualify_note"))
+                      v["application"], v["reason"])), note=self._disqualify_note())
+
+    def _disqualify_note(self) -> str:
+        """The measure's own words on removal and its article (not 第十六条 for every one)."""
+        panel = self.gateway.session.panel
+        rule = panel.disqualification
+        if not rule.allowed:
+            return t("tui2.disq.not_allowed", note=rule.text or rule.article or "—")
+        text = rule.text_en if get_locale() == "en" and rule.text_en else rule.text
+        return t("tui.dash.disqualify_note", text=text, policy=panel.policy,
+                 article=rule.article)
 
     def _pdf_action(self, job: Job, tool: Callable[[Path], object] | None, title: str) -> None:
         self._tab("tab-export")
