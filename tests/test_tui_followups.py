@@ -282,3 +282,24 @@ async def test_declaration_screen_cites_the_panels_recusal_article(tmp_path: Pat
         await pilot.press("end", *TEST_PIN, "enter")
         await settle(pilot)
         assert session.panel.recusal_article in screen_text(app_).replace(" ", "")
+
+
+@pilot_test
+async def test_submit_burst_space_tab_pin_enter_submits(tmp_path: Path) -> None:
+    """Issue 10 minor: ticking the box with Space, Tab and the PIN typed in one burst."""
+    from reviewer.tui.screens.submit import SubmitScreen
+
+    session, _ = build_session(tmp_path)
+    score_programmatically(session, "E2", {"A1": 90, "A2": 80, "A3": 70, "A4": 60})
+    session.run(sec.Reopen("E2", "再核对").decide)
+    app_ = make_app(session)
+    async with app_.run_test(size=(100, 30)) as pilot:
+        await log_in(pilot, 1)
+        await pilot.press("f5")
+        await settle(pilot)
+        assert isinstance(app_.screen, SubmitScreen)
+        for key in ("space", "tab", *TEST_PIN, "enter"):
+            app_.post_message(events.Key(key, key if len(key) == 1 else
+                                         (" " if key == "space" else None)))
+        await settle(pilot)
+    assert session.review.is_submitted("E2")
