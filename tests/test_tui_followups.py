@@ -303,3 +303,26 @@ async def test_submit_burst_space_tab_pin_enter_submits(tmp_path: Path) -> None:
                                          (" " if key == "space" else None)))
         await settle(pilot)
     assert session.review.is_submitted("E2")
+
+
+@pilot_test
+async def test_expert_sees_own_submitted_sheet_read_only(tmp_path: Path) -> None:
+    from reviewer.tui.screens.own_sheet import OwnSheetScreen
+    from reviewer.tui.screens.waiting import WaitingScreen
+
+    session, _ = build_session(tmp_path)
+    score_programmatically(session, "E1", {"A1": 90, "A3": 70, "A4": 60})  # recused from A2
+    app_ = make_app(session)
+    async with app_.run_test(size=(100, 30)) as pilot:
+        await log_in(pilot, 0)
+        assert isinstance(app_.screen, OwnSheetScreen)
+        text = screen_text(app_)
+        assert "只读" in text and "回避" in text and "申报人A1" in text
+        assert "申报人A2" not in text  # a recused application's name stays hidden
+        before = len(list(session.store.events(0)))
+        await pilot.press("1", "2", "enter", "tab", "3")  # nothing edits
+        await settle(pilot)
+        assert len(list(session.store.events(0))) == before
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app_.screen, WaitingScreen) and app_.expert is None
