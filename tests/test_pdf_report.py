@@ -147,8 +147,7 @@ def test_large_committee_splits_expert_columns(tmp_path: Path) -> None:
 def test_300_applications_stay_readable_and_complete(tmp_path: Path) -> None:
     data = sample_report(300, groups=5, experts_per_group=7, comprehensive_experts=9)
     path = tmp_path / "big.pdf"
-    info = render_results_pdf(data, path)
-    assert info.seconds < 15
+    info = render_results_pdf(data, path)  # speed is measured in bench/bench_pdf.py, not here
     assert 15 <= info.pages <= 80
     body = text(path)
     for group in data.groups:
