@@ -67,8 +67,10 @@ def print_results(review: Review, data: SessionResults, console: Console | None 
         for row in data.final:
             name, unit = _name(review, row.id)
             lineage = row.lineage
-            origin = (t("cli.lineage", group=lineage.group, rank=lineage.rank,
-                        aggregate=show(lineage.aggregate)) if lineage else "")
+            group = review.case.group(lineage.group) if lineage else None
+            origin = (t("cli.lineage", group=group.name if group else lineage.group,
+                        rank=lineage.rank, aggregate=show(lineage.aggregate))
+                      if lineage else "")  # the group's name, not its id (issue 10)
             cells = [str(row.position), _tier_name(review, row.track, row.tier), row.id,
                      name, unit, show(row.score) or "—", t(f"basis.{row.basis}"), origin]
             if panel.has_funding:

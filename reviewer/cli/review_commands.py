@@ -62,6 +62,11 @@ def cmd_reopen(args: argparse.Namespace) -> int:
                 expert=args.expert)
 
 
+def cmd_unlock_pin(args: argparse.Namespace) -> int:
+    return _act(args, sec.UnlockPin(args.expert, args.reason), "cli.unlock_pin_done",
+                expert=args.expert)
+
+
 def cmd_scores_import(args: argparse.Namespace) -> int:
     handle = open_session(args)
     try:
@@ -152,6 +157,13 @@ def register(sub: Any) -> None:
     p.add_argument("--expert", required=True, metavar="ID", help=t("cli.arg_expert"))
     reason(p)
     p.set_defaults(handler=cmd_reopen)
+
+    p = sub.add_parser("unlock-pin", help=t("cli.unlock_pin_help"),
+                       description=t("cli.unlock_pin_help"))
+    add_bundle(p)
+    p.add_argument("--expert", required=True, metavar="ID", help=t("cli.arg_expert"))
+    reason(p)
+    p.set_defaults(handler=cmd_unlock_pin)
 
     scores = sub.add_parser("scores", help=t("cli.scores_help"), description=t("cli.scores_help"))
     scores_sub = scores.add_subparsers(dest="scores_command", required=True, metavar="import",

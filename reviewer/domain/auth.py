@@ -73,6 +73,17 @@ class Authentication(ReviewCore):
                 "review.pin_wrong", left=MAX_PIN_FAILURES - failures))
         return LoginResult([self.event(ev.PIN_OK, actor, expert=expert_id)])
 
+    def unlock_pin(self, expert_id: str, reason: str) -> list[Event]:
+        """The secretary lifts a PIN lockout before it runs out (issue 10): audited, with a
+        reason, the failure count reset. The PIN itself is not changed or shown."""
+        expert = self._expert(expert_id)
+        if not reason.strip():
+            raise DomainError("review.reason_required")
+        if not self.locked_for(expert_id):
+            raise DomainError("review.pin_not_locked", expert=expert.name, id=expert_id)
+        return [self.event(ev.PIN_UNLOCKED, ev.SECRETARY, expert=expert_id,
+                           reason=reason.strip())]
+
     def pin_changed(self, expert_id: str) -> bool:
         return self.state.pin(expert_id).changed
 

@@ -116,6 +116,13 @@ class _Checker:
     def pin_ok(self) -> None:
         self.actor(ev.expert_actor(self.expert()))
 
+    def pin_unlocked(self) -> None:
+        expert_id = self.expert()
+        self.actor(ev.SECRETARY)
+        if self.review.state.pin(expert_id).locked_until is None:
+            raise _Bad("expert: PIN not locked")
+        _text(self.p, "reason", required=True)
+
     def pin_changed(self) -> None:
         expert_id = self.expert()
         self.actor(ev.expert_actor(expert_id))
@@ -296,6 +303,7 @@ class _Checker:
 _CHECKS = {
     ev.SESSION_OPENED: _Checker.session_opened, ev.PIN_FAILED: _Checker.pin_failed,
     ev.PIN_LOCKED: _Checker.pin_locked, ev.PIN_OK: _Checker.pin_ok,
+    ev.PIN_UNLOCKED: _Checker.pin_unlocked,
     ev.PIN_CHANGED: _Checker.pin_changed, ev.ACK_RECORDED: _Checker.ack_recorded,
     ev.CONFLICT_DECLARED: _Checker.conflict_declared, ev.CONFLICT_CLEARED: _Checker.conflict_none,
     ev.CONFLICT_LIFTED: _Checker.conflict_lifted, ev.ABSTAINED: _Checker.abstain_recorded,

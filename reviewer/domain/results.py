@@ -305,7 +305,10 @@ def export_blockers(review: Review) -> list[DomainError]:
     """Why signed results cannot be issued yet: every reason at once."""
     blockers: list[DomainError] = []
     if review.round != CLOSED:
-        blockers.append(DomainError("results.round_open", round=review.round))
+        spec = review.panel.round_spec(review.round)  # the panel's name, not the key (issue 10)
+        blockers.append(DomainError("results.round_open", round=review.round,
+                                    round_name=spec.name if spec else review.round,
+                                    round_name_en=spec.name_en if spec else review.round))
     final = final_list(review)
     for tie in final.unresolved:
         blockers.append(DomainError("results.unresolved_tie", ids=", ".join(tie)))

@@ -28,7 +28,8 @@ class Rounds(ReviewCore):
         for expert in self.case.experts:
             groups = [g for g in expert.groups if (grp := self.case.group(g)) and grp.kind == kind]
             if groups and self.scope(expert.id) and not self.is_submitted(expert.id):
-                blockers.append(DomainError("review.blocker_unsubmitted", expert=expert.id))
+                blockers.append(DomainError("review.blocker_unsubmitted", expert=expert.id,
+                                            name=expert.name))
         for table in self.current_tables():
             for entry in table.short:
                 blockers.append(DomainError("review.blocker_quorum", application=entry.application,

@@ -142,12 +142,12 @@ class Scoring(Declarations):
                             round=self.round, confirmed_no_conflict=True, source="terminal")]
 
     def reopen(self, expert_id: str, reason: str) -> list[Event]:
-        self._expert(expert_id)
+        expert = self._expert(expert_id)
         self._require_open_round()
         if not reason.strip():
             raise DomainError("review.reason_required")
         if not self.is_submitted(expert_id):
-            raise DomainError("review.not_submitted", expert=expert_id)
+            raise DomainError("review.not_submitted", expert=expert_id, name=expert.name)
         return [self.event(ev.SHEET_REOPENED, ev.SECRETARY, expert=expert_id,
                             round=self.round, reason=reason.strip())]
 

@@ -138,7 +138,7 @@ class SessionState:
             pin = self.pin(p["expert"])
             pin.locked_until = p["until"]
             pin.failures = 0
-        elif kind == ev.PIN_OK:
+        elif kind in (ev.PIN_OK, ev.PIN_UNLOCKED):
             pin = self.pin(p["expert"])
             pin.failures = 0
             pin.locked_until = None

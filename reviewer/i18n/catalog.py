@@ -14,6 +14,7 @@ from reviewer.i18n import (
     messages_onecore,
     messages_pdf,
     messages_tui,
+    messages_tui2,
 )
 
 AREAS: dict[str, dict[str, tuple[str, str]]] = {
@@ -28,6 +29,7 @@ AREAS: dict[str, dict[str, tuple[str, str]]] = {
     "integrity": messages_integrity.MESSAGES,
     "faults": messages_faults.MESSAGES,
     "onecore": messages_onecore.MESSAGES,
+    "tui2": messages_tui2.MESSAGES,
 }
 
 MESSAGES: dict[str, tuple[str, str]] = {}

@@ -29,9 +29,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "review.nothing_to_submit": ("专家 {expert} 本轮没有需要评审的申报", "Expert {expert} has nothing to score in this round"),
     "review.confirm_required": ("提交前须再次确认不存在未申明的利害关系", "Before submitting, confirm that no undeclared conflict exists"),
     "review.sheet_incomplete": ("还有 {count} 项申报未评完：{ids}", "{count} applications are not fully scored: {ids}"),
-    "review.not_submitted": ("专家 {expert} 本轮评分表尚未提交", "Expert {expert} has not submitted this round's sheet"),
+    "review.not_submitted": ("专家 {name}（{expert}）本轮评分表尚未提交", "Expert {name} ({expert}) has not submitted this round's sheet"),
     "review.import_rejected": ("纸质评分表有 {count} 处问题，未导入任何数据", "The paper sheets have {count} problems; nothing was imported"),
-    "review.blocker_unsubmitted": ("专家 {expert} 尚未提交评分表", "Expert {expert} has not submitted a sheet"),
+    "review.blocker_unsubmitted": ("专家 {name}（{expert}）尚未提交评分表", "Expert {name} ({expert}) has not submitted a sheet"),
     "review.blocker_quorum": ("申报 {application} 有效评分 {counted} 份，不足 {needed} 份", "Application {application} has {counted} counted sheets, fewer than {needed}"),
     "review.cannot_advance": ("本轮尚不能结束（{count} 个问题）：{reasons}；如确需结束，请使用 --force 并说明理由", "The round cannot be closed yet ({count} problems): {reasons}; use --force with a reason to close it anyway"),
     "review.no_nominees": ("各专业组没有任何提名人选，不能进入综合组评审", "No professional group nominated anyone; the comprehensive round cannot open"),
@@ -60,7 +60,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "store.other_session": ("该数据库属于另一个评审案卷（{case}），不能与此案卷混用", "This database belongs to another case ({case}) and cannot be used with this bundle"),
     "store.write_failed": ("写入评审数据库失败：{detail}", "Writing the session database failed: {detail}"),
     # signed results
-    "results.round_open": ("评审尚未结束（当前：{round}），请先用 reviewer advance 结束各轮评审", "The review is not closed yet (now: {round}); close the rounds with reviewer advance first"),
+    "results.round_open": ("评审尚未结束（当前：{round_name}），请先用 reviewer advance 结束各轮评审", "The review is not closed yet (now: {round_name_en}); close the rounds with reviewer advance first"),
     "results.unresolved_tie": ("存在未决并列：{ids}，请先用 reviewer ties resolve 确定顺序", "Unresolved tie: {ids}; fix its order with reviewer ties resolve first"),
     "results.quorum_short": ("综合组评审中申报 {application} 有效评分 {counted} 份，不足 {needed} 份", "In the comprehensive round {application} has {counted} counted sheets, fewer than {needed}"),
 }

@@ -82,6 +82,17 @@ class Reopen:
 
 
 @dataclass(frozen=True)
+class UnlockPin:
+    """Lift an expert's PIN lockout (audited, with a reason)."""
+
+    expert: str
+    reason: str
+
+    def decide(self, review: Review) -> list[Event]:
+        return review.unlock_pin(self.expert, self.reason)
+
+
+@dataclass(frozen=True)
 class Advance:
     force: bool = False
     reason: str = ""
@@ -151,5 +162,5 @@ def verify_audit(handle: SessionHandle) -> ChainReport:
 
 
 __all__ = ["AcknowledgeOnPaper", "Advance", "Advanced", "Disqualify", "LiftConflict", "Recuse",
-           "Reopen", "ResolveTie", "SecretaryCommand", "advance", "execute",
+           "Reopen", "ResolveTie", "UnlockPin", "SecretaryCommand", "advance", "execute",
            "recusal_kind", "results", "verify_audit"]

@@ -132,11 +132,12 @@ class ReviewerApp(App[None]):
         if offer:
             from reviewer.tui.screens.pin_change import PinChangeScreen
 
-            self.push_screen(PinChangeScreen(expert_id), lambda _: self.route_expert())
+            self.push_screen(PinChangeScreen(expert_id),
+                             lambda _: self.route_expert(on_login=True))
         else:
-            self.route_expert()
+            self.route_expert(on_login=True)
 
-    def route_expert(self) -> None:
+    def route_expert(self, on_login: bool = False) -> None:
         """Show the expert the step they have reached."""
         from reviewer.tui.screens.confidentiality import ConfidentialityScreen
         from reviewer.tui.screens.declaration import DeclarationScreen
@@ -147,6 +148,11 @@ class ReviewerApp(App[None]):
             return
         with self._gw.reading() as review:
             where = flow.stage(review, expert)
+        if where == flow.SUBMITTED and on_login:  # their own sheet, read-only (issue 10)
+            from reviewer.tui.screens.own_sheet import OwnSheetScreen
+
+            self.push_screen(OwnSheetScreen(expert))
+            return
         if where in (flow.SUBMITTED, flow.NOTHING):
             key = "tui.login.submitted" if where == flow.SUBMITTED else "tui.login.nothing"
             self.logout(notice=t(key))

@@ -13,7 +13,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from reviewer.domain.audit import ChainReport
-from reviewer.domain.review import Review
+from reviewer.domain.errors import DomainError
+from reviewer.domain.review import Review, pin_is_valid
 from reviewer.services import expert as ex
 from reviewer.services.handle import SessionHandle
 from reviewer.services.opening import Session
@@ -32,6 +33,10 @@ class SessionGateway(SessionHandle):
             yield self.session.review
 
     def check_pin(self, expert_id: str, pin: str) -> None:
+        """Verify a PIN; one shorter than any valid PIN is refused unchecked (issue 10: keys lost
+        in a burst must not cost the expert one of five attempts)."""
+        if not pin_is_valid(pin):
+            raise DomainError("tui2.pin_short")
         with self.lock:
             self.session.check_pin(expert_id, pin)
 

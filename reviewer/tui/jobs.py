@@ -25,7 +25,7 @@ Job = Literal[
     "unlock", "login", "pin", "ack", "declare", "save", "abstain", "recuse", "submit",
     # the secretary and the supervisor
     "secretary", "snapshot", "import", "export", "sign", "lift", "reopen", "advance", "tie",
-    "disqualify", "verify", "audit",
+    "disqualify", "verify", "audit", "unlock_pin",
     # the app itself
     "refresh",
 ]

@@ -12,7 +12,14 @@ from textual.widgets import DataTable, Select, Static
 from reviewer.domain.case import Case
 from reviewer.domain.panel import Panel
 from reviewer.i18n import t
-from reviewer.tui.dashboard.ranking_lines import FINAL, Line, final_lines, group_lines
+from reviewer.tui.dashboard.ranking_lines import (
+    FINAL,
+    Line,
+    final_lines,
+    group_lines,
+    outside_lines,
+    tie_break_texts,
+)
 from reviewer.tui.dashboard.snapshot import DashboardData
 from reviewer.tui.text import clip
 from reviewer.tui.widgets.css import css_beside
@@ -55,9 +62,6 @@ class RankingPane(Vertical):
                 choice.value = current
             elif values:
                 choice.value = FINAL if FINAL in values else values[0]
-        ties = data.results["unresolved_ties"]
-        self.query_one("#rank-ties", Static).update(
-            t("tui.rank.ties", ties=" | ".join(", ".join(g) for g in ties)) if ties else "")
         self._draw()
 
     @on(Select.Changed, "#rank-choice")
@@ -72,12 +76,20 @@ class RankingPane(Vertical):
         if data is None or not isinstance(choice, str):
             self.lines = []
             return
+        ties = data.results["unresolved_ties"]
+        notes = [t("tui.rank.ties", ties=" | ".join(", ".join(g) for g in ties))] if ties else []
+        notes += tie_break_texts(data.results, self.panel, choice)
+        self.query_one("#rank-ties", Static).update("\n".join(notes))
         names = {i: clip(n, 14) for i, n in data.app_names.items()}
         if choice == FINAL:
             self.lines = final_lines(data.results, self.case, self.panel, names)
         else:
+            group = self.case.group(choice)
             self.lines = group_lines(data.results["professional"].get(choice, []), names,
-                                     self.case.rules.min_experts)
+                                     self.case.rules.min_experts,
+                                     places=group.nominate if group else None,
+                                     min_score=self.case.rules.min_score)
+            self.lines += outside_lines(data.results, self.case, choice, names)
         for index, line in enumerate(self.lines):
             if line.rule:
                 table.add_row("", "", Text(line.rule, style=line.style), "", "", "",

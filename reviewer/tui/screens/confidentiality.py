@@ -18,6 +18,21 @@ from reviewer.tui.jobs import JobFinished, run_job
 from reviewer.tui.keys import bind
 from reviewer.tui.screens.base import ReviewerScreen
 from reviewer.tui.widgets.footer import Footer
+from reviewer.tui.widgets.in_order import KeysInOrder, OrderedInput
+
+
+class PledgeText(VerticalScroll, KeysInOrder):
+    """The pledge's scroll area, taking its keys in order: End (read to the end) opens and
+    focuses the PIN field before the digits typed right behind it are looked at. The scroll
+    area's own End binding comes first in the focus chain, so it is the one that reads to the
+    end (synchronously, not animated)."""
+
+    def action_scroll_end(self) -> None:
+        screen = self.screen
+        if isinstance(screen, ConfidentialityScreen):
+            screen.action_read_to_end()
+        else:
+            super().action_scroll_end()
 
 
 class ConfidentialityScreen(ReviewerScreen):
@@ -40,13 +55,13 @@ class ConfidentialityScreen(ReviewerScreen):
         with Vertical(id="ack-body"):
             yield Static(t("tui.ack.title", article=panel.confidentiality_article,
                            policy=panel.policy), id="ack-title")
-            with VerticalScroll(id="pledge"):
+            with PledgeText(id="pledge"):
                 yield Static(text.strip(), id="pledge-text")
             yield Static(t("tui.ack.scroll_hint"), id="ack-hint")
             with Horizontal(id="ack-confirm"):
                 yield Label(t("tui.ack.pin"))
-                yield Input(password=True, restrict=r"[0-9]*", max_length=32, id="ack-pin",
-                            disabled=True)
+                yield OrderedInput(password=True, restrict=r"[0-9]*", max_length=32,
+                                   id="ack-pin", disabled=True)
                 yield Button(t("tui.ack.confirm"), variant="primary", id="ack-ok",
                              disabled=True)
             yield Static("", id="ack-status")
@@ -72,10 +87,13 @@ class ConfidentialityScreen(ReviewerScreen):
         self.query_one("#ack-ok", Button).disabled = False
         field = self.query_one("#ack-pin", Input)
         field.disabled = False
-        field.focus()
+        # focus now, not after a refresh: the digits typed right behind End are handed over
+        # in order from the app's task (in_order.py) and must find the PIN field focused
+        self.set_focus(field)
 
     def action_read_to_end(self) -> None:
-        self.query_one("#pledge", VerticalScroll).scroll_end(animate=False)
+        self.query_one("#pledge", VerticalScroll).scroll_end(animate=False, immediate=True)
+        self._check_end()
 
     @on(Input.Submitted, "#ack-pin")
     @on(Button.Pressed, "#ack-ok")

@@ -18,11 +18,12 @@ from textual.widgets import Header, TabbedContent, TabPane
 
 from reviewer.domain.ranking import CLOSED, PROFESSIONAL
 from reviewer.domain.review import ImportRejected
-from reviewer.i18n import t
+from reviewer.i18n import get_locale, t
 from reviewer.services import secretary as sec
 from reviewer.tui.dashboard.conflicts_pane import ConflictsPane
 from reviewer.tui.dashboard.export_pane import ExportPane
 from reviewer.tui.dashboard.progress_pane import ProgressPane
+from reviewer.tui.dashboard.ranking_lines import tie_break_texts
 from reviewer.tui.dashboard.ranking_pane import RankingPane
 from reviewer.tui.dashboard.rounds_pane import RoundsPane
 from reviewer.tui.dashboard.sheets_pane import SheetsPane
@@ -42,6 +43,7 @@ class DashboardScreen(ReviewerScreen):
         bind("f6", "refresh", "refresh", show=False),
         bind("l", "lift", "lift", show=False),
         bind("o", "reopen", "reopen", show=False),
+        bind("u", "unlock_pin", "unlock_pin", show=False),
         bind("i", "import_sheets", "import_sheets", show=False),
         bind("a", "advance", "advance"),
         bind("t", "resolve_tie", "resolve_tie"),
@@ -181,6 +183,17 @@ class DashboardScreen(ReviewerScreen):
                   [Field("reason", t("tui.dash.reason"))],
                   self._command("reopen", lambda v: sec.Reopen(row.expert, v["reason"])))
 
+    def action_unlock_pin(self) -> None:
+        """Lift the selected expert's PIN lockout (audited, with a reason; issue 10)."""
+        if not self._on_tab("tab-sheets"):
+            return
+        row = self.query_one(SheetsPane).current
+        if row is None:
+            return
+        self._ask(t("tui2.dash.unlock_title", expert=row.name, id=row.expert),
+                  [Field("reason", t("tui.dash.reason"))],
+                  self._command("unlock_pin", lambda v: sec.UnlockPin(row.expert, v["reason"])))
+
     def action_import_sheets(self) -> None:
         importer = self.reviewer.tools.importer
         if importer is None:
@@ -218,7 +231,9 @@ class DashboardScreen(ReviewerScreen):
     def action_resolve_tie(self) -> None:
         ties = self.data.results["unresolved_ties"] if self.data else []
         if not ties:
-            self.notify(t("tui.dash.no_ties"))
+            decided = tie_break_texts(self.data.results, self.gateway.session.panel) if self.data else []
+            self.notify(t("tui2.tie.decided_only", lines="\n".join(decided)) if decided
+                        else t("tui2.tie.none"), timeout=12)
             return
         note = t("tui.dash.tie_note", ties=" | ".join(", ".join(g) for g in ties))
         self._ask(t("tui.dash.tie_title"),
@@ -233,7 +248,17 @@ class DashboardScreen(ReviewerScreen):
                   [Field("application", t("tui.dash.application"), current),
                    Field("reason", t("tui.dash.reason"))],
                   self._command("disqualify", lambda v: sec.Disqualify(
-                      v["application"], v["reason"])), note=t("tui.dash.disqualify_note"))
+                      v["application"], v["reason"])), note=self._disqualify_note())
+
+    def _disqualify_note(self) -> str:
+        """The measure's own words on removal and its article (not 第十六条 for every one)."""
+        panel = self.gateway.session.panel
+        rule = panel.disqualification
+        if not rule.allowed:
+            return t("tui2.disq.not_allowed", note=rule.text or rule.article or "—")
+        text = rule.text_en if get_locale() == "en" and rule.text_en else rule.text
+        return t("tui.dash.disqualify_note", text=text, policy=panel.policy,
+                 article=rule.article)
 
     def _pdf_action(self, job: Job, tool: Callable[[Path], object] | None, title: str) -> None:
         self._tab("tab-export")

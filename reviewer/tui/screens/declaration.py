@@ -56,7 +56,8 @@ class DeclarationScreen(ReviewerScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(t("tui.declare.explain"), id="declare-explain")
+        yield Static(t("tui.declare.explain", article=self.gateway.session.panel.recusal_article),
+                     id="declare-explain")
         yield DataTable(id="declarations", cursor_type="row", zebra_stripes=True)
         yield Static("", id="declare-status")
         yield Footer()
@@ -137,7 +138,9 @@ class DeclarationScreen(ReviewerScreen):
         app = self.gateway.read(lambda r: r.case.application(app_id))
         self.app.push_screen(FormDialog(t("tui.recuse.title", application=app_id,
                                           name=app.name if app is not None else ""), fields,
-                                        note=t("tui.recuse.note")), chosen)
+                                        note=t("tui.recuse.note",
+                                               article=self.gateway.session.panel.recusal_article)),
+                            chosen)
 
     def action_clear_rest(self) -> None:
         pending = [a for a, s in self.status.items() if s == flow.PENDING]

@@ -252,7 +252,9 @@ class ScoringScreen(ReviewerScreen):
         shown = app is not None and item is not None and item.status != RECUSED
         self.app.push_screen(FormDialog(t("tui.recuse.title", application=app_id,
                                           name=app.name if shown and app else ""), fields,
-                                        note=t("tui.recuse.note")), chosen)
+                                        note=t("tui.recuse.note",
+                                               article=self.gateway.session.panel.recusal_article)),
+                            chosen)
 
     def action_submit(self) -> None:
         from reviewer.tui.screens.submit import SubmitScreen

@@ -29,7 +29,7 @@ from reviewer.tui.labels import named, status_name
 from reviewer.tui.screens.base import ReviewerScreen
 from reviewer.tui.text import Cell, clip
 from reviewer.tui.widgets.footer import Footer
-from reviewer.tui.widgets.in_order import OrderedInput
+from reviewer.tui.widgets.in_order import KeysInOrder, OrderedInput
 from reviewer.tui.widgets.score_form import plain
 
 Row = tuple[str, list[Cell]]
@@ -61,6 +61,11 @@ def summary_rows(review: Review, expert_id: str) -> tuple[list[str], list[Row], 
     return titles, rows, missing
 
 
+class OrderedCheckbox(Checkbox, KeysInOrder):
+    """The confirmation box, taking its keys in order: in a burst ``Space Tab 1 2 3…`` the box
+    is ticked and the focus is in the PIN field before the digits are looked at (issue 10)."""
+
+
 class SubmitScreen(ReviewerScreen):
     CSS_PATH = "submit.tcss"
     AUTO_FOCUS = "#confirm"
@@ -75,7 +80,7 @@ class SubmitScreen(ReviewerScreen):
         yield Static(t("tui.submit.explain"), id="submit-explain")
         yield DataTable(id="summary", zebra_stripes=True, cursor_type="row")
         yield Static("", id="submit-missing")
-        yield Checkbox(t("tui.submit.confirm"), id="confirm")
+        yield OrderedCheckbox(t("tui.submit.confirm"), id="confirm")
         with Horizontal(id="submit-row"):
             yield Label(t("tui.ack.pin"))
             yield OrderedInput(password=True, restrict=r"[0-9]*", max_length=32,
