@@ -263,10 +263,10 @@ def test_terminal_messages_cite_no_fixed_article() -> None:
     messages take them from the panel, none is written into the catalogue."""
     import re
 
-    from reviewer.i18n import messages_tui, messages_tui2
+    from reviewer.i18n import messages_dashboard, messages_tui
 
     fixed = re.compile(r"第[一二三四五六七八九十百]+条|Art\. \d")
-    for area in (messages_tui.MESSAGES, messages_tui2.MESSAGES):
+    for area in (messages_tui.MESSAGES, messages_dashboard.MESSAGES):
         for key, pair in area.items():
             assert not any(fixed.search(text) for text in pair), key
     assert "第十条" in t("tui.declare.explain", article="第十条")

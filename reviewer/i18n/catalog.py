@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 from reviewer.i18n import (
+    messages_audit,
     messages_bundle,
     messages_casefolder,
     messages_cli,
     messages_core,
-    messages_edges,
-    messages_faults,
-    messages_integrity,
-    messages_measures,
-    messages_onecore,
+    messages_dashboard,
     messages_pdf,
+    messages_report,
+    messages_rules,
+    messages_services,
+    messages_storage,
     messages_tui,
-    messages_tui2,
 )
 
 AREAS: dict[str, dict[str, tuple[str, str]]] = {
@@ -24,12 +24,12 @@ AREAS: dict[str, dict[str, tuple[str, str]]] = {
     "cli": messages_cli.MESSAGES,
     "pdf": messages_pdf.MESSAGES,
     "tui": messages_tui.MESSAGES,
-    "measures": messages_measures.MESSAGES,
-    "edges": messages_edges.MESSAGES,
-    "integrity": messages_integrity.MESSAGES,
-    "faults": messages_faults.MESSAGES,
-    "onecore": messages_onecore.MESSAGES,
-    "tui2": messages_tui2.MESSAGES,
+    "rules": messages_rules.MESSAGES,
+    "report": messages_report.MESSAGES,
+    "audit": messages_audit.MESSAGES,
+    "storage": messages_storage.MESSAGES,
+    "services": messages_services.MESSAGES,
+    "dashboard": messages_dashboard.MESSAGES,
 }
 
 MESSAGES: dict[str, tuple[str, str]] = {}

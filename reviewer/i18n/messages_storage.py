@@ -1,4 +1,4 @@
-"""Messages of the faults work: a full disk or a read-only database or output folder, and a
+"""Messages of storage faults: a full disk or a read-only database or output folder, and a
 database connection that dropped, each said plainly with what to do next."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Messages of the use-case layer and of the rules moved into the core (branch onecore)."""
+"""Messages of the use-case layer (reviewer/services) and of the rules it asks the core for."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Terminal messages added by the tui2 branch (issue 10 follow-ups): tie-break explanations,
+"""Terminal messages of the dashboard and the expert screens' follow-ups: tie-break explanations,
 boundary flags in the 排名 tab, the secretary's PIN unlock, filters and the read-only sheet."""
 
 from __future__ import annotations
