@@ -1,4 +1,4 @@
-"""Messages of the edges work: atomic output, strict score values, unreadable tables,
+"""Messages of the results PDF and its output: atomic output, strict score values, unreadable tables,
 overrides of submitted sheets and the recusal table of the results PDF."""
 
 from __future__ import annotations
