@@ -216,7 +216,7 @@ def _ties(bundle: Path, url: str) -> tuple[list[list[str]], list[list[str]]]:
     _snapshot(bundle, url)  # the chain verifies
     session = Session.open(bundle, BENCH_PASSPHRASE, url)
     try:
-        out = results(session.review)
+        out = results(session.review).to_json()
         return out["unresolved_ties"], [r["order"] for r in out["resolved_ties"]]
     finally:
         session.close()

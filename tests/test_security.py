@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives import serialization
 
+from reviewer.bundle.pins import pin_password_hasher
 from reviewer.casefolder import read_case_folder
 from reviewer.cli.main import main
 from reviewer.domain.errors import DomainError
@@ -37,7 +38,7 @@ SAMPLE = ROOT / "sample_cases" / FOLDER
 def _needles() -> dict[str, list[bytes]]:
     """Every piece of application content, as the bytes it would take on disk (UTF-8, UTF-16,
     GBK, or escaped in JSON), keyed by what it is for the failure message."""
-    case, _ = read_case_folder(SAMPLE)
+    case, _ = read_case_folder(SAMPLE, pin_hasher=pin_password_hasher().hash)
     pieces: set[str] = set()
     for app in case.applications:
         pieces |= {app.name, app.unit, app.summary[:16]}

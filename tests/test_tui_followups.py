@@ -56,7 +56,7 @@ def tied_session(tmp_path: Path):  # type: ignore[no-untyped-def]
 
 def test_tie_break_text_names_the_rule_and_article(tmp_path: Path) -> None:
     session, _ = tied_session(tmp_path)
-    data = results(session.review)
+    data = results(session.review).to_json()
     texts = tie_break_texts(data, session.panel, "g1")
     assert len(texts) == 1
     assert "A4 > A3" in texts[0] and "第七条" in texts[0] and "70" in texts[0]
