@@ -134,6 +134,19 @@ def close_with_tie(bundle: Path, url: str) -> list[str]:
     return tie
 
 
+def professional_experts(bundle: Path, url: str) -> list[str]:
+    """The experts who sit in a professional group (the ones who score in the first round)."""
+    from reviewer.session import Session
+
+    session = Session.open(bundle, BENCH_PASSPHRASE, url)
+    try:
+        review = session.review
+        return [e.id for e in session.case.experts
+                if any(review.case.group(g).kind == "professional" for g in e.groups)]
+    finally:
+        session.close()
+
+
 def wait_for(start_flag: Path) -> None:
     """Every worker waits for one flag file, so they all hit the database at once."""
     deadline = time.monotonic() + 120

@@ -24,6 +24,7 @@ from tests.session_fixtures import (
     ROOT,
     backend_url,
     pledged,
+    professional_experts,
     sealed_case,
 )
 
@@ -49,10 +50,9 @@ def test_twenty_terminals_score_and_submit_at_once(bundle: Path, backend: str,
 
     url = backend_url(backend, tmp_path)
     pledged(bundle, url)
+    scorers = professional_experts(bundle, url)
     session = Session.open(bundle, BENCH_PASSPHRASE, url)
     review = session.review
-    scorers = [e.id for e in session.case.experts
-               if any(review.case.group(g).kind == "professional" for g in e.groups)]
     assert len(scorers) >= TERMINALS
     scorers = scorers[:TERMINALS]
     expected_cells = {(e, a.id) for e in scorers for a in review.scope(e)}
@@ -105,11 +105,7 @@ def test_simultaneous_advance_moves_the_round_once(small_bundle: Path, backend: 
 
     url = backend_url(backend, tmp_path)
     pledged(bundle, url)
-    session = Session.open(bundle, BENCH_PASSPHRASE, url)
-    review = session.review
-    scorers = [e.id for e in session.case.experts
-               if any(review.case.group(g).kind == "professional" for g in e.groups)]
-    session.close()
+    scorers = professional_experts(bundle, url)
     flag = tmp_path / "go"
     flag.touch()
     for expert in scorers:  # every professional sheet in: the round may close

@@ -28,6 +28,7 @@ from tests.session_fixtures import (
     clone_database,
     close_with_tie,
     pledged,
+    professional_experts,
     sealed_case,
     tied_case,
     worker_score,
@@ -78,18 +79,6 @@ def _snapshot(bundle: Path, url: str) -> tuple[dict, dict, str]:
         session.close()
 
 
-def _scorers(bundle: Path, url: str) -> list[str]:
-    from reviewer.session import Session
-
-    session = Session.open(bundle, BENCH_PASSPHRASE, url)
-    try:
-        review = session.review
-        return [e.id for e in session.case.experts
-                if any(review.case.group(g).kind == "professional" for g in e.groups)]
-    finally:
-        session.close()
-
-
 def _finish_sheet(bundle: Path, url: str, expert: str, flag: Path) -> None:
     from reviewer.session import Session
 
@@ -108,7 +97,7 @@ def test_killed_terminals_never_lose_a_submitted_sheet(bundle: Path, backend: st
     pledged(bundle, url)
     flag = tmp_path / "go"
     flag.touch()
-    experts = _scorers(bundle, url)
+    experts = professional_experts(bundle, url)
     rnd = random.Random(1)
     worker_score(str(bundle), url, experts[0], str(flag))  # one sheet in before any kill
     kills = 0
@@ -157,7 +146,7 @@ def test_killed_paper_import_is_all_or_nothing_and_can_be_redone(bundle: Path, b
         url = clone_database(template, tmp_path, f"import{attempt}")
         argv = [sys.executable, "-m", "reviewer.cli.main", "scores", "import", str(bundle),
                 str(sheet), "--passphrase-file", passphrase, "--db", url]
-        code = _kill_after(argv, rnd.uniform(0.5, 3.0))
+        code = _kill_after(argv, rnd.uniform(0.4, 2.0))
         kills += code is None
         sheets, submitted, _ = _snapshot(bundle, url)
         # all or nothing: either every sheet of the file is in, or none is
@@ -182,7 +171,7 @@ def test_killed_round_advance_happens_once_or_not_at_all(bundle: Path, backend: 
     pledged(bundle, template)
     flag = tmp_path / "go"
     flag.touch()
-    for expert in _scorers(bundle, template):
+    for expert in professional_experts(bundle, template):
         worker_score(str(bundle), template, expert, str(flag))
     kills = 0
     for attempt in range(KILLS):
@@ -190,7 +179,7 @@ def test_killed_round_advance_happens_once_or_not_at_all(bundle: Path, backend: 
         argv = [sys.executable, "-m", "reviewer.cli.main", "advance", str(bundle),
                 "--passphrase-file", passphrase, "--db", url]
         started = time.monotonic()
-        code = _kill_after(argv, rnd.uniform(0.3, 2.5))
+        code = _kill_after(argv, rnd.uniform(0.3, 2.0))
         kills += code is None
         _, _, round_now = _snapshot(bundle, url)
         assert round_now in ("professional", "comprehensive")
