@@ -44,6 +44,7 @@ from reviewer.domain import events as ev
 from reviewer.domain.audit import (
     INVALID,
     ROLLED_BACK,
+    TRUNCATED,
     ChainBroken,
     ChainPoint,
     ChainReport,
@@ -287,23 +288,25 @@ class Session:
         """Verify and apply what other terminals appended since we last looked."""
 
         def step() -> None:
-            while True:  # in chunks: the whole history is never in memory at once
-                chunk = self.store.events(self.seq, self.seq + READ_CHUNK)
-                self._accept(chunk)
-                if len(chunk) < READ_CHUNK:
-                    break
-            head = self.store.head()
-            # a head ahead of the rows we read: another terminal committed in between, or the
-            # newest rows are gone. Look again; rows that still do not come are missing.
-            for _ in range(5):
-                if head is None or head.seq <= self.seq:
-                    break
-                more = self.store.events(self.seq)
-                if not more:
-                    break
-                self._accept(more)
+            # The head row is read first: it moves in the same transaction as the rows it
+            # covers, so every row up to it is there to read, whatever commits meanwhile.
+            while True:
                 head = self.store.head()
-            self._settle(head)
+                target = head.seq if head is not None else self.seq
+                while self.seq < target:  # in chunks: never the whole history in memory
+                    chunk = self.store.events(self.seq, min(target, self.seq + READ_CHUNK))
+                    if not chunk:
+                        break  # rows the head vouches for are missing: _settle names it
+                    self._accept(chunk)
+                self._settle(head)
+                if not self.store.has_events_after(self.seq):
+                    return
+                # rows beyond the head we settled on: another terminal committed since, or an
+                # older authentic head row was put back over newer events
+                later = self.store.head()
+                if later is None or later.seq <= self.seq:
+                    raise ChainBroken(self.seq + 1, TRUNCATED, f"head={self.seq}",
+                                      count=self.seq)
 
         self._verified(step)
 

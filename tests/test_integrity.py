@@ -103,6 +103,20 @@ def test_the_head_row_cannot_be_lowered_to_hide_deleted_events(url: str) -> None
     refused(url, "head")
 
 
+def test_an_older_authentic_head_put_back_over_newer_events_is_refused(
+        url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The head row is read before the rows it covers; rows beyond it are still noticed."""
+    session = opened(url)
+    session.run(lambda r: r.acknowledge("E1"))
+    old_head = head_row(url)
+    session.run(lambda r: r.acknowledge("E2"))
+    session.close()
+    set_head(url, old_head)  # the newer events stay; the head claims the history ends earlier
+    monkeypatch.setenv("REVIEWER_STATE_DIR", str(tmp_path / "fresh-terminal"))  # no checkpoint
+    broken = refused(url, "truncated", old_head["seq"] + 1)
+    assert broken.exit_code == 31
+
+
 def test_an_empty_head_row_is_named(url: str) -> None:
     session = opened(url)
     play(session)

@@ -250,6 +250,14 @@ class EventStore:
         result: list[Event] = self._read(query)
         return result
 
+    def has_events_after(self, seq: int) -> bool:
+        def query(conn: Any) -> bool:
+            return conn.execute(select(AuditEvent.seq).where(AuditEvent.seq > seq)
+                                .limit(1)).first() is not None
+
+        result: bool = self._read(query)
+        return result
+
     def scan(self, since: int, until: int, each: Callable[[list[Any]], None]) -> None:
         """Hand ``each`` the stored rows ``since < seq <= until`` in order, in batches of
         plain rows (seq, at, actor, kind, payload, prev_hash, hash, mac): streamed, so memory
