@@ -257,16 +257,27 @@ class Session:
         verifier = ChainVerifier(self._key)
         seen = self._seen
 
-        fast = verifier.feed_stored
+        def check_seen(batch: list[Any], start: int, before: int) -> None:
+            """The row this terminal's checkpoint names, if it is among the rows just
+            verified (``batch[start:]`` from seq ``before + 1`` on), must be the one it saw."""
+            if seen is not None and before < seen.seq <= verifier.point.seq:
+                row = batch[start + seen.seq - before - 1]
+                if (row[6], row[7]) != (seen.hash, seen.mac):
+                    raise ChainBroken(seen.seq, ROLLED_BACK, str(self._checkpoint_path()))
 
         def each(batch: list[Any]) -> None:
-            for row in batch:
-                seq, at, actor, kind, payload, prev_hash, hash_, mac = row
-                if not fast(seq, kind, actor, at, payload, prev_hash, hash_, mac):
-                    verifier.feed(row_to_event(row))  # names the problem, or an older form
-                if seen is not None and seq == seen.seq and \
-                        (verifier.point.hash, verifier.point.mac) != (seen.hash, seen.mac):
-                    raise ChainBroken(seq, ROLLED_BACK, str(self._checkpoint_path()))
+            index = 0
+            while index < len(batch):
+                before = verifier.point.seq
+                done = verifier.feed_stored_rows(batch, index)
+                check_seen(batch, index, before)
+                index += done
+                if index < len(batch):
+                    before = verifier.point.seq
+                    # names the problem, or accepts an older but equivalent JSON form
+                    verifier.feed(row_to_event(batch[index]))
+                    check_seen(batch, index, before)
+                    index += 1
 
         self._verified(lambda: self.store.scan(0, snap.point.seq, each))
         if verifier.point != snap.point:

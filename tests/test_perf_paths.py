@@ -1,0 +1,165 @@
+"""The fast paths added for speed check exactly what the slow ones check.
+
+Opening a session from its verified snapshot checks every stored row's keyed MAC in one loop
+(``ChainVerifier.feed_stored_rows``) instead of decoding each event. These tests forge rows
+in exactly the canonical form that loop reads (the form this program stores), so the loop
+itself — not the decoding fallback — has to refuse them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+import reviewer.session as session_module
+from reviewer.domain.audit import (
+    GENESIS,
+    GENESIS_MAC,
+    ChainBroken,
+    ChainVerifier,
+    body_of,
+    event_mac,
+    payload_text,
+)
+from reviewer.domain.events import Event
+from reviewer.session import AUDIT_KEY_LABEL, Session, Unlocked
+from tests.builders import Clock, app, expert, make_case
+from tests.tamper import read_events
+
+KEY = b"k" * 32
+
+
+def unlocked() -> Unlocked:
+    apps = [app("A1", "g1"), app("A2", "g1")]
+    people = [expert(f"E{i}", ["g1", "comp"]) for i in range(1, 4)]
+    case, panel = make_case("yunling-craftsman", apps, people)
+    return Unlocked(case, panel, "cd" * 32)
+
+
+@pytest.fixture
+def url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    monkeypatch.setenv("REVIEWER_STATE_DIR", str(tmp_path / "state"))
+    monkeypatch.setattr(session_module, "SNAPSHOT_EVERY", 3)
+    yield f"sqlite:///{tmp_path / 'fast.db'}"
+
+
+def rows_of(events: list[tuple[str, dict[str, object]]], key: bytes = KEY) -> list[tuple]:
+    """Stored rows (seq, at, actor, kind, payload, prev_hash, hash, mac) as the store writes
+    them."""
+    rows = []
+    prev, prev_mac = GENESIS, GENESIS_MAC
+    for seq, (kind, payload) in enumerate(events, start=1):
+        ptext = payload_text(payload)
+        body = body_of(seq, kind, "E1", "2026-11-23T09:00:00Z", ptext)
+        digest = hashlib.sha256(prev.encode("ascii") + body).hexdigest()
+        mac = event_mac(key, prev_mac, body)
+        rows.append((seq, "2026-11-23T09:00:00Z", "E1", kind, ptext, prev, digest, mac))
+        prev, prev_mac = digest, mac
+    return rows
+
+
+EVENTS = [("session.opened", {"n": 1}), ("pledge.signed", {"expert": "E1"}),
+          ("score.set", {"value": "20", "名": "张"}), ("score.set", {"value": "21.5"})]
+
+
+def test_the_batch_check_accepts_exactly_what_the_event_check_accepts() -> None:
+    rows = rows_of(EVENTS)
+    fast = ChainVerifier(KEY)
+    assert fast.feed_stored_rows(rows) == len(rows)
+    slow = ChainVerifier(KEY)
+    for seq, at, actor, kind, ptext, prev, digest, mac in rows:
+        import json
+
+        slow.feed(Event(kind=kind, actor=actor, at=at, payload=json.loads(ptext), seq=seq,
+                        prev_hash=prev, hash=digest, mac=mac))
+    assert fast.point == slow.point
+
+
+@pytest.mark.parametrize("damage", ["mac", "hash", "seq", "prev", "payload", "non_ascii_mac"])
+def test_the_batch_check_stops_before_the_first_row_that_does_not_follow(damage: str) -> None:
+    rows = rows_of(EVENTS)
+    seq, at, actor, kind, ptext, prev, digest, mac = rows[2]
+    if damage == "mac":
+        bad = (seq, at, actor, kind, ptext, prev, digest, "0" * 64)
+    elif damage == "hash":
+        bad = (seq, at, actor, kind, ptext, prev, "0" * 64, mac)
+    elif damage == "seq":
+        bad = (seq + 1, at, actor, kind, ptext, prev, digest, mac)
+    elif damage == "prev":
+        bad = (seq, at, actor, kind, ptext, "0" * 64, digest, mac)
+    elif damage == "payload":
+        bad = (seq, at, actor, kind, ptext.replace("20", "25"), prev, digest, mac)
+    else:
+        bad = (seq, at, actor, kind, ptext, prev, digest, "é" * 64)
+    rows[2] = bad
+    verifier = ChainVerifier(KEY)
+    assert verifier.feed_stored_rows(rows) == 2
+    assert verifier.point.seq == 2 and verifier.point.mac == rows[1][7]
+    # and from a later start it does not skip the damage either
+    assert verifier.feed_stored_rows(rows, 2) == 0
+
+
+def _store_canonically(url: str, events: list[Event]) -> None:
+    """An insider without the key: the SHA-256 chain recomputed, the payloads stored in the
+    program's own canonical form (what the fast path reads), the MACs left as they were."""
+    prev = GENESIS
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DELETE FROM audit_events"))
+        for event in events:
+            ptext = payload_text(event.payload)
+            body = body_of(event.seq, event.kind, event.actor, event.at, ptext)
+            digest = hashlib.sha256(prev.encode("ascii") + body).hexdigest()
+            conn.execute(text(
+                "INSERT INTO audit_events (seq, at, actor, kind, payload, prev_hash, hash, mac) "
+                "VALUES (:seq, :at, :actor, :kind, :payload, :prev, :hash, :mac)"),
+                {"seq": event.seq, "at": event.at, "actor": event.actor, "kind": event.kind,
+                 "payload": ptext, "prev": prev, "hash": digest, "mac": event.mac})
+            prev = digest
+        conn.execute(text("UPDATE chain_head SET hash = :h"), {"h": prev})
+    engine.dispose()
+
+
+def play(session: Session) -> None:
+    for expert_id in ("E1", "E2", "E3"):
+        session.run(lambda r, e=expert_id: r.acknowledge(e))
+    session.run(lambda r: r.declare_no_conflict("E1", "A1"))
+    session.run(lambda r: r.set_score("E1", "A1", "craft_expertise", "20"))
+    session.run(lambda r: r.set_score("E1", "A1", "skill_level", "21.5"))
+
+
+def test_a_score_edited_and_rehashed_in_canonical_form_is_refused_on_a_snapshot_open(
+        url: str) -> None:
+    who = unlocked()
+    first = Session.attach(who, url, Clock())
+    play(first)
+    assert first.snapshot is not None and first.snapshot.path.exists()
+    first.close()
+    events = read_events(url)
+    target = next(e for e in events if e.payload.get("value") == "20")
+    events = [replace(e, payload={**e.payload, "value": "25"}) if e.seq == target.seq else e
+              for e in events]
+    _store_canonically(url, events)
+    with pytest.raises(ChainBroken) as err:
+        Session.attach(who, url, Clock())
+    assert (err.value.problem, err.value.seq) == ("forged", target.seq)
+
+
+def test_an_untouched_canonical_history_opens_from_the_snapshot(url: str) -> None:
+    """The control for the test above: the same rewrite without an edit is accepted."""
+    who = unlocked()
+    first = Session.attach(who, url, Clock())
+    play(first)
+    total = first.seq
+    first.close()
+    _store_canonically(url, read_events(url))
+    again = Session.attach(who, url, Clock())
+    assert again.seq == total
+    assert again.verify_audit().ok
+    again.close()
+    assert who.key(AUDIT_KEY_LABEL)
