@@ -163,3 +163,24 @@ def test_an_untouched_canonical_history_opens_from_the_snapshot(url: str) -> Non
     assert again.verify_audit().ok
     again.close()
     assert who.key(AUDIT_KEY_LABEL)
+
+
+def test_help_and_usage_errors_import_neither_the_session_nor_sqlalchemy() -> None:
+    """Start-up: ``reviewer --help`` (and every refusal of the command line) needs only the
+    parser and the catalogue; the session, SQLAlchemy and the core come with the command."""
+    import subprocess
+    import sys
+
+    probe = ("import sys\n"
+             "from reviewer.cli.main import main\n"
+             "for argv in (['--help'], ['recuse', '--help'], ['results']):\n"
+             "    try:\n"
+             "        main(argv)\n"
+             "    except SystemExit:\n"
+             "        pass\n"
+             "heavy = sorted(m for m in sys.modules if m.split('.')[0] == 'sqlalchemy' or\n"
+             "               m in ('reviewer.session', 'reviewer.domain.review', 'rich'))\n"
+             "print('HEAVY=' + ','.join(heavy))\n")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip().splitlines()[-1] == "HEAVY="

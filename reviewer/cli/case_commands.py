@@ -14,7 +14,6 @@ from typing import Any
 from reviewer.cli.parser import Parser
 from reviewer.cli.passphrase import read_secret
 from reviewer.i18n import t
-from reviewer.services.case import open_contents, read_case, read_header, seal_case
 
 
 class Progress:
@@ -39,6 +38,8 @@ class Progress:
 
 
 def cmd_seal(args: argparse.Namespace) -> int:
+    from reviewer.services.case import read_case, seal_case
+
     case, panel = read_case(args.case_dir)
     passphrase = read_secret(args.passphrase_file, "REVIEWER_PASSPHRASE",
                              t("cli.prompt_new_passphrase"), confirm=True,
@@ -70,6 +71,8 @@ def _summary(unlocked: Any, show_content: bool) -> None:
 
 
 def cmd_inspect(args: argparse.Namespace) -> int:
+    from reviewer.services.case import open_contents, read_header
+
     fields = read_header(args.bundle)
     print(t("cli.inspect_header"))
     for key, value in sorted(fields.items()):

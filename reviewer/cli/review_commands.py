@@ -1,5 +1,10 @@
 """Commands that run a session from a script: acknowledgements on paper, recusals, paper
-score sheets, rounds, ties, disqualification, results and the audit check."""
+score sheets, rounds, ties, disqualification, results and the audit check.
+
+The services (and through them the session, SQLAlchemy and the domain core) are imported by
+the command that runs, not by this module: ``reviewer --help`` and a usage error need none of
+them, and their import is most of a command's start-up.
+"""
 
 from __future__ import annotations
 
@@ -7,23 +12,23 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reviewer.cli.parser import Parser, add_bundle, reason
 from reviewer.cli.passphrase import read_secret
-from reviewer.cli.results_text import print_results
 from reviewer.domain.errors import DomainError
-from reviewer.domain.review import ImportRejected
 from reviewer.i18n import t
-from reviewer.services import SessionHandle
-from reviewer.services import secretary as sec
-from reviewer.services.opening import open_handle
-from reviewer.services.sheets import ImportSheet, import_sheet
-from reviewer.settings import Settings
+
+if TYPE_CHECKING:
+    from reviewer.services import SessionHandle
+    from reviewer.services import secretary as sec
 
 
 def open_session(args: argparse.Namespace) -> SessionHandle:
     """The CLI's only input for a session: the bundle, its passphrase, the settings."""
+    from reviewer.services.opening import open_handle
+    from reviewer.settings import Settings
+
     passphrase = read_secret(args.passphrase_file, "REVIEWER_PASSPHRASE",
                              t("cli.prompt_passphrase"))
     return open_handle(args.bundle, passphrase, Settings.from_options(args))
@@ -36,38 +41,53 @@ def say(text: str) -> None:
 def _act(args: argparse.Namespace, command: sec.SecretaryCommand, done: str,
          **params: str) -> int:
     """Open the session, let the core decide and record, report success in one line."""
+    from reviewer.services import secretary as sec
+
     sec.execute(open_session(args), command)
     say(t(done, **params))
     return 0
 
 
 def cmd_ack(args: argparse.Namespace) -> int:
+    from reviewer.services import secretary as sec
+
     if not args.paper:
         raise DomainError("cli.ack_paper_only")
     return _act(args, sec.AcknowledgeOnPaper(args.expert), "cli.ack_done", expert=args.expert)
 
 
 def cmd_recuse(args: argparse.Namespace) -> int:
+    from reviewer.services import secretary as sec
+
     return _act(args, sec.Recuse(args.expert, args.application, args.kind, args.reason),
                 "cli.recuse_done", expert=args.expert, application=args.application)
 
 
 def cmd_lift(args: argparse.Namespace) -> int:
+    from reviewer.services import secretary as sec
+
     return _act(args, sec.LiftConflict(args.expert, args.application, args.reason),
                 "cli.lift_done", expert=args.expert, application=args.application)
 
 
 def cmd_reopen(args: argparse.Namespace) -> int:
+    from reviewer.services import secretary as sec
+
     return _act(args, sec.Reopen(args.expert, args.reason), "cli.reopen_done",
                 expert=args.expert)
 
 
 def cmd_unlock_pin(args: argparse.Namespace) -> int:
+    from reviewer.services import secretary as sec
+
     return _act(args, sec.UnlockPin(args.expert, args.reason), "cli.unlock_pin_done",
                 expert=args.expert)
 
 
 def cmd_scores_import(args: argparse.Namespace) -> int:
+    from reviewer.domain.review import ImportRejected
+    from reviewer.services.sheets import ImportSheet, import_sheet
+
     handle = open_session(args)
     try:
         outcome = import_sheet(handle, ImportSheet(args.file, args.replace, args.reason or ""))
@@ -83,6 +103,8 @@ def cmd_scores_import(args: argparse.Namespace) -> int:
 
 
 def cmd_advance(args: argparse.Namespace) -> int:
+    from reviewer.services import secretary as sec
+
     handle = open_session(args)
     seen = handle.read(lambda r: r.round)  # refused if another terminal closes it first
     done = sec.advance(handle, sec.Advance(args.force, args.reason or "", expected=seen))
@@ -94,32 +116,44 @@ def cmd_advance(args: argparse.Namespace) -> int:
 
 
 def cmd_ties_resolve(args: argparse.Namespace) -> int:
+    from reviewer.services import secretary as sec
+
     command = sec.ResolveTie.parse(args.order, args.reason)
     return _act(args, command, "cli.tie_done", order=", ".join(command.order))
 
 
 def cmd_disqualify(args: argparse.Namespace) -> int:
+    from reviewer.services import secretary as sec
+
     return _act(args, sec.Disqualify(args.application, args.reason),
                 "cli.disqualify_done", application=args.application)
 
 
 def cmd_amount(args: argparse.Namespace) -> int:
     """The committee's proposed amount for a funded project (补助资金 第十六条), within its band."""
+    from reviewer.services import secretary as sec
+
     return _act(args, sec.ProposeAmount(args.application, args.amount, args.reason),
                 "cli.amount_done", application=args.application, amount=args.amount)
 
 
 def cmd_results(args: argparse.Namespace) -> int:
+    from reviewer.services import secretary as sec
+
     handle = open_session(args)
     data = sec.results(handle)
     if args.json:
         sys.stdout.write(json.dumps(data.to_json(), ensure_ascii=False, sort_keys=True, indent=1) + "\n")
     else:
+        from reviewer.cli.results_text import print_results
+
         print_results(handle.session.review, data)
     return 0
 
 
 def cmd_audit_verify(args: argparse.Namespace) -> int:
+    from reviewer.services import secretary as sec
+
     report = sec.verify_audit(open_session(args))
     if report.ok:
         say(t("cli.audit_ok", count=report.count, head=report.head))
