@@ -125,13 +125,15 @@ def _round_stats(review: Review, round_name: str, tables: list[RoundTable]) -> d
                 by_expert.setdefault(expert, {})[entry.application] = x2
                 if count - 1 < 2:
                     continue
-                if is_outlier(x2, total_sum - x2, total_sq - x2 * x2, count - 1):
-                    others = [t for e, t in entry.totals.items() if e != expert]
+                n, s2, q2 = count - 1, total_sum - x2, total_sq - x2 * x2
+                if is_outlier(x2, s2, q2, n):
+                    # the others' mean and sample variance from their doubled sums, exactly:
+                    # mean = s2 / 2n, variance = (n·q2 - s2²) / (4n(n-1)) (n >= 2 here)
                     outliers.append({
                         "expert": expert, "application": entry.application,
                         "group": table.group, "total": _show_half(x2),
-                        "others_mean": show(mean(others)),
-                        "others_sd": sqrt_text(variance(others)),
+                        "others_mean": show(Fraction(s2, 2 * n)),
+                        "others_sd": sqrt_text(Fraction(n * q2 - s2 * s2, 4 * n * (n - 1))),
                     })
         w = kendalls_w(by_expert)
         agreement[table.group] = None if w is None else show(w)
