@@ -16,6 +16,11 @@ application is scored by one professional group of 7–15 experts on 4 criteria.
 
 Peak memory is the child's maximum resident set (``ru_maxrss``). Figures are printed as one
 JSON object per measurement and a table; the ratio is command / baseline.
+
+``--before DIR`` runs every command a second time with ``PYTHONPATH=DIR`` (an older tree,
+e.g. ``git archive <commit> | tar -x -C DIR``) in the same loop: command, before, baseline,
+so the machine's load hits all three alike. The command is the installed console script
+beside ``sys.executable`` (not a pyenv shim, whose bash start-up is not the program's).
 """
 
 from __future__ import annotations
@@ -64,36 +69,66 @@ BARE_IMPORT = (
 )
 
 
-def timed(argv: list[str]) -> tuple[float, int]:
+REVIEWER = str(Path(sys.executable).with_name("reviewer")) \
+    if Path(sys.executable).with_name("reviewer").exists() else "reviewer"
+BEFORE: Path | None = None  # --before: an older tree run beside the current one
+
+
+def timed(argv: list[str], before: bool = False) -> tuple[float, int]:
+    env = dict(os.environ)
+    if before and BEFORE is not None:
+        env["PYTHONPATH"] = str(BEFORE)
+    if argv and argv[0] == "reviewer":
+        argv = [REVIEWER, *argv[1:]]
     out = subprocess.run([sys.executable, "-c", MEASURE, *argv], capture_output=True,
-                         text=True, check=True)
+                         text=True, check=True, env=env)
     seconds, rss, rc = out.stdout.split()
     if rc != "0":
         raise SystemExit(f"{' '.join(argv)} exited {rc}: {out.stderr}")
     return float(seconds), int(rss) // 1024
 
 
+def _row(name: str, size: str, times: list[float], base_times: list[float],
+         peaks: list[int], before: list[float], before_peaks: list[int]) -> dict[str, object]:
+    median = statistics.median(times)
+    base = statistics.median(base_times)
+    row: dict[str, object] = {"what": name, "size": size, "median_s": round(median, 3),
+                              "baseline_s": round(base, 3), "ratio": round(median / base, 2),
+                              "peak_mib": max(peaks)}
+    if before:
+        row["before_s"] = round(statistics.median(before), 3)
+        row["before_ratio"] = round(statistics.median(before) / base, 2)
+        row["before_peak_mib"] = max(before_peaks)
+    print(json.dumps(row, ensure_ascii=False), flush=True)
+    return row
+
+
 def compare(name: str, size: str, command: list[str], baseline: list[str], runs: int,
             before_each: tuple = (None, None)) -> dict[str, object]:
-    """Alternate command and baseline ``runs`` times; medians and the command's peak RSS."""
+    """Alternate command (and the older tree's) and baseline ``runs`` times; medians and the
+    command's peak RSS."""
     prepare_command, prepare_baseline = before_each
-    times, base_times, peaks = [], [], []
+    times, base_times, peaks, before, before_peaks = [], [], [], [], []
     for _ in range(runs):
         if prepare_command:
             prepare_command()
         seconds, rss = timed(command)
         times.append(seconds)
         peaks.append(rss)
+        if BEFORE is not None:
+            if prepare_command:
+                prepare_command()
+            seconds, rss = timed(command, before=True)
+            before.append(seconds)
+            before_peaks.append(rss)
         if prepare_baseline:
             prepare_baseline()
         base_seconds, _ = timed(baseline)
         base_times.append(base_seconds)
-    row = {"what": name, "size": size, "median_s": round(statistics.median(times), 3),
-           "baseline_s": round(statistics.median(base_times), 3),
-           "ratio": round(statistics.median(times) / statistics.median(base_times), 2),
-           "peak_mib": max(peaks)}
-    print(json.dumps(row, ensure_ascii=False), flush=True)
-    return row
+    return _row(name, size, times, base_times, peaks, before, before_peaks)
+
+
+WHAT = {"results", "import", "write"}  # --what: which measurements of each size
 
 
 def bench_size(size: str, work: Path, runs: int) -> list[dict[str, object]]:
@@ -113,10 +148,12 @@ def bench_size(size: str, work: Path, runs: int) -> list[dict[str, object]]:
     passphrase = ["--passphrase-file", str(scored_dir / "case.passphrase")]
     scored_db = scored_dir / "case.session.db"
     acked_db = acked_dir / "case.session.db"
-    rows = [compare("results --json", size,
+    rows: list[dict[str, object]] = []
+    if "results" in WHAT:
+        rows.append(compare("results --json", size,
                     ["reviewer", "results", str(scored_dir / "case.rvb"), "--json", *passphrase,
                      "--db", f"sqlite:///{scored_db}"],
-                    [sys.executable, "-c", BARE_READ, str(scored_db)], runs)]
+                    [sys.executable, "-c", BARE_READ, str(scored_db)], runs))
 
     # import into a copy of the pledged-only session each time (the import is all or nothing)
     import_db = work / f"{size}-import.db"
@@ -135,12 +172,16 @@ def bench_size(size: str, work: Path, runs: int) -> list[dict[str, object]]:
         bare_db.unlink(missing_ok=True)
         os.environ["REVIEWER_STATE_DIR"] = str(work / "state")
 
-    rows.append(compare("scores import", size,
-                        ["reviewer", "scores", "import", str(acked_dir / "case.rvb"),
-                         str(scored_dir / "sheets.csv"), *passphrase, "--db",
-                         f"sqlite:///{import_db}"],
-                        [sys.executable, "-c", BARE_IMPORT, str(scored_dir / "sheets.csv"),
-                         str(bare_db)], runs, (fresh_import_db, fresh_bare_db)))
+    if "import" in WHAT:
+        rows.append(compare("scores import", size,
+                            ["reviewer", "scores", "import", str(acked_dir / "case.rvb"),
+                             str(scored_dir / "sheets.csv"), *passphrase, "--db",
+                             f"sqlite:///{import_db}"],
+                            [sys.executable, "-c", BARE_IMPORT, str(scored_dir / "sheets.csv"),
+                             str(bare_db)], runs, (fresh_import_db, fresh_bare_db)))
+        os.environ["REVIEWER_STATE_DIR"] = str(work / "state")
+    if "write" not in WHAT:
+        return rows
 
     # one write: a secretary-recorded recusal, a different pair each run, big vs small session
     # a fresh pair on every run, also when the benchmark runs again on the same sessions
@@ -152,18 +193,17 @@ def bench_size(size: str, work: Path, runs: int) -> list[dict[str, object]]:
                 "--application", f"A{(n * 7919) % apps:05d}", "--kind", "other",
                 "--reason", "基准", *passphrase, "--db", f"sqlite:///{db}"]
 
-    times, base, peaks = [], [], []
+    times, base, peaks, before, before_peaks = [], [], [], [], []
     for _ in range(runs):
         seconds, rss = timed(recuse(scored_dir, scored_db))
         times.append(seconds)
         peaks.append(rss)
+        if BEFORE is not None:
+            seconds, rss = timed(recuse(scored_dir, scored_db), before=True)
+            before.append(seconds)
+            before_peaks.append(rss)
         base.append(timed(recuse(acked_dir, acked_db))[0])
-    row = {"what": "one write (recuse)", "size": size,
-           "median_s": round(statistics.median(times), 3),
-           "baseline_s": round(statistics.median(base), 3),
-           "ratio": round(statistics.median(times) / statistics.median(base), 2),
-           "peak_mib": max(peaks)}
-    print(json.dumps(row, ensure_ascii=False), flush=True)
+    row = _row("one write (recuse)", size, times, base, peaks, before, before_peaks)
     rows.append(row)
     return rows
 
@@ -173,7 +213,14 @@ def main() -> None:
     parser.add_argument("--sizes", default="small")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--work", type=Path, default=Path("/tmp/rv-bench"))
+    parser.add_argument("--before", type=Path, default=None,
+                        help="an older source tree to run beside this one")
+    parser.add_argument("--what", default="results,import,write",
+                        help="which measurements per size (results, import, write)")
     args = parser.parse_args()
+    global BEFORE
+    WHAT.intersection_update(args.what.split(","))
+    BEFORE = args.before.resolve() if args.before else None
     args.work.mkdir(parents=True, exist_ok=True)
     os.environ["REVIEWER_STATE_DIR"] = str(args.work / "state")
     rows = [compare("reviewer --help", "-", ["reviewer", "--help"],
@@ -181,10 +228,14 @@ def main() -> None:
     for size in args.sizes.split(","):
         rows.extend(bench_size(size, args.work, args.runs))
     print()
-    print(f"{'what':24} {'size':7} {'median s':>9} {'baseline s':>11} {'ratio':>6} {'peak MiB':>9}")
+    print(f"# load average {os.getloadavg()[0]:.1f} {os.getloadavg()[1]:.1f} "
+          f"{os.getloadavg()[2]:.1f}")
+    print(f"{'what':24} {'size':7} {'median s':>9} {'baseline s':>11} {'ratio':>6} {'peak MiB':>9}"
+          f" {'before s':>9} {'ratio':>6} {'MiB':>6}")
     for row in rows:
         print(f"{row['what']:24} {row['size']:7} {row['median_s']:>9} {row['baseline_s']:>11} "
-              f"{row['ratio']:>6} {row['peak_mib']:>9}")
+              f"{row['ratio']:>6} {row['peak_mib']:>9} {row.get('before_s', '-'):>9} "
+              f"{row.get('before_ratio', '-'):>6} {row.get('before_peak_mib', '-'):>6}")
 
 
 if __name__ == "__main__":

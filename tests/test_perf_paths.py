@@ -184,3 +184,37 @@ def test_help_and_usage_errors_import_neither_the_session_nor_sqlalchemy() -> No
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip().splitlines()[-1] == "HEAVY="
+
+
+def test_the_compact_snapshot_form_of_scores_comes_back_exactly() -> None:
+    """Same sheets, same order, same cells, same Decimal texts ("20" and "20.0" differ), an
+    emptied sheet kept; anything malformed raises (the open then refolds from the genesis)."""
+    from decimal import Decimal
+
+    from reviewer.domain.state import SessionState, state_from_plain, state_to_plain
+
+    state = SessionState()
+    state.scores = {
+        ("E2", "A9", "professional"): {"b": Decimal("20"), "a": Decimal("20.0")},
+        ("E1", "A1", "comprehensive"): {},
+        ("E1", "A9", "professional"): {"a": Decimal("0.5"), "b": Decimal("25")},
+        ("张", "A1", "professional"): {"a": Decimal("1E+1")},
+    }
+    import json
+
+    plain = state_to_plain(state)
+    assert plain is not None
+    back = state_from_plain(json.loads(json.dumps(plain)))
+    assert back.scores == state.scores
+    assert list(back.scores) == list(state.scores)
+    for key, cell in state.scores.items():
+        assert list(back.scores[key]) == list(cell)
+        assert [str(v) for v in back.scores[key].values()] == [str(v) for v in cell.values()]
+    broken = json.loads(json.dumps(plain))
+    broken["scores"]["cells"] = broken["scores"]["cells"][:-1]
+    with pytest.raises((IndexError, ValueError)):
+        state_from_plain(broken)
+    broken = json.loads(json.dumps(plain))
+    broken["scores"]["strings"][0] = 7
+    with pytest.raises(TypeError):
+        state_from_plain(broken)

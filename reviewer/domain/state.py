@@ -9,6 +9,7 @@ first checked by ``reviewer.domain.replay.validate`` (which ``Session`` calls be
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from typing import Any
@@ -17,6 +18,24 @@ from reviewer.domain import events as ev
 from reviewer.domain.events import Event
 
 ScoreKey = tuple[str, str, str]  # expert, application, round
+
+# One shared Decimal per distinct score text (Decimals are immutable; the text is kept exactly,
+# so "20" and "20.0" stay apart) and one shared string per id: a province-wide session holds
+# hundreds of thousands of cells, and a separate object per cell was most of its memory.
+_DECIMALS: dict[str, Decimal] = {}
+_DECIMALS_MAX = 4096  # score texts are few (half points up to a maximum); never unbounded
+
+
+def _decimal(text: str) -> Decimal:
+    value = _DECIMALS.get(text)
+    if value is None:
+        value = Decimal(text)
+        if len(_DECIMALS) < _DECIMALS_MAX:
+            _DECIMALS[text] = value
+    return value
+
+
+_intern = sys.intern
 
 
 @dataclass
@@ -85,12 +104,12 @@ class SessionState:
         p = event.payload
         kind = event.kind
         if kind == ev.SCORE_SET:
-            key = (p["expert"], p["application"], p["round"])
+            key = (_intern(p["expert"]), _intern(p["application"]), _intern(p["round"]))
             cell = self.scores.setdefault(key, {})
             if p["value"] is None:
                 cell.pop(p["criterion"], None)
             else:
-                cell[p["criterion"]] = Decimal(p["value"])
+                cell[_intern(p["criterion"])] = _decimal(p["value"])
                 if event.actor.startswith("expert:"):
                     self.first_scored.setdefault((p["expert"], p["application"]), event.at)
             self.score_versions += 1
@@ -174,6 +193,57 @@ def _keyed(rows: list[list[Any]], width: int, value: Any = lambda v: v) -> dict[
     return {tuple(r[:width]): value(r[width]) for r in rows}
 
 
+def _scores_out(scores: dict[ScoreKey, dict[str, Decimal]]) -> dict[str, list[Any]]:
+    """Every sheet's cells as one flat list of indexes into a table of the distinct strings:
+    [expert, application, round, n, criterion, value, … n pairs] per sheet. Nested lists of
+    strings (a list and a string object per cell) made the snapshot of a 20,000-application
+    session cost more memory to read than the state it rebuilds."""
+    index: dict[str, int] = {}
+    flat: list[int] = []
+    put = flat.append
+
+    def at(text: str) -> int:
+        found = index.get(text)
+        if found is None:
+            found = index[text] = len(index)
+        return found
+
+    for (expert, app, round_), cell in scores.items():
+        put(at(expert))
+        put(at(app))
+        put(at(round_))
+        put(len(cell))
+        for criterion, value in cell.items():
+            put(at(criterion))
+            put(at(str(value)))
+    return {"strings": list(index), "cells": flat}
+
+
+def _scores_in(plain: dict[str, list[Any]]) -> dict[ScoreKey, dict[str, Decimal]]:
+    """Inverse of ``_scores_out``, same order; raises on anything malformed."""
+    strings, flat = plain["strings"], plain["cells"]
+    if not all(type(text) is str for text in strings):
+        raise TypeError("snapshot strings")
+    values: dict[int, Decimal] = {}
+    scores: dict[ScoreKey, dict[str, Decimal]] = {}
+    position, end = 0, len(flat)
+    while position < end:
+        expert, app, round_, count = flat[position:position + 4]
+        position += 4
+        cell: dict[str, Decimal] = {}
+        for _ in range(count):
+            criterion, value = flat[position], flat[position + 1]
+            position += 2
+            number = values.get(value)
+            if number is None:
+                number = values[value] = Decimal(strings[value])
+            cell[strings[criterion]] = number
+        if position > end:
+            raise IndexError("snapshot cells")
+        scores[(strings[expert], strings[app], strings[round_])] = cell
+    return scores
+
+
 def _decl_out(d: Declaration) -> list[str]:
     return [d.kind, d.reason, d.source, d.at, d.round]
 
@@ -190,8 +260,7 @@ _SNAPSHOT_FIELDS: dict[str, tuple[Any, Any]] = {
     "cleared": (_pairs, lambda r: _keyed(r, 2)),
     "lifted": (lambda d: _pairs(d, _decl_out), lambda r: _keyed(r, 2, _decl_in)),
     "abstained": (_pairs, lambda r: _keyed(r, 3)),
-    "scores": (lambda d: _pairs(d, lambda c: [[k, str(v)] for k, v in c.items()]),
-               lambda r: _keyed(r, 3, lambda c: {k: Decimal(v) for k, v in c})),
+    "scores": (_scores_out, _scores_in),
     "submitted": (_pairs, lambda r: _keyed(r, 2)),
     "reopened": (list, list), "advances": (list, list),
     "nominees": (dict, dict),

@@ -36,7 +36,7 @@ from typing import Any
 from reviewer.domain.audit import ChainPoint
 from reviewer.storage.checkpoint import state_dir
 
-FORMAT = 1
+FORMAT = 2  # 2: scores as indexes into a string table (state._scores_out)
 
 
 @dataclass(frozen=True)
