@@ -78,6 +78,9 @@ def timed(argv: list[str], before: bool = False) -> tuple[float, int]:
     env = dict(os.environ)
     if before and BEFORE is not None:
         env["PYTHONPATH"] = str(BEFORE)
+        # its own checkpoints and snapshots: an older snapshot format must not overwrite
+        # (and refold) the current one's on every other run
+        env["REVIEWER_STATE_DIR"] = env.get("REVIEWER_STATE_DIR", "/tmp/rv-state") + "-before"
     if argv and argv[0] == "reviewer":
         argv = [REVIEWER, *argv[1:]]
     out = subprocess.run([sys.executable, "-c", MEASURE, *argv], capture_output=True,
@@ -163,6 +166,7 @@ def bench_size(size: str, work: Path, runs: int) -> list[dict[str, object]]:
         # this terminal's checkpoint remembers the last import: a fresh copy would be refused
         # as rolled back (rightly), so every import starts with a state directory of its own
         shutil.rmtree(work / "state-import", ignore_errors=True)
+        shutil.rmtree(work / "state-import-before", ignore_errors=True)
         os.environ["REVIEWER_STATE_DIR"] = str(work / "state-import")
         for suffix in ("", "-wal", "-shm"):
             Path(str(import_db) + suffix).unlink(missing_ok=True)
