@@ -840,3 +840,19 @@ def test_replay_accepts_the_committees_amount_only_within_the_band() -> None:
     forged = with_fields(placed, payload={**placed.payload, "amount": 60000})
     with pytest.raises(ChainBroken):
         validate(review, forged)
+
+
+def test_a_repeated_bad_value_is_refused_on_every_row_that_has_it() -> None:
+    """Each text is parsed once per import (speed); every row still gets its own refusal, and
+    a text refused for one criterion is judged afresh for another (maxima differ)."""
+    review = paper_review()
+    rows = [
+        sheet(2, "E1", "A1", ("2_0", "20", "15", "25")),
+        sheet(3, "E1", "A2", ("2_0", "20", "15", "25")),
+        sheet(4, "E2", "A1", ("20", "20", "22", "22")),  # 22 > 20 for 领军作用 only
+        sheet(5, "E2", "A2", ("20", "20", "22", "22")),
+    ]
+    assert rejected(review, rows) == [
+        (2, "review.score_not_plain"), (3, "review.score_not_plain"),
+        (4, "review.score_out_of_range"), (5, "review.score_out_of_range"),
+    ]

@@ -174,6 +174,9 @@ class Scoring(Declarations):
                 problem(1, "import.unknown_column", column=column)
         sheets: dict[str, list[tuple[SheetRow, dict[str, Decimal]]]] = {}
         seen: dict[tuple[str, str], int] = {}
+        # parse_value is pure for a criterion and a text, and a sheet file repeats a few
+        # dozen texts per criterion: each is parsed (or refused) once
+        parsed_texts: dict[tuple[str, str], Decimal | DomainError] = {}
         for row in rows:
             expert = self.case.expert(row.expert)
             app = self.case.application(row.application)
@@ -208,14 +211,21 @@ class Scoring(Declarations):
                     problem(row.row, "import.missing_criterion", criterion=criterion.name,
                             criterion_en=criterion.name_en)
                     continue
-                try:
-                    parsed = self.parse_value(criterion.key, text)
-                except DomainError as exc:
-                    problems.append(RowProblem(row.row, exc.code,
-                                               {k: str(v) for k, v in exc.params.items()}))
+                memo = (criterion.key, text) if isinstance(text, str) else None
+                outcome = parsed_texts.get(memo) if memo is not None else None
+                if outcome is None:
+                    try:
+                        outcome = self.parse_value(criterion.key, text)
+                    except DomainError as exc:
+                        outcome = exc
+                    assert outcome is not None
+                    if memo is not None:
+                        parsed_texts[memo] = outcome
+                if isinstance(outcome, DomainError):
+                    problems.append(RowProblem(row.row, outcome.code,
+                                               {k: str(v) for k, v in outcome.params.items()}))
                     continue
-                assert parsed is not None
-                values[criterion.key] = parsed
+                values[criterion.key] = outcome
             sheets.setdefault(expert.id, []).append((row, values))
         for expert_id, entries in sorted(sheets.items()):
             present = {r.application for r, _ in entries}
