@@ -13,9 +13,11 @@ the nonce prefix is random as well.
 from __future__ import annotations
 
 import hmac
+import os
 import struct
 import unicodedata
 from collections.abc import Callable
+from pathlib import Path
 from typing import BinaryIO
 
 from argon2.low_level import Type, hash_secret_raw
@@ -36,6 +38,7 @@ from reviewer.bundle.header import (
     TAG_LENGTH,
     BundleHeader,
     KdfParams,
+    io_error,
 )
 
 _AEAD_INFO = b"reviewer bundle v1: AES-256-GCM content key"
@@ -197,3 +200,92 @@ class ChunkReader:
                                        chunk=index + 1, chunks=header.chunk_count) from None
         self._index += 1
         return chunk
+
+
+class ChunkFile:
+    """Random access to the decrypted content of an open bundle file, a chunk at a time.
+
+    The first time the chunks are read, it is one pass in order: every chunk not yet seen up
+    to the one asked for is read, handed to ``on_bytes`` (the file's digest) and authenticated,
+    so indexing the tar stream while authenticating decrypts each chunk once. Later reads (a
+    material opened on demand) decrypt just the chunks they need, with ``os.pread`` on a
+    descriptor held open since the bundle was authenticated (a file renamed over it meanwhile
+    is not what is read). GCM checks the tag on every decryption, so bytes changed in place
+    after the pass read as ``CorruptedBundleError``, never as content. Only the last chunk
+    read is kept, and only in memory.
+    """
+
+    def __init__(self, fd: int, key: bytes, header: BundleHeader, name: str,
+                 on_bytes: Callable[[bytes], object]) -> None:
+        self._fd = fd
+        self._aead = AESGCM(key)
+        self._header = header
+        self._name = name
+        self._on_bytes = on_bytes
+        self._next = 0  # the first chunk the pass has not authenticated yet
+        self._cached: tuple[int, bytes] = (-1, b"")
+
+    @property
+    def size(self) -> int:
+        return self._header.content_size
+
+    def finish_pass(self) -> None:
+        """Authenticate every chunk the pass has not reached yet."""
+        if self._next < self._header.chunk_count:
+            self.chunk(self._header.chunk_count - 1)
+
+    def chunk(self, index: int) -> bytes:
+        """The plaintext of chunk ``index`` (authenticated)."""
+        cached_index, cached = self._cached
+        if cached_index == index:
+            return cached
+        if index >= self._next:
+            plain = b""
+            for ahead in range(self._next, index + 1):
+                sealed = self._read_sealed(ahead)
+                self._on_bytes(sealed)
+                plain = self._decrypt(ahead, sealed)
+                self._next = ahead + 1
+        else:
+            plain = self._decrypt(index, self._read_sealed(index))
+        self._cached = (index, plain)
+        return plain
+
+    def read_at(self, offset: int, size: int) -> bytes:
+        """``size`` plaintext bytes from ``offset`` (fewer only at the end of the content)."""
+        size = max(0, min(size, self.size - offset))
+        chunk_size = self._header.chunk_size
+        parts: list[bytes] = []
+        while size > 0:
+            index, start = divmod(offset, chunk_size)
+            piece = self.chunk(index)[start:start + size]
+            if not piece:
+                break
+            parts.append(piece)
+            offset += len(piece)
+            size -= len(piece)
+        return b"".join(parts)
+
+    def _read_sealed(self, index: int) -> bytes:
+        header = self._header
+        last = index == header.chunk_count - 1
+        plain = header.content_size - index * header.chunk_size if last else header.chunk_size
+        wanted = plain + TAG_LENGTH
+        position = header.data_offset + index * (header.chunk_size + TAG_LENGTH)
+        try:
+            sealed = os.pread(self._fd, wanted, position)
+        except OSError as err:
+            raise io_error("bundle.unreadable", Path(self._name), err) from None
+        if len(sealed) < wanted:
+            raise TruncatedBundleError("bundle.truncated", path=self._name)
+        return sealed
+
+    def _decrypt(self, index: int, sealed: bytes) -> bytes:
+        header = self._header
+        last = index == header.chunk_count - 1
+        try:
+            return self._aead.decrypt(_nonce(header.nonce_prefix, index), sealed,
+                                      _aad(header.digest, index, last))
+        except InvalidTag:
+            raise CorruptedBundleError("bundle.corrupted_content", path=self._name,
+                                       chunk=index + 1, chunks=header.chunk_count) from None
