@@ -75,6 +75,9 @@ class BundleEntries(Mapping[str, bytes]):
         offset, size = self._index[name]
         return self._chunks.read_at(offset, size)
 
+    def __contains__(self, name: object) -> bool:
+        return name in self._index  # Mapping's default would decrypt the entry
+
     def __iter__(self) -> Iterator[str]:
         return iter(self._index)
 
