@@ -103,3 +103,29 @@ async def test_sqlite_drop_is_shown_typed_score_kept_and_saved_when_back(
     await _drop_and_come_back(session, blocked.__enter__,
                               lambda: blocked.__exit__(None, None, None))
     session.close()
+
+
+@pilot_test
+async def test_postgres_relay_cut_is_shown_typed_score_kept_and_saved_when_back(
+        tmp_path: Path) -> None:
+    from sqlalchemy.engine import make_url
+
+    from reviewer.session import Unlocked
+    from tests.builders import make_case
+    from tests.session_fixtures import backend_url
+    from tests.test_faults import _Proxy
+    from tests.test_tui_support import Clock, standard_people
+
+    url = make_url(backend_url("postgres", tmp_path))
+    proxy = _Proxy(url.host or "127.0.0.1", url.port or 5432)
+    relayed = url.set(host="127.0.0.1", port=proxy.port).render_as_string(
+        hide_password=False)
+    apps, experts = standard_people()
+    case, panel = make_case("yunling-craftsman", apps, experts)
+    session = Session.attach(Unlocked(case, panel, "0" * 64), relayed, Clock())
+    try:
+        _prepared(session)
+        await _drop_and_come_back(session, proxy.cut, proxy.restore)
+    finally:
+        session.close()
+        proxy.close()
