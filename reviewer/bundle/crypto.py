@@ -18,7 +18,6 @@ import struct
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path
-from typing import BinaryIO
 
 from argon2.low_level import Type, hash_secret_raw
 from cryptography.exceptions import InvalidTag
@@ -145,61 +144,6 @@ class ChunkWriter:
         self._done += len(chunk)
         if self._progress is not None:
             self._progress(self._done, self._total)
-
-
-class ChunkReader:
-    """A read-only file object over the decrypted content.
-
-    Every chunk is authenticated before any byte of it is returned; the caller must still not
-    use what it read until ``finish`` has authenticated the last chunk and found the end of file.
-    """
-
-    def __init__(self, stream: BinaryIO, key: bytes, header: BundleHeader, name: str,
-                 on_bytes: Callable[[bytes], object]) -> None:
-        self._stream = stream
-        self._aead = AESGCM(key)
-        self._header = header
-        self._name = name
-        self._on_bytes = on_bytes
-        self._buffer = bytearray()
-        self._index = 0
-
-    def read(self, size: int = -1) -> bytes:
-        while (size < 0 or len(self._buffer) < size) and self._index < self._header.chunk_count:
-            self._buffer += self._open_next()
-        if size < 0 or size >= len(self._buffer):
-            data = bytes(self._buffer)
-            self._buffer.clear()
-            return data
-        data = bytes(self._buffer[:size])
-        del self._buffer[:size]
-        return data
-
-    def finish(self) -> None:
-        """Authenticate whatever is left and make sure nothing follows the last chunk."""
-        while self._index < self._header.chunk_count:
-            self._open_next()
-        self._buffer.clear()
-        if self._stream.read(1):
-            raise CorruptedBundleError("bundle.trailing_data", path=self._name)
-
-    def _open_next(self) -> bytes:
-        header, index = self._header, self._index
-        last = index == header.chunk_count - 1
-        plain_size = header.content_size - index * header.chunk_size if last else header.chunk_size
-        wanted = plain_size + TAG_LENGTH
-        sealed = self._stream.read(wanted)
-        if len(sealed) < wanted:
-            raise TruncatedBundleError("bundle.truncated", path=self._name)
-        self._on_bytes(sealed)
-        try:
-            chunk = self._aead.decrypt(_nonce(header.nonce_prefix, index), sealed,
-                                       _aad(header.digest, index, last))
-        except InvalidTag:
-            raise CorruptedBundleError("bundle.corrupted_content", path=self._name,
-                                       chunk=index + 1, chunks=header.chunk_count) from None
-        self._index += 1
-        return chunk
 
 
 class ChunkFile:
