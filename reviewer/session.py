@@ -101,10 +101,28 @@ class Unlocked:
 
 
 def unlock(bundle_path: Path, passphrase: str) -> Unlocked:
-    from reviewer.bundle import open_bundle
+    from reviewer.bundle import BundleError, CorruptedBundleError, open_bundle
 
     opened = open_bundle(bundle_path, passphrase)
-    case = Case.from_dict(json.loads(opened.entries[CASE_ENTRY].decode("utf-8")))
+    entries = opened.entries
+
+    def material(entry: str) -> Callable[[], str]:
+        """A material is decrypted when it is shown, from the file opened here; if that file
+        was changed in place since, the expert reads why instead of its text."""
+        if entry not in entries:
+            raise CorruptedBundleError("bundle.bad_content", path=str(bundle_path))
+
+        def load() -> str:
+            try:
+                return entries[entry].decode("utf-8", errors="replace")
+            except BundleError as err:
+                from reviewer.i18n import t
+
+                return t("bundle.material_unreadable", reason=str(err))
+
+        return load
+
+    case = Case.from_dict(json.loads(entries[CASE_ENTRY].decode("utf-8")), material)
     panel = parse_panel(tomllib.loads(opened.entries[PANEL_ENTRY].decode("utf-8")),
                         f"{bundle_path.name}:{PANEL_ENTRY}")
     return Unlocked(case, panel, opened.sha256, opened.derive_key(AUDIT_KEY_LABEL),

@@ -1,10 +1,15 @@
 """Sealing named entries into a bundle and opening it again.
 
-The plaintext is a POSIX (pax) tar stream written straight into the encrypting writer and read
-straight from the decrypting reader, so no plaintext byte ever touches the disk. Its exact
-length is computed from the tar headers before anything is written, because it goes into the
-header: that is how a cut-short file is told apart from a damaged one, before the passphrase.
-``open_bundle`` hands out nothing until every chunk, the last one included, is authenticated.
+The plaintext is a POSIX (pax) tar stream written straight into the encrypting writer, so no
+plaintext byte ever touches the disk. Its exact length is computed from the tar headers before
+anything is written, because it goes into the header: that is how a cut-short file is told
+apart from a damaged one, before the passphrase.
+
+``open_bundle`` makes one pass over the file: every chunk is read once, hashed (the file's
+SHA-256) and authenticated, and the tar headers are indexed on the way; it hands out nothing
+until every chunk, the last one included, is authenticated. Entry contents are not kept: each
+is decrypted again, to memory only, when it is read (``OpenedBundle.entries``), so opening a
+case with a gigabyte of materials costs a few MiB, whatever the size of the materials.
 """
 
 from __future__ import annotations
@@ -15,14 +20,15 @@ import io
 import os
 import tarfile
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+import weakref
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO, Final, cast
 
 from reviewer.bundle.crypto import (
-    ChunkReader,
+    ChunkFile,
     ChunkWriter,
     derive_keys,
     master_secret,
@@ -50,15 +56,45 @@ Entry = tuple[str, bytes | BinaryIO]
 _TAR_FORMAT: Final = tarfile.PAX_FORMAT
 _TAR_ENCODING = "utf-8"
 _TAR_ERRORS = "surrogateescape"
-# Stream modes ("w|", "r|") only ever call ``write`` / ``read`` on the chunk writer / reader.
+_COPY_SIZE = 64 * 1024  # as shutil copies; the writer gathers whole chunks
+
+
+class BundleEntries(Mapping[str, bytes]):
+    """The entries of an authenticated bundle, by name, in the order they were sealed.
+
+    Reading one decrypts just its chunks from the open file (memory only; nothing is kept), so
+    the whole content never has to be in memory at once. A bundle changed in place after it
+    was opened raises ``CorruptedBundleError`` on the read.
+    """
+
+    def __init__(self, chunks: ChunkFile, index: dict[str, tuple[int, int]]) -> None:
+        self._chunks = chunks
+        self._index = index
+
+    def __getitem__(self, name: str) -> bytes:
+        offset, size = self._index[name]
+        return self._chunks.read_at(offset, size)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._index  # Mapping's default would decrypt the entry
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._index)
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+    def size_of(self, name: str) -> int:
+        """The entry's length in bytes, without decrypting it."""
+        return self._index[name][1]
 
 
 @dataclass(frozen=True)
 class OpenedBundle:
-    """An authenticated bundle's contents, in memory only."""
+    """An authenticated bundle's contents, decrypted on demand to memory only."""
 
     header: BundleHeader
-    entries: dict[str, bytes] = field(repr=False)
+    entries: Mapping[str, bytes] = field(repr=False)
     sha256: str
     master: bytes = field(repr=False, default=b"")
 
@@ -152,12 +188,30 @@ def seal(entries: Iterable[Entry], out_path: Path, passphrase: str, *,
             progress(0, content_size)
         writer = ChunkWriter(sink, key, nonce_prefix, envelope[-DIGEST_LENGTH:], chunk_size,
                              content_size, progress)
-        with tarfile.open(fileobj=cast(BinaryIO, writer), mode="w|", format=_TAR_FORMAT,
-                          encoding=_TAR_ENCODING, errors=_TAR_ERRORS) as tar:
-            for info, stream in members:
-                tar.addfile(info, stream)
+        _write_tar(writer, members, content_size)
         writer.finish()
     return digest.hexdigest()
+
+
+def _write_tar(writer: ChunkWriter, members: list[tuple[tarfile.TarInfo, BinaryIO]],
+               content_size: int) -> None:
+    """The bytes ``tarfile`` writes in "w|" mode (pax header, data, NUL padding to a block,
+    two NUL blocks, NUL fill to a record), copied 64 KiB at a time."""
+    written = 0
+    for info, stream in members:
+        head = info.tobuf(_TAR_FORMAT, _TAR_ENCODING, _TAR_ERRORS)
+        writer.write(head)
+        left = info.size
+        while left > 0:
+            data = stream.read(min(left, _COPY_SIZE))
+            if not data:
+                raise OSError(f"entry {info.name!r} ended {left} bytes early")
+            writer.write(data)
+            left -= len(data)
+        padding = -info.size % tarfile.BLOCKSIZE
+        writer.write(tarfile.NUL * padding)
+        written += len(head) + info.size + padding
+    writer.write(tarfile.NUL * (content_size - written))
 
 
 @contextlib.contextmanager
@@ -219,21 +273,72 @@ def _open_stream(stream: BinaryIO, name: str, passphrase: str) -> OpenedBundle:
     master = unlock_master(header, passphrase, name)
     key = derive_keys(master)[0]
     digest = hashlib.sha256(envelope)
-    reader = ChunkReader(stream, key, header, name, digest.update)
-    entries: dict[str, bytes] = {}
+    fd = os.dup(stream.fileno())
     try:
-        with tarfile.open(fileobj=cast(BinaryIO, reader), mode="r|", encoding=_TAR_ENCODING,
-                          errors=_TAR_ERRORS) as tar:
-            for member in tar:
-                source = tar.extractfile(member) if member.isfile() else None
-                if source is None or member.name in entries:
-                    raise CorruptedBundleError("bundle.bad_content", path=name)
-                entries[member.name] = source.read()
-    except tarfile.TarError:
-        # Authenticated yet not a tar stream: written by something other than ``seal``.
-        raise CorruptedBundleError("bundle.bad_content", path=name) from None
-    reader.finish()
+        chunks = ChunkFile(fd, key, header, name, digest.update)
+        index = _index_entries(chunks, name)
+        chunks.finish_pass()
+    except BaseException:
+        os.close(fd)
+        raise
+    entries = BundleEntries(chunks, index)
+    weakref.finalize(entries, os.close, fd)
     return OpenedBundle(header, entries, digest.hexdigest(), master)
+
+
+class _Plaintext(io.RawIOBase):
+    """The decrypted tar stream as a seekable file, for ``tarfile``'s random-access mode: it
+    reads the headers and seeks over the data, so the pass never copies entry contents."""
+
+    def __init__(self, chunks: ChunkFile) -> None:
+        super().__init__()
+        self._chunks = chunks
+        self._position = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._position
+
+    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
+        base = {os.SEEK_SET: 0, os.SEEK_CUR: self._position, os.SEEK_END: self._chunks.size}
+        self._position = max(0, base[whence] + offset)
+        return self._position
+
+    def read(self, size: int | None = -1) -> bytes:
+        if size is None or size < 0:
+            size = self._chunks.size - self._position
+        data = self._chunks.read_at(self._position, size)
+        self._position += len(data)
+        return data
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        data = self.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def _index_entries(chunks: ChunkFile, name: str) -> dict[str, tuple[int, int]]:
+    """Entry name → (offset, size) in the plaintext; only regular files, each name once."""
+    index: dict[str, tuple[int, int]] = {}
+    try:
+        with tarfile.open(fileobj=cast(BinaryIO, _Plaintext(chunks)), mode="r:",
+                          encoding=_TAR_ENCODING, errors=_TAR_ERRORS) as tar:
+            for member in tar:
+                if (not member.isfile() or member.name in index
+                        or member.offset_data + member.size > chunks.size):
+                    raise CorruptedBundleError("bundle.bad_content", path=name)
+                index[member.name] = (member.offset_data, member.size)
+    except tarfile.TarError:
+        # Authenticated yet not a tar stream: written by something other than ``seal``. Any
+        # damage further on is the better answer, so the pass is finished first.
+        chunks.finish_pass()
+        raise CorruptedBundleError("bundle.bad_content", path=name) from None
+    return index
 
 
 def file_sha256(path: Path) -> str:

@@ -13,10 +13,11 @@ the nonce prefix is random as well.
 from __future__ import annotations
 
 import hmac
+import os
 import struct
 import unicodedata
 from collections.abc import Callable
-from typing import BinaryIO
+from pathlib import Path
 
 from argon2.low_level import Type, hash_secret_raw
 from cryptography.exceptions import InvalidTag
@@ -36,6 +37,7 @@ from reviewer.bundle.header import (
     TAG_LENGTH,
     BundleHeader,
     KdfParams,
+    io_error,
 )
 
 _AEAD_INFO = b"reviewer bundle v1: AES-256-GCM content key"
@@ -144,56 +146,90 @@ class ChunkWriter:
             self._progress(self._done, self._total)
 
 
-class ChunkReader:
-    """A read-only file object over the decrypted content.
+class ChunkFile:
+    """Random access to the decrypted content of an open bundle file, a chunk at a time.
 
-    Every chunk is authenticated before any byte of it is returned; the caller must still not
-    use what it read until ``finish`` has authenticated the last chunk and found the end of file.
+    The first time the chunks are read, it is one pass in order: every chunk not yet seen up
+    to the one asked for is read, handed to ``on_bytes`` (the file's digest) and authenticated,
+    so indexing the tar stream while authenticating decrypts each chunk once. Later reads (a
+    material opened on demand) decrypt just the chunks they need, with ``os.pread`` on a
+    descriptor held open since the bundle was authenticated (a file renamed over it meanwhile
+    is not what is read). GCM checks the tag on every decryption, so bytes changed in place
+    after the pass read as ``CorruptedBundleError``, never as content. Only the last chunk
+    read is kept, and only in memory.
     """
 
-    def __init__(self, stream: BinaryIO, key: bytes, header: BundleHeader, name: str,
+    def __init__(self, fd: int, key: bytes, header: BundleHeader, name: str,
                  on_bytes: Callable[[bytes], object]) -> None:
-        self._stream = stream
+        self._fd = fd
         self._aead = AESGCM(key)
         self._header = header
         self._name = name
         self._on_bytes = on_bytes
-        self._buffer = bytearray()
-        self._index = 0
+        self._next = 0  # the first chunk the pass has not authenticated yet
+        self._cached: tuple[int, bytes] = (-1, b"")
 
-    def read(self, size: int = -1) -> bytes:
-        while (size < 0 or len(self._buffer) < size) and self._index < self._header.chunk_count:
-            self._buffer += self._open_next()
-        if size < 0 or size >= len(self._buffer):
-            data = bytes(self._buffer)
-            self._buffer.clear()
-            return data
-        data = bytes(self._buffer[:size])
-        del self._buffer[:size]
-        return data
+    @property
+    def size(self) -> int:
+        return self._header.content_size
 
-    def finish(self) -> None:
-        """Authenticate whatever is left and make sure nothing follows the last chunk."""
-        while self._index < self._header.chunk_count:
-            self._open_next()
-        self._buffer.clear()
-        if self._stream.read(1):
-            raise CorruptedBundleError("bundle.trailing_data", path=self._name)
+    def finish_pass(self) -> None:
+        """Authenticate every chunk the pass has not reached yet."""
+        if self._next < self._header.chunk_count:
+            self.chunk(self._header.chunk_count - 1)
 
-    def _open_next(self) -> bytes:
-        header, index = self._header, self._index
+    def chunk(self, index: int) -> bytes:
+        """The plaintext of chunk ``index`` (authenticated)."""
+        cached_index, cached = self._cached
+        if cached_index == index:
+            return cached
+        if index >= self._next:
+            plain = b""
+            for ahead in range(self._next, index + 1):
+                sealed = self._read_sealed(ahead)
+                self._on_bytes(sealed)
+                plain = self._decrypt(ahead, sealed)
+                self._next = ahead + 1
+        else:
+            plain = self._decrypt(index, self._read_sealed(index))
+        self._cached = (index, plain)
+        return plain
+
+    def read_at(self, offset: int, size: int) -> bytes:
+        """``size`` plaintext bytes from ``offset`` (fewer only at the end of the content)."""
+        size = max(0, min(size, self.size - offset))
+        chunk_size = self._header.chunk_size
+        parts: list[bytes] = []
+        while size > 0:
+            index, start = divmod(offset, chunk_size)
+            piece = self.chunk(index)[start:start + size]
+            if not piece:
+                break
+            parts.append(piece)
+            offset += len(piece)
+            size -= len(piece)
+        return b"".join(parts)
+
+    def _read_sealed(self, index: int) -> bytes:
+        header = self._header
         last = index == header.chunk_count - 1
-        plain_size = header.content_size - index * header.chunk_size if last else header.chunk_size
-        wanted = plain_size + TAG_LENGTH
-        sealed = self._stream.read(wanted)
+        plain = header.content_size - index * header.chunk_size if last else header.chunk_size
+        wanted = plain + TAG_LENGTH
+        position = header.data_offset + index * (header.chunk_size + TAG_LENGTH)
+        try:
+            sealed = os.pread(self._fd, wanted, position)
+        except OSError as err:
+            raise io_error("bundle.unreadable", Path(self._name), err) from None
         if len(sealed) < wanted:
             raise TruncatedBundleError("bundle.truncated", path=self._name)
-        self._on_bytes(sealed)
+        return sealed
+
+    def _decrypt(self, index: int, sealed: bytes) -> bytes:
+        header = self._header
+        last = index == header.chunk_count - 1
         try:
-            chunk = self._aead.decrypt(_nonce(header.nonce_prefix, index), sealed,
-                                       _aad(header.digest, index, last))
+            return self._aead.decrypt(_nonce(header.nonce_prefix, index), sealed,
+                                      _aad(header.digest, index, last))
         except InvalidTag:
             raise CorruptedBundleError("bundle.corrupted_content", path=self._name,
                                        chunk=index + 1, chunks=header.chunk_count) from None
-        self._index += 1
-        return chunk

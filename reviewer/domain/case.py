@@ -6,6 +6,7 @@ database. ``to_dict``/``from_dict`` give the canonical JSON form stored inside t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -18,10 +19,36 @@ AGGREGATES = ("mean", "trimmed_mean")
 __all__ = ["title_is_qualified"]  # re-exported: the casefolder checks titles through here
 
 
-@dataclass(frozen=True)
 class Material:
-    name: str
-    text: str
+    """One document of an application, as text.
+
+    Opened from a bundle, a material is only a way to read it (``load``): its text is
+    decrypted each time ``text`` is read and not kept, so a case with a gigabyte of materials
+    opens in a few MiB and holds no more than the one being read.
+    """
+
+    __slots__ = ("_load", "_text", "name")
+
+    def __init__(self, name: str, text: str = "", *,
+                 load: Callable[[], str] | None = None) -> None:
+        self.name = name
+        self._text = text
+        self._load = load
+
+    @property
+    def text(self) -> str:
+        return self._load() if self._load is not None else self._text
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Material):
+            return NotImplemented
+        return self.name == other.name and self.text == other.text
+
+    def __hash__(self) -> int:
+        return hash(self.name)
+
+    def __repr__(self) -> str:
+        return f"Material(name={self.name!r})"  # never the text
 
 
 @dataclass(frozen=True)
@@ -202,7 +229,10 @@ class Case:
         }
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Case:
+    def from_dict(cls, data: dict[str, Any],
+                  material: Callable[[str], Callable[[], str]] | None = None) -> Case:
+        """``material`` turns a material's ``entry`` (its own bundle entry, read on demand)
+        into a loader; a material given inline as ``text`` (older bundles) needs none."""
         rules = data["rules"]
         return cls(
             case_id=data["case_id"],
@@ -234,9 +264,7 @@ class Case:
                     named_years=a.get("named_years"),
                     requested_amount=a.get("requested_amount"), named_unit=a.get("named_unit"),
                     fixed_scores={k: Decimal(v) for k, v in a.get("fixed_scores", {}).items()},
-                    materials=tuple(
-                        Material(name=m["name"], text=m["text"]) for m in a.get("materials", ())
-                    ),
+                    materials=tuple(_material_in(m, material) for m in a.get("materials", ())),
                 )
                 for a in data["applications"]
             ),
@@ -256,6 +284,13 @@ class Case:
             ),
             unit_aliases=tuple((p[0], p[1]) for p in data.get("unit_aliases", ())),
         )
+
+
+def _material_in(data: dict[str, Any],
+                 material: Callable[[str], Callable[[], str]] | None) -> Material:
+    if "entry" in data and material is not None:
+        return Material(data["name"], load=material(data["entry"]))
+    return Material(data["name"], data["text"])
 
 
 def _dec_out(value: Decimal | None) -> str | None:

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import io
 import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO, cast
 
-from reviewer.domain.case import Case
+from reviewer.domain.case import Case, Material
 from reviewer.domain.panel import Panel, panels_dir
 from reviewer.session import CASE_ENTRY, PANEL_ENTRY, Unlocked, unlock
 
@@ -39,13 +40,69 @@ def seal_case(case: Case, panel: Panel, out: Path, passphrase: str,
     from reviewer.bundle import seal
 
     panel_text = (panels_dir() / f"{panel.id}.toml").read_bytes()
-    case_json = json.dumps(case.to_dict(), ensure_ascii=False, sort_keys=True).encode("utf-8")
+    case_dict, materials = _materials_apart(case)
+    case_json = json.dumps(case_dict, ensure_ascii=False, sort_keys=True).encode("utf-8")
     started = time.monotonic()
-    digest = seal([(CASE_ENTRY, case_json), (PANEL_ENTRY, panel_text)], out, passphrase,
+    digest = seal([(CASE_ENTRY, case_json), (PANEL_ENTRY, panel_text), *materials], out,
+                  passphrase,
                   header_info={"case_id": case.case_id, "measure": case.measure},
                   progress=progress)
     return Sealed(out, digest, len(case.applications), len(case.experts),
                   time.monotonic() - started)
+
+
+MATERIALS_PREFIX = "materials/"
+
+
+def _materials_apart(case: Case) -> tuple[dict[str, Any], list[tuple[str, BinaryIO]]]:
+    """The case as stored in ``case.json``, each material's text moved to an entry of its
+    own (``materials/<application id>/<n>``, UTF-8): the session reads ``case.json`` whole
+    and a material only when an expert opens it."""
+    data = case.to_dict()
+    entries: list[tuple[str, BinaryIO]] = []
+    for app, stored in zip(case.applications, data["applications"], strict=True):
+        listed = []
+        for number, material in enumerate(app.materials):
+            entry = f"{MATERIALS_PREFIX}{app.id}/{number}"
+            entries.append((entry, cast(BinaryIO, _TextSource(material))))
+            listed.append({"name": material.name, "entry": entry})
+        stored["materials"] = listed
+    return data, entries
+
+
+class _TextSource(io.RawIOBase):
+    """A material's UTF-8 bytes, encoded when the sealing reaches it and dropped once read,
+    so sealing holds one material's bytes at a time."""
+
+    def __init__(self, material: Material) -> None:
+        super().__init__()
+        self._material = material
+        self._size = len(material.text.encode("utf-8"))
+        self._data: bytes | None = None
+        self._position = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._position
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        self._position = self._size + offset if whence == io.SEEK_END else offset
+        return self._position
+
+    def readinto(self, buffer: Any) -> int:
+        if self._data is None:
+            self._data = self._material.text.encode("utf-8")
+        count = min(len(buffer), self._size - self._position)
+        buffer[:count] = self._data[self._position:self._position + count]
+        self._position += count
+        if self._position >= self._size:
+            self._data = None
+        return count
 
 
 def read_header(bundle: Path) -> dict[str, Any]:

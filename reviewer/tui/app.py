@@ -20,16 +20,21 @@ from textual.screen import Screen
 from textual.widgets import Input
 from textual.worker import Worker, WorkerState
 
+from reviewer.domain.errors import DomainError
 from reviewer.i18n import t
 from reviewer.services import Session
 from reviewer.tui import flow
 from reviewer.tui.commands import system_commands
-from reviewer.tui.gateway import SessionGateway
+from reviewer.tui.gateway import CONNECTION_LOST, SessionGateway
 from reviewer.tui.jobs import JobFinished, run_job
 from reviewer.tui.keys import bind
 from reviewer.tui.widgets.in_order import KeysInOrder
 
 Opener = Callable[[str], Session]
+
+# a dropped database connection is said until the server answers again
+OFFLINE_NOTICE_SECONDS = 24 * 3600.0
+RETRY_SECONDS = 5.0
 
 
 @dataclass(frozen=True)
@@ -81,6 +86,7 @@ class ReviewerApp(App[None]):
         self.last_activity = time.monotonic()
         self._puller: Worker[None] | None = None
         self._pull_failed = False
+        self.offline = False  # the database connection dropped and has not answered since
         self.title = title or t("tui.app.title")
 
     # -- life cycle --------------------------------------------------------------------------
@@ -205,16 +211,47 @@ class ReviewerApp(App[None]):
         if message.job != "refresh":
             return
         if message.error is not None:  # say it once, not every few seconds
-            if not self._pull_failed:
+            if message.error.code == CONNECTION_LOST:
+                self.connection_dropped(message.error)
+            elif not self._pull_failed:
                 self.notify(str(message.error), severity="warning", timeout=10)
             self._pull_failed = True
             return
         self._pull_failed = False
+        if self.offline:
+            self.connection_restored()
         if message.result:
             for screen in self.screen_stack:
                 changed = getattr(screen, "session_changed", None)
                 if changed is not None:
                     changed()
+
+    # -- a database connection that drops ----------------------------------------------------
+
+    def connection_dropped(self, error: DomainError) -> None:
+        """Say so until the server answers again (one notice that stays, not one per try);
+        what was typed stays in the forms and is saved once the server is back."""
+        if self.offline:
+            return
+        self.offline = True
+        self.notify(t("tui.connection.lost", reason=str(error)), title=t("tui.connection.title"),
+                    severity="error", timeout=OFFLINE_NOTICE_SECONDS)
+        if self.refresh_seconds <= 0:  # no regular pull running: try again now and then
+            self.set_timer(RETRY_SECONDS, self._retry_offline)
+
+    def _retry_offline(self) -> None:
+        if self.offline:
+            self._pull()
+            self.set_timer(RETRY_SECONDS, self._retry_offline)
+
+    def connection_restored(self) -> None:
+        self.offline = False
+        self.clear_notifications()
+        self.notify(t("tui.connection.back"), timeout=6)
+        for screen in self.screen_stack:
+            restored = getattr(screen, "connection_restored", None)
+            if restored is not None:
+                restored()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR and event.worker.error is not None:

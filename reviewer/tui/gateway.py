@@ -20,6 +20,7 @@ from reviewer.services.handle import SessionHandle
 from reviewer.services.opening import Session
 
 ScoreCell = tuple[str, str, str]  # expert, application, criterion
+CONNECTION_LOST = "store.connection_lost"
 
 
 class SessionGateway(SessionHandle):
@@ -64,8 +65,20 @@ class SessionGateway(SessionHandle):
             if text is None:
                 return False
             expert, app_id, criterion = cell
-            ex.execute(self, ex.SetScore(expert, app_id, criterion, text))
+            try:
+                ex.execute(self, ex.SetScore(expert, app_id, criterion, text))
+            except DomainError as error:
+                if error.code == CONNECTION_LOST:
+                    # nothing was written: keep what was typed for when the server is back
+                    # (a newer text typed meanwhile wins)
+                    self._pending.setdefault(cell, text)
+                raise
             return True
+
+    def pending_cells(self) -> list[ScoreCell]:
+        """Cells typed but not stored yet (kept while the database connection is down)."""
+        with self.lock:
+            return list(self._pending)
 
     def verify_audit(self) -> ChainReport:
         with self.lock:

@@ -13,6 +13,7 @@ reloads a form under the expert's fingers.
 
 from __future__ import annotations
 
+import functools
 from decimal import Decimal
 
 from textual import on
@@ -32,6 +33,7 @@ from reviewer.domain.review import (
 )
 from reviewer.i18n import t
 from reviewer.services import expert as ex
+from reviewer.tui.gateway import CONNECTION_LOST
 from reviewer.tui.jobs import JobFinished, run_job
 from reviewer.tui.keys import bind
 from reviewer.tui.labels import named
@@ -193,7 +195,14 @@ class ScoringScreen(ReviewerScreen):
 
     @on(JobFinished)
     def _done(self, message: JobFinished) -> None:
-        if message.job == "save" and message.error is not None:
+        if (message.job == "save" and message.error is not None
+                and message.error.code == CONNECTION_LOST):
+            # kept as typed and saved again once the server answers (app.connection_restored)
+            _, app_id, criterion = message.context
+            if self.form.application == app_id:
+                self.form.mark_kept(criterion, t("tui.connection.kept"))
+            self.reviewer.connection_dropped(message.error)
+        elif message.job == "save" and message.error is not None:
             _, app_id, criterion = message.context
             stored = self.gateway.read(
                 lambda r: r.state.scores.get((self.expert_id, app_id, r.round), {}).get(criterion))
@@ -202,6 +211,8 @@ class ScoringScreen(ReviewerScreen):
             self.app.notify(str(message.error), severity="error")
         elif message.error is not None:
             self.app.notify(str(message.error), severity="error")
+        elif message.job == "save" and self.reviewer.offline:
+            self.reviewer.connection_restored()  # a save got through: the server is back
         self._update_queue()
         if (message.job in ("abstain", "recuse") and message.error is None
                 and self.queue.current == message.context):
@@ -211,6 +222,15 @@ class ScoringScreen(ReviewerScreen):
         items: list[QueueItem] = self.gateway.read(lambda r: r.queue(self.expert_id))
         self.queue.update_items(items)
         self._progress()
+
+    def connection_restored(self) -> None:
+        """The server answers again: save what was typed while it was gone."""
+        gateway = self.gateway
+        for cell in gateway.pending_cells():
+            if cell[0] == self.expert_id:
+                run_job(self, "save", functools.partial(gateway.save_score, cell), context=cell)
+                if self.form.application == cell[1]:
+                    self.form.mark_kept(cell[2], "")
 
     def session_changed(self) -> None:
         stale = self.gateway.read(lambda r: r.round != self.round or r.is_submitted(self.expert_id))

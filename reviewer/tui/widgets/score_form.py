@@ -228,6 +228,10 @@ class ScoreForm(Vertical):
         for criterion in self.criteria:
             self._enter(criterion.key)
 
+    def mark_kept(self, key: str, note: str) -> None:
+        """Not saved yet, but kept as typed (the database connection dropped): say so."""
+        self._say(f"#error-{key}", note)
+
     def mark_failed(self, key: str, stored: Decimal | None, error: str) -> None:
         """The core refused a save: remember what is really stored and say why."""
         self.saved[key] = stored
