@@ -1,0 +1,234 @@
+"""Score justification (评分理由): the rule, the refusal at submission, paper sheets, replay,
+snapshot and the PDF section the 监督组 reads."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from reviewer import i18n
+from reviewer.domain import events as ev
+from reviewer.domain.audit import ChainBroken
+from reviewer.domain.errors import DomainError
+from reviewer.domain.justification import OVERALL, JustifyRule, rule_of
+from reviewer.domain.replay import validate
+from reviewer.domain.review import ImportRejected, Review, SheetRow
+from reviewer.domain.state import state_from_plain, state_to_plain
+from tests.builders import PINS, Clock, ack, app, expert, make_case, run
+
+YUNLING = ("craft_expertise", "skill_level", "leadership", "contribution")  # 25/25/20/30
+
+
+@pytest.fixture(autouse=True)
+def chinese() -> Iterator[None]:
+    i18n.set_locale("zh")
+    yield
+    i18n.set_locale(None)
+
+
+def review_with(experts: int = 3, panel_below: Decimal | None = None, **rules: Any) -> Review:
+    """g1: A1–A2 scored by E1..En (云岭工匠)."""
+    case, panel = make_case("yunling-craftsman", [app("A1"), app("A2")],
+                            [expert(f"E{i}", ["g1"]) for i in range(1, experts + 1)], **rules)
+    if panel_below is not None:
+        panel = replace(panel, justify_below=panel_below)
+    review = Review(case, panel, clock=Clock(), pins=PINS)
+    ack(review, *(f"E{i}" for i in range(1, experts + 1)))
+    return review
+
+
+def score(review: Review, expert_id: str, app_id: str, values: tuple[str, ...]) -> None:
+    for key, value in zip(YUNLING, values, strict=True):
+        run(review, review.set_score(expert_id, app_id, key, value))
+
+
+GOOD = ("20", "20", "15", "25")  # 80
+LOW_CRAFT = ("10", "20", "15", "25")  # 工艺专长 10 of 25 (< 0.6 × 25 = 15)
+
+
+def test_the_rule_is_off_when_neither_panel_nor_case_sets_it() -> None:
+    review = review_with()
+    assert not review.justification_rule.active
+    score(review, "E1", "A1", ("0", "0", "0", "0"))
+    score(review, "E1", "A2", LOW_CRAFT)
+    run(review, review.submit("E1", confirm_no_conflict=True))
+    assert review.is_submitted("E1")
+
+
+def test_a_low_score_cannot_be_submitted_without_its_reason_and_the_refusal_names_it() -> None:
+    review = review_with(justify_below=Decimal("0.6"))
+    score(review, "E1", "A1", GOOD)
+    score(review, "E1", "A2", LOW_CRAFT)
+    before = review.state.event_count
+    with pytest.raises(DomainError) as err:
+        review.submit("E1", confirm_no_conflict=True)
+    assert err.value.code == "justify.missing"
+    assert "A2 工艺专长 10" in str(err.value) and "A1" not in str(err.value)
+    i18n.set_locale("en")
+    assert "A2 Craft expertise 10" in str(err.value) or "A2" in str(err.value)
+    i18n.set_locale("zh")
+    assert review.state.event_count == before
+    # exactly at the share is not below it; the reason is written and the sheet goes in
+    run(review, review.justify("E1", "A2", "工艺专长", "  工艺资料不完整，关键数据缺失  "))
+    assert review.state.justifications[("E1", "A2", "professional", "craft_expertise")] == \
+        "工艺资料不完整，关键数据缺失"
+    run(review, review.submit("E1", confirm_no_conflict=True))
+
+
+def test_exactly_the_share_needs_no_reason_and_a_blank_reason_does_not_count() -> None:
+    review = review_with(justify_below=Decimal("0.6"))
+    score(review, "E1", "A1", ("15", "20", "15", "25"))  # 15 = 0.6 × 25: not below
+    score(review, "E1", "A2", ("20", "20", "11.5", "25"))  # 领军作用 11.5 < 12
+    run(review, review.justify("E1", "A2", "leadership", "   "))
+    assert [(r.application, r.criterion) for r in review.missing_justifications("E1")] == \
+        [("A2", "leadership")]
+
+
+def test_the_case_overrides_the_panel_and_zero_turns_it_off() -> None:
+    assert review_with(panel_below=Decimal("0.6")).justification_rule == \
+        JustifyRule(Decimal("0.6"), False)
+    off = review_with(panel_below=Decimal("0.6"), justify_below=Decimal(0))
+    assert not off.justification_rule.active
+    stricter = review_with(panel_below=Decimal("0.6"), justify_below=Decimal("0.8"))
+    assert rule_of(stricter.case, stricter.panel).below == Decimal("0.8")
+
+
+def test_an_outlier_total_needs_a_reason_on_the_application_not_on_a_criterion() -> None:
+    review = review_with(experts=4, justify_outliers=True)
+    for e in ("E1", "E2", "E3"):
+        submit_good(review, e)
+    score(review, "E4", "A1", ("10", "10", "10", "10"))  # 40 against 80, 80, 80
+    score(review, "E4", "A2", GOOD)
+    with pytest.raises(DomainError) as err:
+        review.submit("E4", confirm_no_conflict=True)
+    assert "A1 总分 40" in str(err.value)
+    run(review, review.justify("E4", "A1", "craft_expertise", "材料一般"))
+    with pytest.raises(DomainError):
+        review.submit("E4", confirm_no_conflict=True)
+    run(review, review.justify("E4", "A1", "", "申报材料与业绩证明不符，故整体评分偏低"))
+    run(review, review.submit("E4", confirm_no_conflict=True))
+
+
+def test_the_first_sheets_are_not_outliers_without_two_others_counted() -> None:
+    review = review_with(experts=4, justify_outliers=True)
+    submit_good(review, "E1")
+    score(review, "E2", "A1", ("10", "10", "10", "10"))
+    score(review, "E2", "A2", GOOD)
+    run(review, review.submit("E2", confirm_no_conflict=True))  # one other: no rule applies
+
+
+def submit_good(review: Review, expert_id: str) -> None:
+    score(review, expert_id, "A1", GOOD)
+    score(review, expert_id, "A2", GOOD)
+    run(review, review.submit(expert_id, confirm_no_conflict=True))
+
+
+def test_a_comment_is_refused_where_a_score_would_be() -> None:
+    review = review_with(justify_below=Decimal("0.6"))
+    submit_good(review, "E1")
+    with pytest.raises(DomainError) as err:
+        review.justify("E1", "A1", "craft_expertise", "补写")
+    assert err.value.code == "review.sheet_locked"
+    with pytest.raises(DomainError) as err:
+        review.justify("E2", "A1", "no_such", "x")
+    assert err.value.code == "review.unknown_criterion"
+    with pytest.raises(DomainError) as err:
+        review.justify("E2", "A1", "craft_expertise", "长" * 501)
+    assert err.value.code == "justify.too_long"
+
+
+# -- paper sheets ------------------------------------------------------------------------------
+
+def row(number: int, expert_id: str, app_id: str, values: tuple[str, ...],
+        comment: str | None = None) -> SheetRow:
+    cells = dict(zip(("工艺专长", "技能水平", "领军作用", "业绩贡献"), values, strict=True))
+    if comment is not None:
+        cells["理由"] = comment
+    return SheetRow(number, expert_id, app_id, "专业组", cells)
+
+
+def test_a_paper_row_that_needs_a_reason_is_refused_by_row_and_nothing_is_imported() -> None:
+    review = review_with(justify_below=Decimal("0.6"))
+    rows = [row(2, "E1", "A1", GOOD), row(3, "E1", "A2", LOW_CRAFT, comment="")]
+    before = review.state.event_count
+    with pytest.raises(ImportRejected) as err:
+        review.import_sheets(rows, file_sha256="f" * 64)
+    assert [(p.row, p.code) for p in err.value.problems] == [(3, "justify.missing_on_row")]
+    assert "A2 工艺专长 10" in i18n.t(err.value.problems[0].code, **err.value.problems[0].params)
+    assert review.state.event_count == before
+    rows[1] = row(3, "E1", "A2", LOW_CRAFT, comment="现场核查与材料不符")
+    run(review, review.import_sheets(rows, file_sha256="f" * 64))
+    assert review.is_submitted("E1")
+    assert review.state.justifications == {("E1", "A2", "professional", OVERALL): "现场核查与材料不符"}
+
+
+def test_a_paper_outlier_is_judged_against_the_other_rows_of_the_file() -> None:
+    review = review_with(experts=4, justify_outliers=True)
+    rows = [row(n, e, a, GOOD) for n, (e, a) in enumerate(
+        [(e, a) for e in ("E1", "E2", "E3") for a in ("A1", "A2")], start=2)]
+    rows += [row(8, "E4", "A1", ("5", "5", "5", "5")), row(9, "E4", "A2", GOOD)]
+    with pytest.raises(ImportRejected) as err:
+        review.import_sheets(rows, file_sha256="f" * 64)
+    assert [(p.row, p.code) for p in err.value.problems] == [(8, "justify.missing_on_row")]
+
+
+def test_without_the_rule_a_reason_column_is_still_read_and_kept() -> None:
+    review = review_with()
+    rows = [row(2, "E1", "A1", GOOD, comment="优秀"), row(3, "E1", "A2", GOOD)]
+    run(review, review.import_sheets(rows, file_sha256="f" * 64))
+    assert review.state.justifications == {("E1", "A1", "professional", OVERALL): "优秀"}
+
+
+# -- replay and snapshot -----------------------------------------------------------------------
+
+def _placed(review: Review, **payload: Any) -> ev.Event:
+    actor = payload.pop("actor", "expert:E1")
+    base = {"expert": "E1", "application": "A1", "round": "professional",
+            "criterion": "craft_expertise", "text": "理由"}
+    return ev.Event(ev.JUSTIFIED, actor, "2026-11-23T09:00:00Z", {**base, **payload},
+                    seq=review.state.event_count + 1)
+
+
+@pytest.mark.parametrize("change", [
+    {"actor": "expert:E2"}, {"criterion": "no_such"}, {"criterion": "工艺专长"},
+    {"text": " padded "}, {"text": "长" * 501}, {"text": 5}, {"application": "Z9"},
+    {"round": "comprehensive"},
+])
+def test_replay_refuses_a_comment_the_command_could_not_have_written(change: dict[str, Any]
+                                                                     ) -> None:
+    review = review_with(justify_below=Decimal("0.6"))
+    validate(review, _placed(review))  # the genuine form passes
+    with pytest.raises(ChainBroken):
+        validate(review, _placed(review, **change))
+
+
+def test_replay_refuses_a_comment_on_a_submitted_sheet() -> None:
+    review = review_with()
+    submit_good(review, "E1")
+    with pytest.raises(ChainBroken):
+        validate(review, _placed(review))
+
+
+def test_comments_and_unmask_records_survive_the_snapshot_form() -> None:
+    review = review_with(justify_below=Decimal("0.6"))
+    score(review, "E1", "A1", LOW_CRAFT)
+    run(review, review.justify("E1", "A1", "craft_expertise", "理由一"))
+    run(review, review.justify("E1", "A1", "", "理由二"))
+    run(review, [review.event(ev.UNMASKED, ev.SECRETARY, command="results")])
+    plain = state_to_plain(review.state)
+    assert plain is not None
+    again = state_from_plain(plain)
+    assert again.justifications == review.state.justifications
+    assert list(again.justifications) == list(review.state.justifications)
+    assert again.unmasked == review.state.unmasked and again.unmasked[0]["command"] == "results"
+
+
+def test_an_unmask_record_changes_no_result() -> None:
+    review = review_with()
+    head = review.state.results_head
+    run(review, [review.event(ev.UNMASKED, ev.SECRETARY, command="export")])
+    assert review.state.results_head == head
