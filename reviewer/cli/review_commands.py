@@ -111,11 +111,13 @@ def cmd_amount(args: argparse.Namespace) -> int:
 
 def cmd_results(args: argparse.Namespace) -> int:
     handle = open_session(args)
-    data = sec.results(handle)
+    data = sec.shown_results(handle, unmask=args.unmask)
+    if args.unmask:
+        print(t("cli.unmasked_notice"), file=sys.stderr)
     if args.json:
         sys.stdout.write(json.dumps(data.to_json(), ensure_ascii=False, sort_keys=True, indent=1) + "\n")
     else:
-        print_results(handle.session.review, data)
+        print_results(handle.session.review, data, unmask=args.unmask)
     return 0
 
 
@@ -207,6 +209,7 @@ def register(sub: Any) -> None:
     p = sub.add_parser("results", help=t("cli.results_help"), description=t("cli.results_help"))
     add_bundle(p)
     p.add_argument("--json", action="store_true", help=t("cli.arg_json"))
+    p.add_argument("--unmask", action="store_true", help=t("cli.arg_unmask"))
     p.set_defaults(handler=cmd_results)
 
     audit = sub.add_parser("audit", help=t("cli.audit_help"), description=t("cli.audit_help"))

@@ -10,11 +10,12 @@ The full number is shown only where an operator asks with ``--unmask``, which is
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import Any
 
 # the commands whose ``--unmask`` is audited (the replay validator accepts only these)
-UNMASK_COMMANDS = ("results", "export", "sheets")
+UNMASK_COMMANDS = ("results", "export")
 
 # 18 characters (17 digits and a digit or X) or the old 15 digits, not inside a longer run of
 # letters and digits (a hash or a longer number is not an ID number)
@@ -47,14 +48,21 @@ def mask_text(text: str) -> str:
     return _PHONE.sub(lambda m: mask_phone(m.group(0)), text)
 
 
-def mask_json(value: Any) -> Any:
-    """A JSON-like value (dicts, lists, strings) with every string masked."""
+def mask_value(value: Any) -> Any:
+    """``value`` with every string in it masked: JSON values, and the frozen dataclasses of
+    the results and the PDF model (rebuilt, never changed in place). Keys stay as they are."""
     if isinstance(value, str):
         return mask_text(value)
     if isinstance(value, dict):
-        return {k: mask_json(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [mask_json(v) for v in value]
+        return {k: mask_value(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [mask_value(v) for v in value]
+    if isinstance(value, tuple):
+        return tuple(mask_value(v) for v in value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {f.name: mask_value(getattr(value, f.name))
+                   for f in dataclasses.fields(value) if f.init}
+        return dataclasses.replace(value, **changes)
     return value
 
 
