@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import replace
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,7 +19,8 @@ from reviewer.domain.justification import OVERALL, JustifyRule, rule_of
 from reviewer.domain.replay import validate
 from reviewer.domain.review import ImportRejected, Review, SheetRow
 from reviewer.domain.state import state_from_plain, state_to_plain
-from tests.builders import PINS, Clock, ack, app, expert, make_case, run
+from tests.builders import PINS, TEST_PIN, Clock, ack, app, expert, make_case, run
+from tests.test_tui_support import build_session, flat_text, log_in, make_app, pilot_test, settle
 
 YUNLING = ("craft_expertise", "skill_level", "leadership", "contribution")  # 25/25/20/30
 
@@ -232,3 +234,58 @@ def test_an_unmask_record_changes_no_result() -> None:
     head = review.state.results_head
     run(review, [review.event(ev.UNMASKED, ev.SECRETARY, command="export")])
     assert review.state.results_head == head
+
+
+# -- the terminal ------------------------------------------------------------------------------
+
+@pilot_test
+async def test_the_terminal_asks_for_the_reason_and_refuses_the_sheet_without_it(
+        tmp_path: Path) -> None:
+    from reviewer.tui.screens.scoring import ScoringScreen
+    from reviewer.tui.screens.submit import SubmitScreen
+
+    session, _ = build_session(tmp_path, justify_below=Decimal("0.6"))
+    session.run(lambda r: r.acknowledge("E2"))
+    session.run(lambda r: [e for a in ("A1", "A2", "A3", "A4")
+                           for e in r.declare_no_conflict("E2", a)])
+    for app_id in ("A2", "A3", "A4"):
+        for key, value in zip(YUNLING, GOOD, strict=True):
+            session.run(lambda r, a=app_id, k=key, v=value: r.set_score("E2", a, k, v))
+    app_ = make_app(session)
+    async with app_.run_test(size=(100, 30)) as pilot:
+        await log_in(pilot, 1)
+        assert isinstance(app_.screen, ScoringScreen)
+        await pilot.press("enter")  # A1: into its form
+        for value in LOW_CRAFT[:-1]:
+            await pilot.press(*value, "enter")
+        await pilot.press(*LOW_CRAFT[-1])
+        await pilot.press("shift+tab")  # leave the last field: saved, the form stays on A1
+        await settle(pilot)
+        assert app_.screen.form.application == "A1"
+        assert "需填写理由：工艺专长10分，低于满分的60%" in flat_text(app_), flat_text(app_)
+
+        # the submit screen names what is owed, and the sheet is refused
+        await pilot.press("f5")
+        await settle(pilot)
+        assert isinstance(app_.screen, SubmitScreen)
+        assert "还有1处评分需要填写理由" in flat_text(app_) and "A1工艺专长10" in flat_text(app_)
+        await pilot.press("space", "tab", *TEST_PIN, "enter")
+        await settle(pilot)
+        assert not session.review.is_submitted("E2")
+        assert "评分表不能提交" in flat_text(app_)
+        await pilot.press("escape")
+        await settle(pilot)
+
+        # f7: the reason, typed in the dialog; then the sheet goes in
+        await pilot.press("f7")
+        await settle(pilot)
+        await pilot.press(*"weakevidence", "enter")
+        await settle(pilot)
+        assert session.review.state.justifications == {
+            ("E2", "A1", "professional", "craft_expertise"): "weakevidence"}
+        assert "需填写理由" not in flat_text(app_)
+        await pilot.press("f5")
+        await settle(pilot)
+        await pilot.press("space", "tab", *TEST_PIN, "enter")
+        await settle(pilot)
+        assert session.review.is_submitted("E2"), flat_text(app_)
