@@ -3,6 +3,9 @@ snapshot and the PDF section the 监督组 reads."""
 
 from __future__ import annotations
 
+import re
+import shutil
+import subprocess
 from collections.abc import Iterator
 from dataclasses import replace
 from decimal import Decimal
@@ -289,3 +292,65 @@ async def test_the_terminal_asks_for_the_reason_and_refuses_the_sheet_without_it
         await pilot.press("space", "tab", *TEST_PIN, "enter")
         await settle(pilot)
         assert session.review.is_submitted("E2"), flat_text(app_)
+
+
+# -- the PDF for the 监督组 --------------------------------------------------------------------
+
+needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None,
+                                   reason="poppler-utils not installed")
+
+
+def _pdf_text(review: Review, tmp_path: Path, name: str) -> str:
+    from reviewer.pdf.assemble import report_data
+    from reviewer.pdf.report import render_results_pdf
+
+    pdf = tmp_path / f"{name}.pdf"
+    render_results_pdf(report_data(review, "0" * 64), pdf)
+    return subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout
+
+
+def _played(**rules: Any) -> Review:
+    review = review_with(**rules)
+    score(review, "E1", "A1", LOW_CRAFT)
+    score(review, "E1", "A2", GOOD)
+    if review.justification_rule.active:
+        run(review, review.justify("E1", "A1", "craft_expertise", "关键工艺数据缺少检测报告"))
+    run(review, review.submit("E1", confirm_no_conflict=True))
+    return review
+
+
+@needs_poppler
+def test_the_reasons_are_printed_for_the_supervision_group(tmp_path: Path) -> None:
+    text = _pdf_text(_played(justify_below=Decimal("0.6")), tmp_path, "on")
+    flat = re.sub(r"\s+", "", text)
+    assert "评分理由" in text and "评分低于该项满分的60%" in flat
+    assert "关键工艺数据缺少检测报告" in flat
+    section = text[text.find("评分理由"):]
+    row = next((line for line in section.splitlines() if "专家E1" in line), "")
+    assert re.search(r"A1\s+申报人A1\s+专家E1\s+工艺专长（专业组评审）\s+10\s+关键工艺", row), \
+        section[:600]
+
+
+@needs_poppler
+def test_without_the_rule_or_a_reason_the_pdf_has_no_such_section(tmp_path: Path) -> None:
+    text = _pdf_text(_played(), tmp_path, "off")
+    assert "评分理由" not in text
+
+
+@needs_poppler
+def test_the_blank_sheet_has_a_reason_column_only_when_the_rule_is_on(tmp_path: Path) -> None:
+    from reviewer.pdf.assemble import score_sheets
+    from reviewer.pdf.sheets import render_score_sheets
+
+    def sheet_text(review: Review, name: str) -> str:
+        out = tmp_path / f"{name}.pdf"
+        render_score_sheets(score_sheets(review, "E2"), out)
+        return re.sub(r"\s+", "", subprocess.run(["pdftotext", str(out), "-"],
+                                                 capture_output=True, text=True,
+                                                 check=True).stdout)
+
+    on = sheet_text(review_with(justify_below=Decimal("0.6")), "sheet-on")
+    off = sheet_text(review_with(), "sheet-off")
+    assert "理由" in on and "低于该项满分的60%时，须在“理由”栏写明理由" in on
+    assert "理由" not in off

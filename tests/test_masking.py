@@ -140,10 +140,10 @@ def played(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
             "outputs": outputs, "unmasked_data": unmasked}
 
 
-def _cli(played: dict[str, Any], *argv: str) -> str:
+def _cli(played: dict[str, Any], command: str, *argv: str) -> str:
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
-        code = main([*argv, str(played["bundle"]), "--passphrase-file",
+        code = main([command, str(played["bundle"]), *argv, "--passphrase-file",
                      str(played["tmp"] / "pass"), "--db", played["url"]])
     assert code == 0
     return out.getvalue()
@@ -196,5 +196,27 @@ def test_unmask_shows_the_full_numbers_and_is_recorded_in_the_audit_trail(
         assert records and records[-1]["command"] == "results"
         assert records[-1]["by"] == ev.SECRETARY and records[-1]["at"]
         assert session.verify_audit().ok
+    finally:
+        session.close()
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+def test_the_signed_export_is_masked_and_unmask_is_recorded_with_it(
+        played: dict[str, Any]) -> None:
+    tmp = played["tmp"]
+    (tmp / "key.txt").write_text("test-only-key-passphrase", encoding="utf-8")
+    assert main(["keygen", "--name", "李秘书", "--role", "评审秘书", "-o", str(tmp / "sec"),
+                 "--key-passphrase-file", str(tmp / "key.txt")]) == 0
+    signer = ["--key", str(tmp / "sec.key.pem"), "--cert", str(tmp / "sec.cert.pem"),
+              "--key-passphrase-file", str(tmp / "key.txt")]
+    _cli(played, "export", "-o", str(tmp / "masked.pdf"), *signer)
+    assert not _full_numbers(_pdf_text(tmp / "masked.pdf"))
+    _cli(played, "export", "-o", str(tmp / "full.pdf"), "--unmask", *signer)
+    assert ID_APP in re.sub(r"\s+", "", _pdf_text(tmp / "full.pdf"))
+    session = Session.open(played["bundle"], PASSPHRASE, played["url"])
+    try:
+        state = session.review.state
+        assert state.unmasked[-1]["command"] == "export"
+        assert len(state.exports) == 2 and session.verify_audit().ok
     finally:
         session.close()

@@ -422,13 +422,12 @@ class _Builder:
     def justify_note(self) -> str:
         rule = self.review.justification_rule
         share = f"{(rule.below * 100).normalize():f}%" if rule.below else ""
-        outlier_rule = t("pdf.assemble.outlier_rule", sds=OUTLIER_SDS)
         if rule.below and rule.outliers:
-            return t("pdf.justify.intro_both", share=share, rule=outlier_rule)
+            return t("pdf.justify.intro_both", share=share)
         if rule.below:
             return t("pdf.justify.intro_low", share=share)
         if rule.outliers:
-            return t("pdf.justify.intro_outliers", rule=outlier_rule)
+            return t("pdf.justify.intro_outliers")
         return t("pdf.justify.intro_off") if self.state.justifications else ""
 
     def justifications(self) -> tuple[m.JustificationRow, ...]:

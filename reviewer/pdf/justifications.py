@@ -33,7 +33,7 @@ def justification_section(note: str, rows: Sequence[JustificationRow], styles: S
               t("pdf.justify.col.criterion"), t("pdf.justify.col.score"),
               t("pdf.justify.col.comment")]
     id_w = text_column([r.app_id for r in rows], styles, 14 * mm, 30 * mm)
-    widths = [id_w, *fit_widths([34, 18, 22, 12, 90], width - id_w)]
+    widths = [id_w, *fit_widths([30, 18, 34, 12, 70], width - id_w)]
     data = []
     previous = None
     for r in rows:
