@@ -25,6 +25,7 @@ from reviewer.domain.state import state_from_plain, state_to_plain
 from tests.builders import PINS, TEST_PIN, Clock, ack, app, expert, make_case, run
 from tests.test_tui_support import build_session, flat_text, log_in, make_app, pilot_test, settle
 
+ROOT = Path(__file__).resolve().parent.parent
 YUNLING = ("craft_expertise", "skill_level", "leadership", "contribution")  # 25/25/20/30
 
 
@@ -354,3 +355,107 @@ def test_the_blank_sheet_has_a_reason_column_only_when_the_rule_is_on(tmp_path: 
     off = sheet_text(review_with(), "sheet-off")
     assert "理由" in on and "低于该项满分的60%时，须在“理由”栏写明理由" in on
     assert "理由" not in off
+
+
+# -- where the setting comes from ---------------------------------------------------------------
+
+def _sample_with(tmp_path: Path, lines: str) -> Path:
+    """The 云岭工匠 sample case folder with ``lines`` added under its [rules]."""
+    folder = tmp_path / "case"
+    shutil.copytree(ROOT / "sample_cases" / "yunling-craftsman-2026", folder)
+    toml = folder / "case.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace("[rules]\n", f"[rules]\n{lines}\n"),
+                    encoding="utf-8")
+    return folder
+
+
+def test_the_setting_line_for_the_sample_case_is_read_and_sealed(tmp_path: Path) -> None:
+    from argon2 import PasswordHasher
+
+    from reviewer.casefolder import read_case_folder
+    from reviewer.domain.case import Case
+
+    cheap = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1).hash
+    case, panel = read_case_folder(_sample_with(tmp_path, "justify_below = 0.6"),
+                                   pin_hasher=cheap)
+    assert rule_of(case, panel) == JustifyRule(Decimal("0.6"), False)
+    again = Case.from_dict(case.to_dict())  # the bundle's form keeps it
+    assert again.rules.justify_below == Decimal("0.6") and again.rules.justify_outliers is None
+
+
+@pytest.mark.parametrize(("line", "code"), [
+    ("justify_below = 1.5", "casefolder.number_out_of_range"),
+    ("justify_below = \"六成\"", "casefolder.number_out_of_range"),
+    ("justify_outliers = \"yes\"", "casefolder.expected_boolean"),
+])
+def test_a_bad_setting_is_a_case_folder_problem(tmp_path: Path, line: str, code: str) -> None:
+    from argon2 import PasswordHasher
+
+    from reviewer.casefolder import read_case_folder
+    from reviewer.casefolder.problems import CaseFolderInvalid
+
+    cheap = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1).hash
+    with pytest.raises(CaseFolderInvalid) as err:
+        read_case_folder(_sample_with(tmp_path, line), pin_hasher=cheap)
+    assert code in {p.code for p in err.value.problems}
+
+
+def test_the_panel_file_may_set_it_under_scoring() -> None:
+    import tomllib
+
+    from reviewer.domain.panel import PanelError, panels_dir, parse_panel
+
+    text = (panels_dir() / "yunling-craftsman.toml").read_text(encoding="utf-8")
+    data = tomllib.loads(text)
+    data["scoring"] = {"justify_below": 0.5, "justify_outliers": True}
+    panel = parse_panel(data, "test")
+    assert (panel.justify_below, panel.justify_outliers) == (Decimal("0.5"), True)
+    data["scoring"] = {"justify_below": 2}
+    with pytest.raises(PanelError):
+        parse_panel(data, "test")
+    assert parse_panel(tomllib.loads(text), "test").justify_below is None
+
+
+def test_the_paper_import_command_refuses_a_low_row_without_its_reason(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Through ``reviewer scores import`` (exit 41, the row and criterion named, nothing
+    recorded), then the same file with its 理由 column filled in."""
+    import csv
+
+    from reviewer.cli.main import main
+    from reviewer.session import Session
+    from tests.test_masking import PASSPHRASE, _sealed
+
+    bundle = _sealed(tmp_path)  # justify_below = 0.6
+    url = f"sqlite:///{tmp_path / 's.db'}"
+    common = ["--passphrase-file", str(tmp_path / "pass"), "--db", url]
+    for e in ("E1", "E2", "E3"):
+        assert main(["ack", str(bundle), "--expert", e, "--paper", *common]) == 0
+
+    def sheet(reason: str) -> Path:
+        path = tmp_path / "sheet.csv"
+        with path.open("w", newline="", encoding="utf-8") as out:
+            writer = csv.writer(out)
+            writer.writerow(["专家", "申报", "轮次", "工艺专长", "技能水平", "领军作用", "业绩贡献",
+                             "理由"])
+            for e in ("E1", "E2", "E3"):
+                for a in ("A1", "A2", "A3"):
+                    low = e == "E2" and a == "A3"
+                    writer.writerow([e, a, "专业组", *(LOW_CRAFT if low else GOOD),
+                                     reason if low else ""])
+        return path
+
+    capsys.readouterr()
+    assert main(["scores", "import", str(bundle), str(sheet("")), *common]) == 41
+    err = capsys.readouterr().err
+    assert "sheet.csv 第 7 行: 此行评分需要填写“理由”栏：A3 工艺专长 10" in err, err
+    session = Session.open(bundle, PASSPHRASE, url)
+    assert not session.review.state.submitted
+    session.close()
+    assert main(["scores", "import", str(bundle), str(sheet("现场核查与材料不符")), *common]) == 0
+    session = Session.open(bundle, PASSPHRASE, url)
+    try:
+        assert session.review.state.justifications == {
+            ("E2", "A3", "professional", OVERALL): "现场核查与材料不符"}
+    finally:
+        session.close()
