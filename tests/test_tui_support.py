@@ -121,6 +121,9 @@ def score_programmatically(session: Session, expert_id: str, totals: dict[str, i
             return events
 
         session.run(command)
+    # a reason for every score the case's 评分理由 rule asks one for (none when it is off)
+    session.run(lambda r: [e for q in r.missing_justifications(expert_id)
+                           for e in r.justify(expert_id, q.application, q.criterion, "演示理由")])
     session.run(lambda r: r.submit(expert_id, confirm_no_conflict=True))
 
 

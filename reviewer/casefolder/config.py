@@ -21,7 +21,8 @@ from reviewer.domain.panel import Panel, PanelError, Tier, load_panel_by_id
 FILE = "case.toml"
 _TOP_KEYS = {"measure", "title", "year", "secretary", "rules", "groups"}
 _RULE_KEYS = {"min_experts", "aggregate", "trim_min", "min_score", "points", "budget",
-              "band_min_score", "band_cap", "scarce_occupation"}
+              "band_min_score", "band_cap", "scarce_occupation", "justify_below",
+              "justify_outliers"}
 _GROUP_KEYS = {"name", "kind", "nominate"}
 
 
@@ -145,10 +146,31 @@ def _rules(toml: _Toml, table: dict[str, Any], panel: Panel | None) -> Rules:
                               panel),
         band_cap=_band_caps(toml, toml.table(table, "band_cap", "rules.band_cap"), panel),
         scarce_occupation=_scarce(toml, table, panel),
+        justify_below=_justify_below(toml, table),
+        justify_outliers=_justify_outliers(toml, table),
     )
     if panel is not None:
         _check_funding(toml, table, panel, rules)
     return rules
+
+
+def _justify_below(toml: _Toml, table: dict[str, Any]) -> Decimal | None:
+    """``justify_below``: a comment (理由) is required below this share of a criterion's
+    maximum; overrides the panel's [scoring] setting; 0 turns the panel's rule off."""
+    if "justify_below" not in table:
+        return None
+    return toml.number(table["justify_below"], "rules.justify_below", Decimal(1))
+
+
+def _justify_outliers(toml: _Toml, table: dict[str, Any]) -> bool | None:
+    """``justify_outliers``: a comment is required for a total the statistics call an outlier."""
+    if "justify_outliers" not in table:
+        return None
+    value = table["justify_outliers"]
+    if not isinstance(value, bool):
+        toml.bad("rules.justify_outliers", "casefolder.expected_boolean", value=value)
+        return None
+    return value
 
 
 def _points(toml: _Toml, table: dict[str, Any], panel: Panel | None) -> dict[str, Decimal]:

@@ -13,6 +13,7 @@ from typing import Any
 
 from reviewer.cli.parser import Parser
 from reviewer.cli.passphrase import read_secret
+from reviewer.domain.masking import mask_text
 from reviewer.i18n import t
 
 
@@ -66,8 +67,10 @@ def _summary(unlocked: Any, show_content: bool) -> None:
                 apps=per_group.get(group.id, 0), experts=members.get(group.id, 0)))
     if show_content:
         for app in case.applications:
-            print(f"  {app.id}  {app.name}  {app.unit}  [{app.group}/{app.track}] "
-                  f"{';'.join(app.flags)}")
+            # ID and phone numbers masked as in every output (no session here to audit an
+            # unmask: the full numbers are in the case folder the secretary sealed)
+            print(mask_text(f"  {app.id}  {app.name}  {app.unit}  [{app.group}/{app.track}] "
+                            f"{';'.join(app.flags)}"))
 
 
 def cmd_inspect(args: argparse.Namespace) -> int:

@@ -80,13 +80,16 @@ def cmd_export(args: argparse.Namespace) -> int:
         sys.stderr.write(f"\r{t('cli.rendering')} {int(fraction * 100):3d}% {message[:40]:<40}")
         sys.stderr.flush()
 
-    info = export_results(handle, ExportResults(args.output, identity, args.reason),
+    info = export_results(handle, ExportResults(args.output, identity, args.reason,
+                                                unmask=args.unmask),
                           Settings.from_options(args),
                           progress=progress if on_terminal else None)
     if on_terminal:
         sys.stderr.write("\n")
     for warning in info.warnings:
         print(warning, file=sys.stderr)
+    if args.unmask:
+        print(t("cli.unmasked_notice"), file=sys.stderr)
     print(t("cli.export_done", path=str(args.output), pages=info.pages,
             size=info.size_bytes // 1024, seconds=f"{info.seconds:.1f}",
             signer=info.signer, fingerprint=info.fingerprint, sha=info.sha256))
@@ -157,6 +160,7 @@ def register(sub: Any) -> None:
                    help=t("cli.arg_output_pdf"))
     add_signer(p)
     p.add_argument("--font", metavar="FONT.ttf", help=t("cli.arg_font"))
+    p.add_argument("--unmask", action="store_true", help=t("cli.arg_unmask"))
     p.set_defaults(handler=cmd_export)
 
     p = sub.add_parser("sign", help=t("cli.sign_help"), description=t("cli.sign_help"))

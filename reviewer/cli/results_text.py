@@ -9,14 +9,19 @@ from rich.console import Console
 from rich.table import Table
 
 from reviewer.domain.exact import show
+from reviewer.domain.masking import mask_text
 from reviewer.domain.results import SessionResults, TableRow
 from reviewer.domain.review import Review
 from reviewer.i18n import get_locale, t
 
 
-def _name(review: Review, app_id: str) -> tuple[str, str]:
+def _name(review: Review, app_id: str, unmask: bool = False) -> tuple[str, str]:
+    """An application's name and unit as printed: ID and phone numbers masked (``unmask``:
+    as written)."""
     app = review.case.application(app_id)
-    return (app.name, app.unit) if app else ("", "")
+    if app is None:
+        return "", ""
+    return (app.name, app.unit) if unmask else (mask_text(app.name), mask_text(app.unit))
 
 
 def _tier_name(review: Review, track_key: str, tier_key: str | None) -> str:
@@ -30,20 +35,25 @@ def _tier_name(review: Review, track_key: str, tier_key: str | None) -> str:
     return label
 
 
-def _round_table(review: Review, title: str, rows: tuple[TableRow, ...]) -> Table:
+def _round_table(review: Review, title: str, rows: tuple[TableRow, ...],
+                 unmask: bool = False) -> Table:
     table = Table(title=title, title_justify="left", header_style="bold")
     for column in ("col.rank", "col.id", "col.name", "col.unit", "col.aggregate",
                    "col.counted", "col.nominated"):
         table.add_column(t(column))
     for row in rows:
-        name, unit = _name(review, row.id)
+        name, unit = _name(review, row.id, unmask)
         rank = str(row.rank) if row.rank is not None else t("cli.short_quorum")
         table.add_row(rank, row.id, name, unit, show(row.aggregate) or "—", str(row.counted),
                       "✓" if row.nominated else "")
     return table
 
 
-def print_results(review: Review, data: SessionResults, console: Console | None = None) -> None:
+def print_results(review: Review, data: SessionResults, console: Console | None = None,
+                  unmask: bool = False) -> None:
+    """``data`` comes masked (``services.secretary.shown_results``); names read from the case
+    here are masked the same way unless ``unmask``."""
+    shown = (lambda text: text) if unmask else mask_text
     console = console or Console(highlight=False)
     panel = review.panel
     measure = panel.name_en if get_locale() == "en" else panel.name
@@ -52,9 +62,10 @@ def print_results(review: Review, data: SessionResults, console: Console | None 
                     cap=data.cap if data.cap is not None else "—"))
     for group_id, rows in data.professional.items():
         group = review.case.group(group_id)
-        console.print(_round_table(review, t("cli.group_table", group=group.name if group else group_id), rows))
+        console.print(_round_table(review, t("cli.group_table", group=group.name if group else group_id), rows, unmask))
     if data.comprehensive:
-        console.print(_round_table(review, t("cli.comprehensive_table"), data.comprehensive))
+        console.print(_round_table(review, t("cli.comprehensive_table"), data.comprehensive,
+                                   unmask))
     if data.final:
         table = Table(title=t("cli.final_table", cap=data.cap if data.cap is not None
                               else "—"), title_justify="left",
@@ -65,7 +76,7 @@ def print_results(review: Review, data: SessionResults, console: Console | None 
         if panel.has_funding:
             table.add_column(t("col.amount"))
         for row in data.final:
-            name, unit = _name(review, row.id)
+            name, unit = _name(review, row.id, unmask)
             lineage = row.lineage
             group = review.case.group(lineage.group) if lineage else None
             origin = (t("cli.lineage", group=group.name if group else lineage.group,
@@ -103,7 +114,7 @@ def print_results(review: Review, data: SessionResults, console: Console | None 
         table.add_column(t(column))
     for expert_id, row in stats["experts"].items():
         expert = review.case.expert(expert_id)
-        table.add_row(f"{expert.name if expert else ''} ({expert_id})", str(row["count"]),
+        table.add_row(f"{shown(expert.name) if expert else ''} ({expert_id})", str(row["count"]),
                       row["mean"], row["sd"] or "—")
     console.print(table)
     for group_id, w in stats["kendalls_w"].items():

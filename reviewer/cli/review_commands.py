@@ -141,7 +141,9 @@ def cmd_results(args: argparse.Namespace) -> int:
     from reviewer.services import secretary as sec
 
     handle = open_session(args)
-    data = sec.results(handle)
+    data = sec.shown_results(handle, unmask=args.unmask)
+    if args.unmask:
+        print(t("cli.unmasked_notice"), file=sys.stderr)
     if args.json:
         # streamed: with ``indent`` json builds the text from many small pieces, and joining
         # them into one string was the peak memory of a 20,000-application session
@@ -150,7 +152,7 @@ def cmd_results(args: argparse.Namespace) -> int:
     else:
         from reviewer.cli.results_text import print_results
 
-        print_results(handle.session.review, data)
+        print_results(handle.session.review, data, unmask=args.unmask)
     return 0
 
 
@@ -244,6 +246,7 @@ def register(sub: Any) -> None:
     p = sub.add_parser("results", help=t("cli.results_help"), description=t("cli.results_help"))
     add_bundle(p)
     p.add_argument("--json", action="store_true", help=t("cli.arg_json"))
+    p.add_argument("--unmask", action="store_true", help=t("cli.arg_unmask"))
     p.set_defaults(handler=cmd_results)
 
     audit = sub.add_parser("audit", help=t("cli.audit_help"), description=t("cli.audit_help"))

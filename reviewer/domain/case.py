@@ -126,6 +126,9 @@ class Rules:
     band_cap: dict[str, int] = field(default_factory=dict)
     # 稀缺工种 (技能竞赛 第十二条 "除稀缺工种外"): the 30-contestant minimum does not apply
     scarce_occupation: bool = False
+    # score justification, overriding the panel's [scoring] (None: the panel's setting)
+    justify_below: Decimal | None = None
+    justify_outliers: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -192,6 +195,10 @@ class Case:
                 **({"band_cap": dict(sorted(self.rules.band_cap.items()))}
                    if self.rules.band_cap else {}),
                 **({"scarce_occupation": True} if self.rules.scarce_occupation else {}),
+                **({"justify_below": str(self.rules.justify_below)}
+                   if self.rules.justify_below is not None else {}),
+                **({"justify_outliers": self.rules.justify_outliers}
+                   if self.rules.justify_outliers is not None else {}),
             },
             "groups": [
                 {"id": g.id, "name": g.name, "kind": g.kind, "nominate": g.nominate}
@@ -250,6 +257,9 @@ class Case:
                 band_min_score={k: Decimal(v) for k, v in rules.get("band_min_score", {}).items()},
                 band_cap={k: int(v) for k, v in rules.get("band_cap", {}).items()},
                 scarce_occupation=bool(rules.get("scarce_occupation", False)),
+                justify_below=_dec_in(rules.get("justify_below")),
+                justify_outliers=(None if rules.get("justify_outliers") is None
+                                  else bool(rules["justify_outliers"])),
             ),
             groups=tuple(
                 Group(id=g["id"], name=g["name"], kind=g["kind"], nominate=g.get("nominate"))

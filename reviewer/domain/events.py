@@ -32,13 +32,20 @@ DISQUALIFIED = "application.disqualified"
 # the committee's proposed amount within the band (补助资金 第六条/第十六条)
 AMOUNT_PROPOSED = "amount.proposed"
 EXPORTED = "results.exported"
+# an expert's written reason for a score (评分理由, ``reviewer.domain.justification``)
+JUSTIFIED = "score.justified"
+# an operator asked for full ID and phone numbers in an output (``--unmask``); like an export,
+# it changes no result
+UNMASKED = "output.unmasked"
 
 KINDS = (
     SESSION_OPENED, PIN_FAILED, PIN_LOCKED, PIN_OK, PIN_CHANGED, ACK_RECORDED,
     CONFLICT_DECLARED, CONFLICT_CLEARED, CONFLICT_LIFTED, ABSTAINED, SCORE_SET,
     SHEET_SUBMITTED, SHEET_REOPENED, SCORES_IMPORTED, ROUND_ADVANCED, TIE_RESOLVED,
-    DISQUALIFIED, EXPORTED, AMOUNT_PROPOSED, PIN_UNLOCKED,
+    DISQUALIFIED, EXPORTED, AMOUNT_PROPOSED, PIN_UNLOCKED, JUSTIFIED, UNMASKED,
 )
+# kinds that record who read or wrote an output: they change no result (``results_head``)
+OUTPUT_KINDS = (EXPORTED, UNMASKED)
 
 SECRETARY = "secretary"
 SYSTEM = "system"

@@ -170,6 +170,10 @@ class Panel:
     confidentiality_term: str = "保密承诺"
     one_per_unit_field: str = "unit"  # what the one-application rule counts per
     unfinished_article: str = ""  # "原则上不得申报": a warning the secretary may override
+    # score justification (a panel setting, not a policy rule; ``reviewer.domain.justification``):
+    # a comment is required below this share of a criterion's maximum, and/or for an outlier total
+    justify_below: Decimal | None = None
+    justify_outliers: bool = False
 
     @property
     def round_keys(self) -> tuple[Round, ...]:
@@ -294,6 +298,20 @@ def _decimal(reader: _Reader, key: str, default: Any = ...) -> Decimal:
     return result
 
 
+def _justify_below(scoring: _Reader) -> Decimal | None:
+    """``justify_below``: a share of a criterion's maximum, 0 < share <= 1 (absent: off)."""
+    if "justify_below" not in scoring.data:
+        return None
+    share = _decimal(scoring, "justify_below")
+    if share > 1:
+        raise scoring.fail("justify_below", "a share of the maximum, at most 1")
+    return share
+
+
+def _justify_outliers(scoring: _Reader) -> bool:
+    return bool(scoring.get("justify_outliers", bool, False))
+
+
 def _unique(readers: list[_Reader], values: list[str], key: str, what: str) -> None:
     seen: set[str] = set()
     for reader, value in zip(readers, values, strict=True):
@@ -335,7 +353,7 @@ def parse_panel(data: dict[str, Any], source: str) -> Panel:
     _unique(criteria_readers, [c.name for c in criteria], "name", "criterion name")
     scoring = root.table("scoring") if "scoring" in data else None
     if scoring:
-        scoring.unknown({"mode", "article"})
+        scoring.unknown({"mode", "article", "justify_below", "justify_outliers"})
     mode = scoring.text("mode", "sum") if scoring else "sum"
     if mode not in ("sum", "weighted"):
         raise (scoring or root).fail("mode", "expected 'sum' or 'weighted'")
@@ -515,6 +533,8 @@ def parse_panel(data: dict[str, Any], source: str) -> Panel:
         confidentiality_term=secrecy.text("term"),
         one_per_unit_field=per_field,
         unfinished_article=flags.get("unfinished_project", ""),
+        justify_below=_justify_below(scoring) if scoring else None,
+        justify_outliers=_justify_outliers(scoring) if scoring else False,
     )
     if panel.has_funding and not panel.budget_article:
         raise root.fail("limits.budget_article", "funding bands need the budget article")

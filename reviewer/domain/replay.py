@@ -19,6 +19,8 @@ from reviewer.domain import events as ev
 from reviewer.domain.audit import INVALID, ChainBroken
 from reviewer.domain.errors import DomainError
 from reviewer.domain.events import Event
+from reviewer.domain.justification import MAX_COMMENT, OVERALL
+from reviewer.domain.masking import UNMASK_COMMANDS
 from reviewer.domain.panel import RECUSAL_KINDS
 from reviewer.domain.ranking import CLOSED, COMPREHENSIVE, PROFESSIONAL
 from reviewer.domain.review import Review, parse_stamp
@@ -203,6 +205,26 @@ class _Checker:
             raise _Bad(f"value: {value!r}")
         self._may_score(expert_id, app_id)
 
+    def score_justified(self) -> None:
+        """A comment on a cell the expert may score, on a criterion of theirs or the whole."""
+        expert_id, app_id = self.expert(), self.application()
+        self.current_round()
+        self.expert_or_secretary(expert_id)
+        criterion = _text(self.p, "criterion")
+        if criterion != OVERALL:
+            found = self.review.panel.criterion(criterion)
+            if found is None or found.source != "expert" or found.key != criterion:
+                raise _Bad(f"criterion: unknown {criterion}")
+        text = _text(self.p, "text")
+        if text != text.strip() or len(text) > MAX_COMMENT:
+            raise _Bad("text: not as the command writes it")
+        self._may_score(expert_id, app_id)
+
+    def output_unmasked(self) -> None:
+        self.actor(ev.SECRETARY)
+        if _text(self.p, "command", required=True) not in UNMASK_COMMANDS:
+            raise _Bad(f"command: {self.p['command']}")
+
     def sheet_submitted(self) -> None:
         expert_id = self.expert()
         self.current_round()
@@ -312,6 +334,7 @@ _CHECKS = {
     ev.ROUND_ADVANCED: _Checker.round_advanced, ev.TIE_RESOLVED: _Checker.tie_resolved,
     ev.DISQUALIFIED: _Checker.application_disqualified,
     ev.EXPORTED: _Checker.results_exported, ev.AMOUNT_PROPOSED: _Checker.amount_proposed,
+    ev.JUSTIFIED: _Checker.score_justified, ev.UNMASKED: _Checker.output_unmasked,
 }
 assert set(_CHECKS) == set(ev.KINDS)
 

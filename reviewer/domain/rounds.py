@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from reviewer.domain import events as ev
 from reviewer.domain.errors import DomainError
 from reviewer.domain.events import Event
+from reviewer.domain.masking import UNMASK_COMMANDS
 from reviewer.domain.ranking import CLOSED, COMPREHENSIVE, PROFESSIONAL
 from reviewer.domain.review_core import ReviewCore
 
@@ -146,3 +147,9 @@ class Rounds(ReviewCore):
 
     def record_export(self, file_sha256: str, pages: int) -> list[Event]:
         return [self.event(ev.EXPORTED, ev.SECRETARY, file_sha256=file_sha256, pages=pages)]
+
+    def record_unmask(self, command: str) -> list[Event]:
+        """An operator's ``--unmask``: full ID and phone numbers in an output (audited)."""
+        if command not in UNMASK_COMMANDS:
+            raise DomainError("review.unknown_command", command=command)
+        return [self.event(ev.UNMASKED, ev.SECRETARY, command=command)]

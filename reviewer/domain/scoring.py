@@ -7,15 +7,22 @@ or nothing, every problem reported with its row.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from fractions import Fraction
 
 from reviewer.domain import events as ev
 from reviewer.domain.errors import DomainError
 from reviewer.domain.events import Event
 from reviewer.domain.exact import is_half_step
-from reviewer.domain.pledge import Declarations
+from reviewer.domain.justification import (
+    MAX_COMMENT,
+    OVERALL,
+    Justifying,
+    is_met,
+    requirements,
+)
 from reviewer.domain.review_core import DRAFT, UNSCORED, _normal, _plain, _text
 
 # columns a typed-in paper sheet may carry besides the criteria (the printed sheet has them)
@@ -53,7 +60,11 @@ class ImportRejected(DomainError):
         self.problems = problems
 
 
-class Scoring(Declarations):
+# a paper sheet's 理由 column: the expert's comment on the row's application (评分理由)
+JUSTIFICATION_COLUMNS = frozenset({"理由", "评分理由", "comment", "justification"})
+
+
+class Scoring(Justifying):
     """Scores, abstentions, submission and reopening, and the secretary's paper imports."""
 
     def abstain(self, expert_id: str, app_id: str, reason: str) -> list[Event]:
@@ -138,6 +149,7 @@ class Scoring(Declarations):
         if missing:
             raise DomainError("review.sheet_incomplete", count=len(missing),
                               ids=", ".join(missing[:10]))
+        self._require_justified(expert_id)
         return [self.event(ev.SHEET_SUBMITTED, ev.expert_actor(expert_id), expert=expert_id,
                             round=self.round, confirmed_no_conflict=True, source="terminal")]
 
@@ -170,7 +182,7 @@ class Scoring(Declarations):
         for column in columns:
             criterion = self.panel.criterion(column)
             if (criterion is None or criterion.source != "expert") and \
-                    column.strip().lower() not in IGNORED_SHEET_COLUMNS:
+                    column.strip().lower() not in IGNORED_SHEET_COLUMNS | JUSTIFICATION_COLUMNS:
                 problem(1, "import.unknown_column", column=column)
         sheets: dict[str, list[tuple[SheetRow, dict[str, Decimal]]]] = {}
         seen: dict[tuple[str, str], int] = {}
@@ -204,7 +216,8 @@ class Scoring(Declarations):
             seen[(expert.id, app.id)] = row.row
             values: dict[str, Decimal] = {}
             given = {self.panel.criterion(k).key if self.panel.criterion(k) else k: v  # type: ignore[union-attr]
-                     for k, v in row.values.items()}
+                     for k, v in row.values.items()
+                     if k.strip().lower() not in JUSTIFICATION_COLUMNS}
             for criterion in self.panel.expert_criteria:
                 text = given.get(criterion.key)
                 if text is None or not str(text).strip():
@@ -235,6 +248,7 @@ class Scoring(Declarations):
                         and (expert_id, app.id, self.round) not in self.state.abstained):
                     problem(entries[0][0].row, "import.sheet_incomplete", expert=expert_id,
                             application=app.id)
+        comments = self._paper_comments(sheets, problem)
         if problems:
             raise ImportRejected(sorted(problems, key=lambda p: p.row))
         events = [self.event(ev.SCORES_IMPORTED, ev.SECRETARY, file_sha256=file_sha256,
@@ -252,9 +266,61 @@ class Scoring(Declarations):
                             ev.SCORE_SET, ev.SECRETARY, expert=expert_id,
                             application=row.application, round=self.round, criterion=key,
                             value=_text(value), old=_text(old_values.get(key)), paper=True))
+                comment = comments.get((expert_id, row.application), "")
+                old_comment = self.state.justifications.get(
+                    (expert_id, row.application, self.round, OVERALL), "")
+                if comment != old_comment:
+                    events.append(self.event(
+                        ev.JUSTIFIED, ev.SECRETARY, expert=expert_id,
+                        application=row.application, round=self.round, criterion=OVERALL,
+                        text=comment))
             events.append(self.event(ev.SHEET_SUBMITTED, ev.SECRETARY, expert=expert_id,
                                       round=self.round, confirmed_no_conflict=True, source="paper"))
         return events
+
+    def _paper_comments(self, sheets: dict[str, list[tuple[SheetRow, dict[str, Decimal]]]],
+                        problem: Callable[..., None]) -> dict[tuple[str, str], str]:
+        """Each row's 理由 column, and a problem for every row whose scores need a comment
+        (``reviewer.domain.justification``) that has none. An outlier is judged against the
+        sheets that will count after the import: those submitted at the terminal and not
+        replaced, and the other rows of this file."""
+        comments: dict[tuple[str, str], str] = {}
+        for expert_id, entries in sheets.items():
+            for row, _ in entries:
+                text = next((v for k, v in row.values.items()
+                             if k.strip().lower() in JUSTIFICATION_COLUMNS), "")
+                text = str(text or "").strip()
+                if len(text) > MAX_COMMENT:
+                    problem(row.row, "justify.too_long", max=MAX_COMMENT)
+                comments[(expert_id, row.application)] = text
+        rule = self.justification_rule
+        if not rule.active:
+            return comments
+        criteria = tuple(c.key for c in self.panel.expert_criteria)
+        imported: dict[str, dict[str, Fraction]] = {}
+        for expert_id, entries in sheets.items():
+            for row, values in entries:
+                if len(values) == len(criteria):
+                    imported.setdefault(row.application, {})[expert_id] = Fraction(
+                        sum(values.values(), Decimal(0)))
+        for expert_id, entries in sorted(sheets.items()):
+            for row, values in entries:
+                others: list[Fraction] = []
+                if rule.outliers:
+                    app = self._application(row.application)
+                    counted = self.ranking.counted_values(self.state, self.round, app)
+                    totals = {e: self.ranking.expert_total(v) for e, v in counted.items()
+                              if e not in sheets}
+                    totals.update(imported.get(row.application, {}))
+                    others = [v for e, v in totals.items() if e != expert_id]
+                text = comments[(expert_id, row.application)]
+                missing = [r for r in requirements(rule, row.application, self.points, values,
+                                                   others, criteria)
+                           if not is_met(r, {OVERALL: text})]
+                if missing:
+                    problem(row.row, "justify.missing_on_row",
+                            **self.describe_missing(missing))
+        return comments
 
     def _overrides(self, sheets: dict[str, list[tuple[SheetRow, dict[str, Decimal]]]]
                    ) -> list[dict[str, object]]:

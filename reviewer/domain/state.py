@@ -96,6 +96,10 @@ class SessionState:
     # (expert, application) -> when the expert first entered a score for it at the terminal:
     # a later recusal came after the expert had the materials open (shown in the PDF)
     first_scored: dict[tuple[str, str], str] = field(default_factory=dict)
+    # (expert, application, round, criterion key or "" for the application) -> 评分理由
+    justifications: dict[tuple[str, str, str, str], str] = field(default_factory=dict)
+    # who asked for full ID/phone numbers (``--unmask``): actor, command, at
+    unmasked: list[dict[str, Any]] = field(default_factory=list)
 
     def pin(self, expert: str) -> PinState:
         return self.pins.setdefault(expert, PinState())
@@ -171,9 +175,17 @@ class SessionState:
                                        "reason": p.get("reason", "")})
         elif kind == ev.EXPORTED:
             self.exports.append({**p, "at": event.at})
+        elif kind == ev.JUSTIFIED:
+            comment_key = (p["expert"], p["application"], p["round"], p["criterion"])
+            if p["text"]:
+                self.justifications[comment_key] = p["text"]
+            else:
+                self.justifications.pop(comment_key, None)
+        elif kind == ev.UNMASKED:
+            self.unmasked.append({"by": event.actor, "command": p["command"], "at": event.at})
         self.head = event.hash
         self.event_count += 1
-        if kind != ev.EXPORTED:
+        if kind not in ev.OUTPUT_KINDS:
             self.results_head = event.hash
             self.results_events = self.event_count
 
@@ -274,6 +286,8 @@ _SNAPSHOT_FIELDS: dict[str, tuple[Any, Any]] = {
     "score_versions": (int, int),
     "exports": (list, list), "overrides": (list, list),
     "first_scored": (_pairs, lambda r: _keyed(r, 2)),
+    "justifications": (_pairs, lambda r: _keyed(r, 4)),
+    "unmasked": (list, list),
     "amounts": (lambda d: {k: list(v) for k, v in d.items()},
                 lambda r: {k: (v[0], int(v[1])) for k, v in r.items()}),
 }

@@ -108,6 +108,15 @@ def is_outlier(total2: int, others_sum2: int, others_sq2: int, others: int) -> b
     return lhs > OUTLIER_SDS ** 2 * max(n * (n * q - s * s), n * n * (n - 1))
 
 
+def total_is_outlier(total: Fraction, others: list[Fraction]) -> bool:
+    """The outlier-sheet rule above for one total against the other experts' totals (at least
+    two others), for the justification rule (``reviewer.domain.justification``)."""
+    if len(others) < 2:
+        return False
+    doubled = [_doubled(v) for v in others]
+    return is_outlier(_doubled(total), sum(doubled), sum(v * v for v in doubled), len(doubled))
+
+
 def _round_stats(review: Review, round_name: str, tables: list[RoundTable]) -> dict[str, Any]:
     """Everything in doubled integer totals (exact, and far cheaper than Fractions)."""
     per_expert: dict[str, list[int]] = {}

@@ -10,6 +10,7 @@ from reviewer.i18n import (
     messages_core,
     messages_dashboard,
     messages_io,
+    messages_justify,
     messages_pdf,
     messages_report,
     messages_rules,
@@ -32,6 +33,7 @@ AREAS: dict[str, dict[str, tuple[str, str]]] = {
     "services": messages_services.MESSAGES,
     "dashboard": messages_dashboard.MESSAGES,
     "io": messages_io.MESSAGES,
+    "justify": messages_justify.MESSAGES,
 }
 
 MESSAGES: dict[str, tuple[str, str]] = {}

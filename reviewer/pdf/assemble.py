@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from reviewer import __version__
 from reviewer.domain.case import Application
 from reviewer.domain.exact import show
+from reviewer.domain.masking import mask_value
 from reviewer.domain.ranking import CLOSED, COMPREHENSIVE, PROFESSIONAL
 from reviewer.domain.recusal import DECLARED, DETECTED, LISTED
 from reviewer.domain.results import TableRow, results
@@ -418,6 +419,39 @@ class _Builder:
         return m.Stats(tuple(experts), tuple(outliers), tuple(concordance), score_max,
                        t("pdf.assemble.outlier_rule", sds=OUTLIER_SDS))
 
+    def justify_note(self) -> str:
+        rule = self.review.justification_rule
+        share = f"{(rule.below * 100).normalize():f}%" if rule.below else ""
+        if rule.below and rule.outliers:
+            return t("pdf.justify.intro_both", share=share)
+        if rule.below:
+            return t("pdf.justify.intro_low", share=share)
+        if rule.outliers:
+            return t("pdf.justify.intro_outliers")
+        return t("pdf.justify.intro_off") if self.state.justifications else ""
+
+    def justifications(self) -> tuple[m.JustificationRow, ...]:
+        """Every comment, by application, then round, expert and criterion (panel order)."""
+        order = {c.key: i for i, c in enumerate(self.panel.expert_criteria)}
+        rounds: dict[str, int] = {PROFESSIONAL: 0, COMPREHENSIVE: 1}
+        rows = []
+        for (expert_id, app_id, round_name, key), text in sorted(
+                self.state.justifications.items(),
+                key=lambda kv: (kv[0][1], rounds.get(kv[0][2], 2), kv[0][0],
+                                order.get(kv[0][3], len(order)))):
+            values = self.state.scores.get((expert_id, app_id, round_name), {})
+            criterion = self.panel.criterion(key) if key else None
+            if criterion is not None:
+                label, score = criterion.name, _score(values.get(key))
+            else:
+                label = t("pdf.justify.overall")
+                score = _score(sum(values.values(), Decimal(0)) if values else None)
+            rows.append(m.JustificationRow(
+                app_id=app_id, app_name=self.app(app_id).name,
+                expert=self.expert_name(expert_id), round=t(f"round.{round_name}"),
+                criterion=label, score=score, comment=text))
+        return tuple(rows)
+
     def build(self, now: datetime) -> m.ReportData:
         final, cap_lines = self.final()
         warnings = tuple(
@@ -435,12 +469,17 @@ class _Builder:
             overrides=self.overrides(), appendix=self.appendix(),
             trimmed=self.case.rules.aggregate == "trimmed_mean",
             citations=citations(self.review), tie_breaks=self.tie_breaks(),
+            justify_note=self.justify_note(), justifications=self.justifications(),
         )
 
 
-def report_data(review: Review, bundle_sha256: str, now: datetime | None = None) -> m.ReportData:
+def report_data(review: Review, bundle_sha256: str, now: datetime | None = None,
+                unmask: bool = False) -> m.ReportData:
+    """The PDF's model; every ID and phone number in it masked unless ``unmask`` (which the
+    caller records: ``Review.record_unmask``)."""
     with locale_override("zh"):
-        return _Builder(review, bundle_sha256).build(now or datetime.now(UTC))
+        data = _Builder(review, bundle_sha256).build(now or datetime.now(UTC))
+    return data if unmask else mask_value(data)  # type: ignore[no-any-return]
 
 
 def score_sheets(review: Review, expert_id: str | None = None) -> list[m.ScoreSheetData]:
@@ -473,5 +512,17 @@ def score_sheets(review: Review, expert_id: str | None = None) -> list[m.ScoreSh
                     criteria=criteria,
                     applications=tuple(m.SheetApplication(a.id, a.name, a.unit) for a in apps),
                     session_id=case.case_id, measure_name=panel.name, session_title=case.title,
+                    justify_note=_sheet_justify_note(review),
                 ))
-    return sheets
+    return [mask_value(s) for s in sheets]
+
+
+def _sheet_justify_note(review: Review) -> str:
+    """The rule as the paper sheet states it, beside its 理由 column ("" when off)."""
+    rule = review.justification_rule
+    share = f"{(rule.below * 100).normalize():f}%" if rule.below else ""
+    if rule.below and rule.outliers:
+        return t("pdf.sheet.justify_both", share=share)
+    if rule.below:
+        return t("pdf.sheet.justify_low", share=share)
+    return t("pdf.sheet.justify_outliers") if rule.outliers else ""

@@ -78,6 +78,19 @@ class RecusalRow:
 
 
 @dataclass(frozen=True)
+class JustificationRow:
+    """An expert's written reason for a score (评分理由), for the 监督组."""
+
+    app_id: str
+    app_name: str
+    expert: str
+    round: str
+    criterion: str  # the criterion's name, or 总分 for the application as a whole
+    score: str  # the criterion score, or the expert's total
+    comment: str
+
+
+@dataclass(frozen=True)
 class OverrideRow:
     """A submitted sheet the secretary replaced by a paper import (issue 9)."""
 
@@ -280,6 +293,9 @@ class ReportData:
     warnings: tuple[str, ...] = ()  # engine warnings to print on the cover (already rendered)
     citations: Citations = Citations()
     tie_breaks: tuple[TieBreakRow, ...] = ()
+    # 评分理由: the rule in force ("" when off) and every comment, by application and expert
+    justify_note: str = ""
+    justifications: tuple[JustificationRow, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -307,4 +323,6 @@ class ScoreSheetData:
     measure_name: str = ""
     session_title: str = ""
     step: str = "0.5"  # scores are 0..max in steps of this
+    # the case requires 评分理由: a 理由 column and the rule in a note ("" when off)
+    justify_note: str = ""
     citations: Citations = Citations()

@@ -20,7 +20,7 @@ from reportlab.platypus import NextPageTemplate, PageBreak
 from reportlab.platypus.flowables import Flowable
 
 from reviewer.i18n import t
-from reviewer.pdf import rounds, sections
+from reviewer.pdf import justifications, rounds, sections
 from reviewer.pdf.files import document_language, write_atomically
 from reviewer.pdf.fonts import find_cjk_font
 from reviewer.pdf.layout import (
@@ -124,6 +124,12 @@ def build_story(data: ReportData, styles: Styles) -> list[Flowable]:
 
     story += _section(t("pdf.h.stats"), "stats", styles, "portrait")
     story += sections.statistics(data.stats, styles)
+    if justifications.wanted(data.justify_note, data.justifications):
+        # part of the 监督组's reading of the scores, beside the outlier sheets it explains
+        story.append(Heading(t("pdf.justify.heading"), styles.h2, key="justifications",
+                             level=1))
+        story += justifications.justification_section(
+            data.justify_note, data.justifications, styles, frame_width(landscape_page=False))
     story += _section(t("pdf.h.integrity"), "integrity", styles, "portrait")
     story += sections.integrity(data.integrity, styles)
     story += _section(t("pdf.h.signatures"), "signatures", styles, "portrait")

@@ -74,8 +74,10 @@ def _sheet(sheet: ScoreSheetData, styles: Styles) -> list[Flowable]:
               group=sheet.group, session=sheet.session_id)
     id_w = text_column([a.app_id for a in sheet.applications], styles, 16 * mm, 32 * mm)
     no_w = 9 * mm
-    crit_w = min(30 * mm, max(17 * mm, (width - no_w - id_w - 95 * mm) / (len(sheet.criteria) + 1)))
-    rest = width - no_w - id_w - crit_w * (len(sheet.criteria) + 1)
+    reason_w = 50 * mm if sheet.justify_note else 0  # the 理由 column (评分理由)
+    crit_w = min(30 * mm, max(17 * mm, (width - no_w - id_w - reason_w - 95 * mm)
+                              / (len(sheet.criteria) + 1)))
+    rest = width - no_w - id_w - reason_w - crit_w * (len(sheet.criteria) + 1)
     name_w = text_column([a.name for a in sheet.applications], styles, 20 * mm, rest * 0.6)
     unit_w = rest - name_w
     widths = [no_w, id_w, name_w, unit_w, *([crit_w] * (len(sheet.criteria) + 1))]
@@ -83,6 +85,10 @@ def _sheet(sheet: ScoreSheetData, styles: Styles) -> list[Flowable]:
               *(t("pdf.col.criterion", name=c.name, max=c.max) for c in sheet.criteria),
               t("pdf.col.sum")]
     blanks = [""] * (len(sheet.criteria) + 1)
+    if sheet.justify_note:
+        widths.append(reason_w)
+        header.append(t("sheet.justify_column"))
+        blanks.append("")
     rows = [[str(i), a.app_id, a.name, a.unit, *blanks]
             for i, a in enumerate(sheet.applications, start=1)]
     out: list[Flowable] = [
@@ -92,6 +98,8 @@ def _sheet(sheet: ScoreSheetData, styles: Styles) -> list[Flowable]:
         para(facts, styles.body),
         para(t("pdf.sheet.rules", step=sheet.step), styles.note),
     ]
+    if sheet.justify_note:
+        out.append(para(sheet.justify_note, styles.note))
     if sheet.session_title:
         out.insert(1, para(sheet.session_title, styles.note))
     if rows:

@@ -59,6 +59,7 @@ class ExportResults:
     out: Path
     identity: SignerIdentity
     reason: str | None = None  # written into the signature (default: the secretary's)
+    unmask: bool = False  # full ID and phone numbers (``--unmask``), recorded with the export
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,8 @@ def export_results(handle: SessionHandle, command: ExportResults, settings: Sett
         handle.session.require_intact()  # nothing is signed from a broken chain (exit 31)
         refuse_unless_exportable(handle)
         session = handle.session
-        return _Snapshot(report_data(session.review, session.bundle_sha256),
+        return _Snapshot(report_data(session.review, session.bundle_sha256,
+                                     unmask=command.unmask),
                          session.review.state.results_head)
 
     taken = handle.locked(snapshot)
@@ -93,7 +95,8 @@ def export_results(handle: SessionHandle, command: ExportResults, settings: Sett
     def record(review: Review) -> list[Event]:
         if review.state.results_head != taken.head:
             raise ExportRefused("service.export_stale")
-        return review.record_export(signed.sha256, signed.pages)
+        unmasked = review.record_unmask("export") if command.unmask else []
+        return unmasked + review.record_export(signed.sha256, signed.pages)
 
     def place() -> None:  # the file exists only when the chain records it
         handle.session.refresh()  # what other terminals decided meanwhile

@@ -15,8 +15,8 @@ from reviewer.domain.events import Event
 from reviewer.domain.review import Review
 from reviewer.services.secretary import execute  # one runner for every command
 
-__all__ = ["Abstain", "Acknowledge", "DeclareConflict", "DeclareNoConflict", "SetScore",
-           "Submit", "execute"]
+__all__ = ["Abstain", "Acknowledge", "DeclareConflict", "DeclareNoConflict", "Justify",
+           "SetScore", "Submit", "execute"]
 
 
 @dataclass(frozen=True)
@@ -65,6 +65,22 @@ class SetScore:
 
     def decide(self, review: Review) -> list[Event]:
         return review.set_score(self.expert, self.application, self.criterion, self.value)
+
+
+@dataclass(frozen=True)
+class Justify:
+    """The expert's written reasons (评分理由) for scores of one application: pairs of a
+    criterion key ("" for the application as a whole) and the text (blank clears it)."""
+
+    expert: str
+    application: str
+    comments: tuple[tuple[str, str], ...]
+
+    def decide(self, review: Review) -> list[Event]:
+        events: list[Event] = []
+        for criterion, text in self.comments:
+            events += review.justify(self.expert, self.application, criterion, text)
+        return events
 
 
 @dataclass(frozen=True)

@@ -157,10 +157,21 @@ def results(handle: SessionHandle) -> SessionResults:
     return handle.read(compute)
 
 
+def shown_results(handle: SessionHandle, unmask: bool = False) -> SessionResults:
+    """The results for printing: ID and phone numbers masked, or with ``unmask`` in full
+    after recording who asked (the record is appended before anything is shown)."""
+    from reviewer.domain.masking import mask_value
+
+    if not unmask:
+        return mask_value(results(handle))  # type: ignore[no-any-return]
+    handle.run(lambda review: review.record_unmask("results"))
+    return results(handle)
+
+
 def verify_audit(handle: SessionHandle) -> ChainReport:
     return handle.locked(handle.session.verify_audit)
 
 
 __all__ = ["AcknowledgeOnPaper", "Advance", "Advanced", "Disqualify", "LiftConflict", "Recuse",
            "Reopen", "ResolveTie", "UnlockPin", "SecretaryCommand", "advance", "execute",
-           "recusal_kind", "results", "verify_audit"]
+           "recusal_kind", "results", "shown_results", "verify_audit"]

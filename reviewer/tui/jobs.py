@@ -28,6 +28,7 @@ Job = Literal[
     "disqualify", "verify", "audit", "unlock_pin",
     # the app itself
     "refresh",
+    "justify",  # 评分理由 (reviewer.domain.justification)
 ]
 JOBS: frozenset[str] = frozenset(get_args(Job))
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from reviewer.domain.masking import mask_value
 from reviewer.domain.ranking import CLOSED, COMPREHENSIVE, PROFESSIONAL
 from reviewer.domain.results import export_blockers, results
 from reviewer.domain.review import Review
@@ -120,13 +121,13 @@ def build(review: Review) -> DashboardData:
         for c in review.conflicts.all_conflicts(review.state)
     ]
     blockers = [str(b) for b in review.round_blockers()] if round_name != CLOSED else []
-    return DashboardData(
+    return mask_value(DashboardData(  # type: ignore[no-any-return]
         round=round_name, groups=group_rows, experts=experts, conflicts=conflicts,
         blockers=blockers, export_blockers=[str(b) for b in export_blockers(review)],
         results=results(review).to_json(), app_names=app_names, expert_names=expert_names,
         group_names=group_names,
         kinds={r.key: kind_name(review.panel, r.key) for r in review.panel.recusal_reasons},
-    )
+    ))  # every screen of the dashboard shows ID and phone numbers masked (issue 13)
 
 
 def rounds_with_stats(data: DashboardData) -> list[str]:

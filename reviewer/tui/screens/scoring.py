@@ -22,6 +22,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Header
 
 from reviewer.domain.errors import DomainError
+from reviewer.domain.justification import OUTLIER, OVERALL, Requirement, is_met
 from reviewer.domain.review import (
     ABSTAINED,
     DRAFT,
@@ -43,7 +44,9 @@ from reviewer.tui.screens.form_dialog import Field, FormDialog, Values
 from reviewer.tui.widgets.application_view import ApplicationView
 from reviewer.tui.widgets.footer import Footer
 from reviewer.tui.widgets.queue_table import QueueTable
-from reviewer.tui.widgets.score_form import CriterionField, ScoreForm
+from reviewer.tui.widgets.score_form import CriterionField, ScoreForm, plain
+
+OVERALL_FIELD = "overall"  # the dialog's field for the application as a whole
 
 
 class ScoringScreen(ReviewerScreen):
@@ -57,6 +60,7 @@ class ScoringScreen(ReviewerScreen):
         bind("f2", "abstain", "abstain"),
         bind("f3", "recuse", "recuse_here"),
         bind("f5", "submit", "submit"),
+        bind("f7", "justify", "justify", show=False),  # in f1 help; the form says when needed
     ]
 
     def __init__(self, expert_id: str) -> None:
@@ -151,6 +155,8 @@ class ScoringScreen(ReviewerScreen):
             return
         self.view.show(app)  # type: ignore[arg-type]
         self.form.load(app_id, scores, editable=editable, note=note)
+        if editable:
+            self._justify_hint()
 
     def action_step(self, delta: int) -> None:
         """Next/previous application that can be scored (recused ones cannot be opened)."""
@@ -214,6 +220,8 @@ class ScoringScreen(ReviewerScreen):
         elif message.job == "save" and self.reviewer.offline:
             self.reviewer.connection_restored()  # a save got through: the server is back
         self._update_queue()
+        if message.job in ("save", "justify") and message.error is None:
+            self._justify_hint()
         if (message.job in ("abstain", "recuse") and message.error is None
                 and self.queue.current == message.context):
             self.open(message.context)
@@ -275,6 +283,63 @@ class ScoringScreen(ReviewerScreen):
                                         note=t("tui.recuse.note",
                                                article=self.gateway.session.panel.recusal_article)),
                             chosen)
+
+    # -- 评分理由 (reviewer.domain.justification) ---------------------------------------------
+
+    def _owed(self, app_id: str) -> tuple[list[Requirement], dict[str, str]]:
+        """The reasons the expert's scores of ``app_id`` require, and the comments written."""
+        expert = self.expert_id
+
+        def read(review: Review) -> tuple[list[Requirement], dict[str, str]]:
+            return review.required_for(expert, app_id), review.comments_of(expert, app_id)
+
+        return self.gateway.read(read)
+
+    def _justify_hint(self) -> None:
+        """Under the form: which reasons this application's scores still need (f7 writes)."""
+        app_id = self.form.application
+        if app_id is None:
+            return
+        needed, comments = self._owed(app_id)
+        missing = [r for r in needed if not is_met(r, comments)]
+        self.form.set_note(t("tui.justify.hint", items="；".join(self._describe(r)
+                                                                 for r in missing))
+                           if missing else "")
+
+    def _describe(self, requirement: Requirement) -> str:
+        if requirement.reason == OUTLIER:
+            return t("justify.needed_outlier", value=plain(requirement.value))
+        rule = self.gateway.read(lambda r: r.justification_rule)
+        name = next((c.name for c in self.form.criteria if c.key == requirement.criterion),
+                    requirement.criterion)
+        share = f"{(rule.below * 100).normalize():f}%" if rule.below else ""
+        return t("justify.needed_low", criterion=name, value=plain(requirement.value),
+                 share=share)
+
+    def action_justify(self) -> None:
+        """A dialog for the reasons of the open application: one field per reason owed (a
+        low criterion, an outlier total), or one for the application when none is owed."""
+        app_id, expert = self.form.application, self.expert_id
+        if app_id is None or self.form.field(self.form.criteria[0].key).disabled:
+            return
+        self.form.flush()
+        needed, comments = self._owed(app_id)
+        fields = [Field(r.criterion or OVERALL_FIELD, self._describe(r),
+                        value=comments.get(r.criterion, "") or comments.get(OVERALL, ""))
+                  for r in needed]
+        if not fields:
+            fields = [Field(OVERALL_FIELD, t("justify.field_placeholder"),
+                            value=comments.get(OVERALL, ""), required=False)]
+
+        def chosen(values: Values | None) -> None:
+            if values is None:
+                return
+            pairs = tuple((OVERALL if k == OVERALL_FIELD else k, v) for k, v in values.items())
+            run_job(self, "justify", lambda: ex.execute(
+                self.gateway, ex.Justify(expert, app_id, pairs)), context=app_id)
+
+        self.app.push_screen(FormDialog(t("justify.prompt", what=app_id), fields,
+                                        note=t("tui.justify.note")), chosen)
 
     def action_submit(self) -> None:
         from reviewer.tui.screens.submit import SubmitScreen

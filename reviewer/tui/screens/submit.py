@@ -94,6 +94,8 @@ class SubmitScreen(ReviewerScreen):
         with self.gateway.reading() as review:
             titles, rows, missing = summary_rows(review, self.expert_id)
             expert = review.case.expert(self.expert_id)
+            unjustified = review.missing_justifications(self.expert_id)
+            owed = review.describe_missing(unjustified) if unjustified else None
         self.sub_title = t("tui.submit.subtitle", name=expert.name if expert else "")
         table = self.query_one("#summary", DataTable)
         table.add_columns(*titles)
@@ -104,8 +106,11 @@ class SubmitScreen(ReviewerScreen):
         if first_missing is not None:
             table.move_cursor(row=first_missing)
         note = self.query_one("#submit-missing", Static)
-        note.update(t("tui.submit.missing", count=missing) if missing else t("tui.submit.complete"))
-        note.set_class(bool(missing), "-missing")
+        text = t("tui.submit.missing", count=missing) if missing else t("tui.submit.complete")
+        if owed is not None:  # 评分理由 still owed: named application by application
+            text = (text + "\n" if missing else "") + t("justify.missing", **owed)
+        note.update(text)
+        note.set_class(bool(missing) or owed is not None, "-missing")
 
     @on(Checkbox.Changed, "#confirm")
     def _confirmed(self, event: Checkbox.Changed) -> None:

@@ -13,6 +13,7 @@ from textual.timer import Timer
 from textual.widgets import Markdown, Static
 
 from reviewer.domain.case import Application
+from reviewer.domain.masking import mask_text
 from reviewer.i18n import t
 from reviewer.tui.widgets.css import css_beside
 
@@ -20,6 +21,11 @@ RENDER_DELAY = 0.04
 
 
 def application_markdown(app: Application) -> str:
+    """The application as Markdown, ID and phone numbers masked (issue 13)."""
+    return mask_text(_markdown(app))
+
+
+def _markdown(app: Application) -> str:
     parts = [f"## {app.id} {app.name}", "", f"**{t('tui.app_view.unit')}**：{app.unit}", ""]
     if app.summary:
         parts += [f"### {t('tui.app_view.summary')}", "", app.summary, ""]

@@ -129,6 +129,10 @@ class ScoreForm(Vertical):
         self._say("#form-note", note)
         self._show_total()
 
+    def set_note(self, text: str) -> None:
+        """The line under the total: why the form is locked, or which reason is still owed."""
+        self._say("#form-note", text)
+
     def _say(self, selector: str, text: str) -> None:
         """Update a text only when it changes (each update costs a layout pass)."""
         static = self.query_one(selector, Static)
