@@ -32,12 +32,15 @@ DISQUALIFIED = "application.disqualified"
 # the committee's proposed amount within the band (补助资金 第六条/第十六条)
 AMOUNT_PROPOSED = "amount.proposed"
 EXPORTED = "results.exported"
+# a member's written dissent on a round's result, and a refusal to sign (reviewer.domain.dissent)
+DISSENT_RECORDED = "dissent.recorded"
+SIGNATURE_REFUSED = "signature.refused"
 
 KINDS = (
     SESSION_OPENED, PIN_FAILED, PIN_LOCKED, PIN_OK, PIN_CHANGED, ACK_RECORDED,
     CONFLICT_DECLARED, CONFLICT_CLEARED, CONFLICT_LIFTED, ABSTAINED, SCORE_SET,
     SHEET_SUBMITTED, SHEET_REOPENED, SCORES_IMPORTED, ROUND_ADVANCED, TIE_RESOLVED,
-    DISQUALIFIED, EXPORTED, AMOUNT_PROPOSED, PIN_UNLOCKED,
+    DISQUALIFIED, EXPORTED, AMOUNT_PROPOSED, PIN_UNLOCKED, DISSENT_RECORDED, SIGNATURE_REFUSED,
 )
 
 SECRETARY = "secretary"

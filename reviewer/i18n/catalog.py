@@ -13,6 +13,7 @@ from reviewer.i18n import (
     messages_report,
     messages_rules,
     messages_services,
+    messages_sits,
     messages_storage,
     messages_tui,
 )
@@ -30,6 +31,7 @@ AREAS: dict[str, dict[str, tuple[str, str]]] = {
     "storage": messages_storage.MESSAGES,
     "services": messages_services.MESSAGES,
     "dashboard": messages_dashboard.MESSAGES,
+    "sits": messages_sits.MESSAGES,
 }
 
 MESSAGES: dict[str, tuple[str, str]] = {}
