@@ -8,7 +8,10 @@ section, and an insider's forged row is refused by the keyed chain.
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -17,7 +20,10 @@ from reviewer.domain.audit import ChainBroken
 from reviewer.domain.errors import DomainError
 from reviewer.domain.replay import validate
 from reviewer.domain.review import Review
+from reviewer.cli.main import main
+from reviewer.domain.results import results
 from reviewer.domain.state import SessionState, state_from_plain, state_to_plain
+from reviewer.session import Session
 from tests.builders import Clock, ack, app, expert, make_case, run, score_all
 
 PRO = ("E1", "E2", "E3")
@@ -204,8 +210,6 @@ def test_a_forged_dissent_or_refusal_is_refused_on_replay(forged: tuple) -> None
 
 def test_scores_are_unchanged_by_dissent() -> None:
     """A dissent is on the record, never in the arithmetic."""
-    from reviewer.domain.results import results
-
     review, _ = _review()
     _play_to_close(review)
     before = results(review).to_json()
@@ -213,3 +217,136 @@ def test_scores_are_unchanged_by_dissent() -> None:
     after = results(review).to_json()
     assert {k: v for k, v in before.items() if k != "audit"} == \
         {k: v for k, v in after.items() if k != "audit"}
+
+
+# -- a real session: the CLI, the PDF, the audit chain ------------------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "sample_cases" / "yunling-craftsman-2026.rvb"
+SAMPLE_PASSPHRASE = "demo-yunling-2026"  # sample-only passphrase, published in its README
+
+
+@pytest.fixture(scope="module")
+def closed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The 云岭工匠 sample resealed with a cheap KDF (test only), played to the close on
+    paper through the CLI, ties resolved."""
+    from reviewer.bundle import KdfParams, open_bundle, seal
+    from tests.test_cli_session import run_rounds
+
+    work = tmp_path_factory.mktemp("dissent")
+    opened = open_bundle(SAMPLE, SAMPLE_PASSPHRASE)
+    bundle = work / "case.rvb"
+    seal(list(opened.entries.items()), bundle, SAMPLE_PASSPHRASE, header_info=opened.header.info,
+         kdf=KdfParams(time_cost=1, memory_cost=1024, parallelism=1))
+    (work / "pass.txt").write_text(SAMPLE_PASSPHRASE + "\n", encoding="utf-8")
+    run_rounds(bundle, work, SAMPLE_PASSPHRASE)
+    session = Session.open(bundle, SAMPLE_PASSPHRASE)
+    ties = results(session.review).unresolved_ties
+    session.close()
+    for tie in ties:
+        assert cli(bundle, "ties", "resolve", "--order", ",".join(tie), "--reason", "复议") == 0
+    return bundle
+
+
+def cli(bundle: Path, *args: str) -> int:
+    words = 2 if args[0] in ("ties", "audit", "scores") else 1
+    return main([*args[:words], str(bundle), "--passphrase-file",
+                 str(bundle.parent / "pass.txt"), *args[words:]])
+
+
+def _members(bundle: Path) -> tuple[str, str, str, list[str]]:
+    """(a professional member, a comprehensive-only member, a professional group's name, every
+    member's name)."""
+    session = Session.open(bundle, SAMPLE_PASSPHRASE)
+    try:
+        review = session.review
+        pro = next(e for e in review.case.experts if review.groups_of(e.id, "professional"))
+        comp = next(e for e in review.case.experts if review.groups_of(e.id, "comprehensive")
+                    and not review.groups_of(e.id, "professional"))
+        group = review.case.group(pro.groups[0])
+        assert group is not None
+        return pro.id, comp.id, group.name, [e.name for e in review.case.experts]
+    finally:
+        session.close()
+
+
+def _pdftotext(pdf: Path) -> str:
+    return subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout
+
+
+def _export(bundle: Path, pdf: Path) -> int:
+    tmp = bundle.parent
+    key = tmp / "key.txt"
+    if not key.exists():
+        key.write_text("test-only-key-passphrase", encoding="utf-8")
+        assert main(["keygen", "--name", "张秘书", "--role", "评审秘书", "-o", str(tmp / "sec"),
+                     "--key-passphrase-file", str(key)]) == 0
+    return cli(bundle, "export", "-o", str(pdf), "--key", str(tmp / "sec.key.pem"),
+               "--cert", str(tmp / "sec.cert.pem"), "--key-passphrase-file", str(key))
+
+
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils not installed")
+def test_dissent_and_refusal_from_the_cli_reach_the_pdf_and_the_audit_trail(
+        closed: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    pro, comp, group_name, names = _members(closed)
+    text_file = closed.parent / "dissent.txt"
+    text_file.write_text("本人认为第二名的业绩贡献被低估，\n建议复议。\n", encoding="utf-8")
+    # refusals first: a non-member of the round, an empty text, neither/both text options
+    assert cli(closed, "dissent", comp, "--round", "专业组", "--text", "不同意") == 1
+    assert "不是该轮评审组的成员" in capsys.readouterr().err
+    assert cli(closed, "dissent", pro, "--round", "专业组", "--text", "  ") == 1
+    assert cli(closed, "dissent", pro, "--round", "专业组") == 1
+    assert cli(closed, "refuse-sign", comp, "--reason", " ") == 1
+    assert "须书面说明理由" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as usage:  # --reason is required by the parser too
+        cli(closed, "refuse-sign", comp)
+    assert usage.value.code == 2
+    assert cli(closed, "dissent", pro, "--round", "专业组", "--text-file", str(text_file)) == 0
+    assert cli(closed, "refuse-sign", comp, "--reason", "综合组讨论时间不足，结果未经充分审议") == 0
+    capsys.readouterr()
+    assert cli(closed, "audit", "verify") == 0
+    # reopened: the events are replayed and validated, the state is back
+    session = Session.open(closed, SAMPLE_PASSPHRASE)
+    try:
+        [dissent] = session.review.state.dissents
+        assert dissent["text"] == "本人认为第二名的业绩贡献被低估，\n建议复议。"
+        assert dissent["source"] == "paper" and dissent["by"] == ev.SECRETARY
+        assert comp in session.review.state.refusals
+        pro_name = session.case.expert(pro).name  # type: ignore[union-attr]
+        comp_name = session.case.expert(comp).name  # type: ignore[union-attr]
+    finally:
+        session.close()
+    pdf = closed.parent / "results.pdf"
+    assert _export(closed, pdf) == 0
+    text = _pdftotext(pdf)
+    page = text[text.rindex("评审委员会签字页"):]
+    assert all(name in page for name in names)  # every member on the signature page
+    assert group_name in page and "监督组" in page and "评审秘书" in page
+    assert "拒绝签字。理由：综合组讨论时间不足" in page.replace(" ", "")
+    flat = page.replace(" ", "").replace("\n", "")
+    assert "本人认为第二名的业绩贡献被低估" in flat and pro_name in flat
+    audit = text[text.index("审计记录：不同意见与拒绝签字"):text.rindex("评审委员会签字页")]
+    assert pro_name in audit and comp_name in audit and "拒绝签字" in audit
+
+
+def test_an_insiders_forged_dissent_row_is_refused_by_the_chain(
+        closed: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Somebody with the database but not the passphrase adds a dissent in a member's name
+    (every SHA-256 recomputed): every command refuses the chain, exit 31."""
+    from tests.tamper import read_events, rewrite
+
+    pro, _, _, _ = _members(closed)
+    copy = tmp_path / "forged.db"
+    shutil.copy(closed.with_name(closed.stem + ".session.db"), copy)
+    url = f"sqlite:///{copy}"
+    events = read_events(url)
+    last = events[-1]
+    rewrite(url, [*events, replace(last, kind=ev.DISSENT_RECORDED, actor=ev.SECRETARY, payload={
+        "expert": pro, "round": "comprehensive", "text": "伪造", "source": "paper"})])
+    capsys.readouterr()
+    assert main(["audit", "verify", str(closed), "--passphrase-file",
+                 str(closed.parent / "pass.txt"), "--db", url]) == 31
+    assert "Traceback" not in capsys.readouterr().err
+    assert main(["results", str(closed), "--passphrase-file", str(closed.parent / "pass.txt"),
+                 "--db", url]) == 31

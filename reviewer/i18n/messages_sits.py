@@ -25,4 +25,54 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                 "A refusal to sign needs a written reason"),
     "dissent.already_refused": ("专家 {expert} 的拒绝签字已记录",
                                 "Expert {expert}'s refusal to sign is already recorded"),
+    # -- CLI --------------------------------------------------------------------------------
+    "cli.dissent_help": ("记录评审委员对某轮结果的书面不同意见（纸面提交，秘书录入）",
+                         "Record a member's written dissent on a round's result (given on "
+                         "paper, entered by the secretary)"),
+    "cli.dissent_description": (
+        "记录评审委员对某轮评审结果的书面不同意见，署名记入审计链，并打印在结果报告的签字页旁。"
+        "仅该轮评审组成员可提出，且须在该轮结束（结果产生）之后；每人每轮一次。",
+        "Record a committee member's written dissent on a round's result, in their name, in the "
+        "audit chain and beside the results PDF's signature page. Only a member of that round's "
+        "groups, once the round is closed (its result exists); once per member and round."),
+    "cli.arg_dissent_round": ("轮次：professional/专业组、comprehensive/综合组，或办法中的轮次名称",
+                              "Round: professional/专业组, comprehensive/综合组, or the "
+                              "measure's name for it"),
+    "cli.arg_dissent_text": ("不同意见全文", "The dissent's full text"),
+    "cli.arg_dissent_text_file": ("从 UTF-8 文本文件读取不同意见", "Read the dissent from a UTF-8 text file"),
+    "cli.dissent_one_text": ("请给出 --text 或 --text-file 之一", "Give one of --text or --text-file"),
+    "cli.dissent_file_unreadable": ("无法读取文本文件 {path}（须为 UTF-8）",
+                                    "Cannot read the text file {path} (it must be UTF-8)"),
+    "cli.dissent_done": ("已记录 {expert} 对 {round} 结果的不同意见",
+                         "Recorded {expert}'s dissent on the {round} result"),
+    "cli.refuse_sign_help": ("记录评审委员拒绝签字及其书面理由",
+                             "Record a member's refusal to sign, with the written reason"),
+    "cli.refuse_sign_description": (
+        "记录评审委员拒绝在评审委员会签字页上签字。须书面说明理由；签字页在该委员处显示“拒绝签字”"
+        "及理由。评审结束后方可记录。",
+        "Record that a committee member refuses to sign the committee's signature page. A "
+        "written reason is required; the signature page shows \"refused to sign\" and the reason "
+        "in place of their line. Only once the review is closed."),
+    "cli.arg_refuse_reason": ("拒绝签字的书面理由（必填）", "The written reason (required)"),
+    "cli.refuse_sign_done": ("已记录 {expert} 拒绝签字及其理由",
+                             "Recorded {expert}'s refusal to sign and the reason"),
+    # -- the signature page and the audit entries (the PDF is zh_CN) ---------------------
+    "pdf.sits.sign_title": ("评审委员会签字页", "Review committee signature page"),
+    "pdf.sits.refused": ("拒绝签字。理由：{reason}（{when}）", "Refused to sign. Reason: {reason} ({when})"),
+    "pdf.sits.staff_title": ("评审秘书及监督组", "Secretary and supervision group"),
+    "pdf.sits.dissent_title": ("不同意见", "Dissents"),
+    "pdf.sits.no_dissent": ("无评审委员记录不同意见。", "No member recorded a dissent."),
+    "pdf.sits.col_round": ("轮次", "Round"),
+    "pdf.sits.col_dissent": ("不同意见", "Dissent"),
+    "pdf.sits.col_when": ("记录时间", "Recorded"),
+    "pdf.sits.col_kind": ("事项", "Entry"),
+    "pdf.sits.col_how": ("记录方式", "How"),
+    "pdf.sits.on_paper": ("（纸面）", " (on paper)"),
+    "pdf.sits.audit_title": ("审计记录：不同意见与拒绝签字", "Audit entries: dissents and refusals to sign"),
+    "pdf.sits.audit_none": ("审计链中无不同意见或拒绝签字记录。", "The audit chain records no dissent or refusal to sign."),
+    "pdf.sits.kind_dissent": ("不同意见", "Dissent"),
+    "pdf.sits.kind_refusal": ("拒绝签字", "Refusal to sign"),
+    "pdf.sits.by_paper": ("纸面提交，秘书录入", "On paper, entered by the secretary"),
+    "pdf.sits.by_terminal": ("本人在评审终端录入", "Entered by the member at the terminal"),
+    "pdf.sits.role_member": ("评审委员", "Committee member"),
 }

@@ -418,6 +418,40 @@ class _Builder:
         return m.Stats(tuple(experts), tuple(outliers), tuple(concordance), score_max,
                        t("pdf.assemble.outlier_rule", sds=OUTLIER_SDS))
 
+    # -- the signature page, dissents, refusals (issue 13) ----------------------------------
+
+    def signatures(self) -> tuple[m.SignatureGroup, ...]:
+        """Every member of each group, in the case's order, with a refusal where recorded."""
+        out = []
+        for group in self.case.groups:
+            members = []
+            for expert in self.case.experts:
+                if group.id not in expert.groups:
+                    continue
+                refusal = self.state.refusals.get(expert.id)
+                members.append(m.Signatory(
+                    name=expert.name, title=expert.title, unit=expert.unit,
+                    role=t("pdf.sits.role_member"),
+                    refused=refusal["reason"] if refusal else "",
+                    refused_when=_when(refusal["at"]) if refusal else ""))
+            if members:
+                out.append(m.SignatureGroup(group.name, tuple(members)))
+        return tuple(out)
+
+    def round_label(self, round_name: str) -> str:
+        spec = self.panel.round_spec(round_name)
+        return spec.name if spec else t(f"round.{round_name}")
+
+    def dissents(self) -> tuple[m.DissentRow, ...]:
+        return tuple(m.DissentRow(self.expert_name(d["expert"]), self.round_label(d["round"]),
+                                  d["text"], _when(d["at"]), d.get("source") == "paper")
+                     for d in self.state.dissents)
+
+    def refusals(self) -> tuple[m.RefusalRow, ...]:
+        return tuple(m.RefusalRow(self.expert_name(e), r["reason"], _when(r["at"]),
+                                  r.get("source") == "paper")
+                     for e, r in self.state.refusals.items())
+
     def build(self, now: datetime) -> m.ReportData:
         final, cap_lines = self.final()
         warnings = tuple(
@@ -435,6 +469,7 @@ class _Builder:
             overrides=self.overrides(), appendix=self.appendix(),
             trimmed=self.case.rules.aggregate == "trimmed_mean",
             citations=citations(self.review), tie_breaks=self.tie_breaks(),
+            signatures=self.signatures(), dissents=self.dissents(), refusals=self.refusals(),
         )
 
 

@@ -259,6 +259,43 @@ class TieBreakRow:
 
 
 @dataclass(frozen=True)
+class Signatory:
+    """One line of the committee's signature page (issue 13)."""
+
+    name: str
+    title: str
+    unit: str
+    role: str  # 组员 / 评审专家 ...
+    refused: str = ""  # the written reason when the member refused to sign
+    refused_when: str = ""
+
+
+@dataclass(frozen=True)
+class SignatureGroup:
+    title: str  # the group's name, e.g. 第一专业组（机械制造）
+    members: tuple[Signatory, ...]
+
+
+@dataclass(frozen=True)
+class DissentRow:
+    """A member's written dissent on a round's result (不同意见), in their name."""
+
+    expert: str
+    round: str  # the panel's name of the round
+    text: str
+    when: str  # Beijing time
+    on_paper: bool = False  # given on paper, recorded by the secretary
+
+
+@dataclass(frozen=True)
+class RefusalRow:
+    expert: str
+    reason: str
+    when: str
+    on_paper: bool = False
+
+
+@dataclass(frozen=True)
 class ReportData:
     cover: CoverInfo
     committee: tuple[CommitteeRow, ...]
@@ -280,6 +317,9 @@ class ReportData:
     warnings: tuple[str, ...] = ()  # engine warnings to print on the cover (already rendered)
     citations: Citations = Citations()
     tie_breaks: tuple[TieBreakRow, ...] = ()
+    signatures: tuple[SignatureGroup, ...] = ()  # the 评审委员会签字页, group by group
+    dissents: tuple[DissentRow, ...] = ()
+    refusals: tuple[RefusalRow, ...] = ()
 
 
 @dataclass(frozen=True)
