@@ -348,3 +348,38 @@ class ScoreSheetData:
     session_title: str = ""
     step: str = "0.5"  # scores are 0..max in steps of this
     citations: Citations = Citations()
+
+
+@dataclass(frozen=True)
+class FilledRow:
+    """One application on an expert's filled sheet. A recused one carries no content."""
+
+    app_id: str
+    name: str  # "" when recused (the expert never saw it)
+    unit: str
+    values: tuple[str, ...]  # one per criterion, NO_SCORE where none
+    total: str  # "87.5", or RECUSED / ABSTAINED
+    mark: str = ""  # RECUSED / ABSTAINED / ""
+
+
+@dataclass(frozen=True)
+class FilledSheetData:
+    """An expert's submitted score sheet, printed for their signature (实名打分)."""
+
+    expert_name: str
+    expert_id: str
+    group: str
+    round_label: str
+    criteria: tuple[Criterion, ...]
+    rows: tuple[FilledRow, ...]
+    submitted: str  # Beijing time of the submission
+    on_paper: bool  # submitted by a paper import
+    pledge: str  # the panel's own undertaking sentence, with its article
+    printed: str  # Beijing time of printing
+    round_key: str = ""
+    session_id: str = ""
+    measure_name: str = ""
+    session_title: str = ""
+    scored: int = 0
+    recused: int = 0
+    abstained: int = 0
