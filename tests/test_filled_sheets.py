@@ -16,7 +16,17 @@ from reviewer.domain.review import Review
 from reviewer.pdf.assemble import filled_sheet, pledge_sentence
 from reviewer.pdf.filled_sheet import render_filled_sheets
 from reviewer.session import Session
-from tests.builders import Clock, ack, app, declare, expert, make_case, run
+from reviewer.services import secretary as sec
+from tests.builders import TEST_PIN, Clock, ack, app, declare, expert, make_case, run
+from tests.test_tui_support import (
+    build_session,
+    log_in,
+    make_app,
+    pilot_test,
+    score_programmatically,
+    screen_text,
+    settle,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 needs_pdftotext = pytest.mark.skipif(not shutil.which("pdftotext"),
@@ -165,3 +175,84 @@ def test_filled_sheets_from_the_cli_one_file_per_expert(pledged: Path, tmp_path:
     one = tmp_path / "one.pdf"
     assert cli(pledged, "sheets", "--filled", "--expert", submitted[0], "-o", str(one)) == 0
     assert names[submitted[0]] in _flat(_text(one))
+
+
+# -- the terminal: submit, then print one's own sheet; a dissent from the dialog -----------------
+
+@needs_pdftotext
+@pilot_test
+async def test_submit_then_print_own_sheet_at_the_terminal(tmp_path: Path) -> None:
+    from reviewer.tui.screens.own_sheet import OwnSheetScreen
+    from reviewer.tui.screens.submit import SubmitScreen
+    from reviewer.tui.screens.waiting import WaitingScreen
+
+    session, _ = build_session(tmp_path)
+    score_programmatically(session, "E2", {"A1": 90, "A2": 80, "A3": 70, "A4": 60})
+    score_programmatically(session, "E1", {"A1": 88, "A3": 71, "A4": 64})  # recused from A2
+    session.run(sec.Reopen("E1", "再核对").decide)
+    out = tmp_path / "out"
+    out.mkdir()
+    app_ = make_app(session, export_path=out / "results.pdf")
+    async with app_.run_test(size=(100, 30)) as pilot:
+        await log_in(pilot, 0)
+        await pilot.press("f5")
+        await settle(pilot)
+        assert isinstance(app_.screen, SubmitScreen)
+        await pilot.press("space")
+        await pilot.pause()
+        await pilot.press("tab", *TEST_PIN, "enter")
+        await settle(pilot)
+        assert session.review.is_submitted("E1")
+        assert isinstance(app_.screen, OwnSheetScreen)  # the offer to print, on submission
+        assert "打印本人评分表" in screen_text(app_)
+        await pilot.press("p")
+        await settle(pilot)
+        [written] = list(out.iterdir())
+        assert "E1" in written.name and str(written) in "".join(screen_text(app_).split())
+        flat = _flat(_text(written))
+        assert "专家E1" in flat and "申报人A1" in flat and "88" in flat
+        assert "回避" in flat and "申报人A2" not in flat  # recused: no content
+        assert "专家E2" not in flat  # only their own
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app_.screen, WaitingScreen) and app_.expert is None
+
+
+@pilot_test
+async def test_a_dissent_from_the_terminal_dialog(tmp_path: Path) -> None:
+    from reviewer.tui.screens.dissent_dialog import DissentDialog
+    from reviewer.tui.screens.own_sheet import OwnSheetScreen
+
+    session, _ = build_session(tmp_path, min_experts=2)
+    for expert_id in ("E1", "E2", "E3"):
+        totals = {"A1": 90, "A3": 70, "A4": 60}
+        if expert_id != "E1":
+            totals["A2"] = 80
+        score_programmatically(session, expert_id, totals)
+    app_ = make_app(session)
+    async with app_.run_test(size=(100, 30)) as pilot:
+        await log_in(pilot, 0)  # the round is still open: no round to dissent on yet
+        assert isinstance(app_.screen, OwnSheetScreen)
+        await pilot.press("d")
+        await settle(pilot)
+        assert "目前没有可提出不同意见的轮次" in "".join(screen_text(app_).split())
+        await pilot.press("escape")
+        await settle(pilot)
+        session.run(sec.Advance().decide)  # the professional round closes
+        await log_in(pilot, 0, skip_pin_change=False)  # the PIN change was skipped already
+        assert isinstance(app_.screen, OwnSheetScreen)
+        await pilot.press("d")
+        await settle(pilot)
+        assert isinstance(app_.screen, DissentDialog)
+        await pilot.click("#dissent-ok")  # empty: refused in the dialog
+        await settle(pilot)
+        assert isinstance(app_.screen, DissentDialog)
+        await pilot.click("#dissent-text")
+        await pilot.press(*"A3 low", "enter", *"v2")  # several lines are kept
+        await pilot.click("#dissent-ok")
+        await settle(pilot)
+        assert isinstance(app_.screen, OwnSheetScreen)
+        assert "您的不同意见已记录" in "".join(screen_text(app_).split())
+    [dissent] = session.review.state.dissents
+    assert dissent["expert"] == "E1" and dissent["round"] == "professional"
+    assert dissent["text"] == "A3 low\nv2" and dissent["by"] == "expert:E1"

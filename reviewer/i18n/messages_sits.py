@@ -105,4 +105,27 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli.filled_done": ("已打印 {sheets} 份已提交评分表（{pages} 页）：{paths}",
                         "Printed {sheets} submitted sheet(s) ({pages} pages): {paths}"),
     "cli.round_needs_filled": ("--round 只能与 --filled 同用", "--round goes with --filled only"),
+    # -- the terminal ------------------------------------------------------------------------
+    "tui.key.print_sheet": ("打印本人评分表", "Print my sheet"),
+    "tui.key.print_sheet.tip": ("将本人已提交的评分表（实名打分）打印为 PDF，供签字",
+                                "Print my submitted sheet (by real name) as a PDF to sign"),
+    "tui.key.dissent": ("不同意见", "Dissent"),
+    "tui.key.dissent.tip": ("就已结束轮次的评审结果书面记录本人的不同意见",
+                            "Record my written dissent on a closed round's result"),
+    "tui.sits.offer": ("按 P 打印本人评分表（实名打分，供签字）；某轮结束后按 D 记录不同意见；按 esc 退出登录。",
+                       "Press P to print my sheet (by real name, to sign); once a round has "
+                       "closed, D records a dissent; esc logs out."),
+    "tui.sits.printing": ("正在生成评分表…", "Printing the sheet…"),
+    "tui.sits.printed": ("本人评分表已保存：{path}", "My sheet was saved: {path}"),
+    "tui.sits.no_dissent_round": ("目前没有可提出不同意见的轮次：须为本人所在评审组、该轮已结束且尚未记录过",
+                                  "No round to dissent on now: it must be a round of your group, "
+                                  "closed, with no dissent of yours recorded yet"),
+    "tui.sits.dissent_title": ("不同意见 · {name}", "Dissent · {name}"),
+    "tui.sits.dissent_note": ("选择轮次并写明您对该轮评审结果的不同意见；将署名记入审计记录并打印在签字页旁，提交后不能修改。",
+                              "Choose the round and write your dissent on its result; it is "
+                              "recorded in your name in the audit trail and printed beside the "
+                              "signature page, and cannot be changed afterwards."),
+    "tui.sits.dissent_ok": ("记录不同意见", "Record dissent"),
+    "tui.sits.dissent_done": ("您的不同意见已记录", "Your dissent was recorded"),
+    "tui.sits.after_round": ("您所在的评审轮次已结束，本轮无需您评分。", "Your round is over; nothing to score in this one."),
 }
