@@ -15,13 +15,13 @@ from pathlib import Path
 
 import pytest
 
+from reviewer.cli.main import main
 from reviewer.domain import events as ev
 from reviewer.domain.audit import ChainBroken
 from reviewer.domain.errors import DomainError
 from reviewer.domain.replay import validate
-from reviewer.domain.review import Review
-from reviewer.cli.main import main
 from reviewer.domain.results import results
+from reviewer.domain.review import Review
 from reviewer.domain.state import SessionState, state_from_plain, state_to_plain
 from reviewer.session import Session
 from tests.builders import Clock, ack, app, expert, make_case, run, score_all

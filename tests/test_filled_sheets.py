@@ -15,8 +15,8 @@ from reviewer.cli.main import main
 from reviewer.domain.review import Review
 from reviewer.pdf.assemble import filled_sheet, pledge_sentence
 from reviewer.pdf.filled_sheet import render_filled_sheets
-from reviewer.session import Session
 from reviewer.services import secretary as sec
+from reviewer.session import Session
 from tests.builders import TEST_PIN, Clock, ack, app, declare, expert, make_case, run
 from tests.test_tui_support import (
     build_session,
