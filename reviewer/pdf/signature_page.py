@@ -47,7 +47,10 @@ def signature_page(groups: Sequence[SignatureGroup], secretary: str, supervision
             else:
                 rows.append([member.name, member.title, member.unit, member.role, "", ""])
         out.append(Heading(group.title, styles.h2, key=f"sign-group-{i}", level=1))
-        out.append(grid_table(header, rows, widths, styles, extra=spans))
+        # room for a handwritten signature, yet a long unit or refusal still grows its row
+        room = [("TOPPADDING", (0, 1), (-1, -1), 3.5 * mm),
+                ("BOTTOMPADDING", (0, 1), (-1, -1), 3.5 * mm)]
+        out.append(grid_table(header, rows, widths, styles, extra=[*spans, *room]))
     staff_header = [t("pdf.col.role"), t("pdf.col.name"), t("pdf.col.signature"),
                     t("pdf.col.date")]
     staff = [[t("pdf.sign.secretary"), secretary, "", ""]]
@@ -70,7 +73,7 @@ def dissent_list(dissents: Sequence[DissentRow], styles: Styles) -> list[Flowabl
               t("pdf.sits.col_when")]
     rows = [[d.expert, d.round, d.text, d.when + (t("pdf.sits.on_paper") if d.on_paper else "")]
             for d in dissents]
-    return [*out, grid_table(header, rows, fit_widths([18, 20, 98, 28], PORTRAIT_W), styles)]
+    return [*out, grid_table(header, rows, fit_widths([18, 20, 88, 38], PORTRAIT_W), styles)]
 
 
 def audit_entries(dissents: Sequence[DissentRow], refusals: Sequence[RefusalRow],
