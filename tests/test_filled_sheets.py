@@ -69,6 +69,8 @@ def _submitted(panel_id: str) -> Review:
 def test_the_filled_sheet_reads_right(panel_id: str, quote: str, tmp_path: Path) -> None:
     review = _submitted(panel_id)
     sheet = filled_sheet(review, "E1", "professional")
+    [recused] = [r for r in sheet.rows if r.mark == "回避"]
+    assert (recused.app_id, recused.name, recused.unit, recused.values) == ("A2", "", "", ("",) * 4)
     pdf = tmp_path / "sheet.pdf"
     render_filled_sheets([sheet], pdf)
     text = _text(pdf)
@@ -136,6 +138,9 @@ def test_a_filled_sheet_is_refused_before_submission(pledged: Path, tmp_path: Pa
     assert cli(pledged, "sheets", "--filled", "--expert", expert_id, "-o", str(out)) == 1
     err = capsys.readouterr().err
     assert "尚未提交" in err and expert_id in err and "Traceback" not in err
+    assert cli(pledged, "sheets", "--filled", "--expert", expert_id, "--round", "专业组",
+               "-o", str(out)) == 1  # a round named explicitly: refused the same way
+    assert "尚未提交" in capsys.readouterr().err
     assert cli(pledged, "sheets", "--filled", "-o", str(out)) == 1
     assert "还没有已提交的评分表" in capsys.readouterr().err
     assert cli(pledged, "sheets", "--filled", "--expert", "NOBODY", "-o", str(out)) == 1
