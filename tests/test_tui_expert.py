@@ -110,6 +110,10 @@ async def test_whole_expert_path_from_login_to_submission(tmp_path: Path) -> Non
         await settle(pilot)
         assert review.is_submitted("E1")
         assert review.state.submitted[("E1", "professional")]["confirmed_no_conflict"]
+        # their own sheet, read-only, offering to print it (issue 13); esc logs out
+        assert "OwnSheetScreen" in type(app.screen).__name__
+        await pilot.press("escape")
+        await settle(pilot)
         assert isinstance(app.screen, WaitingScreen)
         assert len(app.screen_stack) == 2 and app.expert is None
     assert kinds(session).count(ev.SHEET_SUBMITTED) == 1

@@ -15,7 +15,7 @@ import sys
 from collections.abc import Sequence
 
 from reviewer import __version__
-from reviewer.cli import case_commands, review_commands
+from reviewer.cli import case_commands, review_commands, sits_commands
 from reviewer.cli.parser import Parser
 from reviewer.domain.errors import DomainError
 from reviewer.i18n import set_locale, t
@@ -41,6 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
                                 parser_class=Parser)
     case_commands.register(sub)
     review_commands.register(sub)
+    sits_commands.register(sub)
     _register_optional(sub)
     return parser
 

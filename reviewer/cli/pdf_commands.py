@@ -124,7 +124,17 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 def cmd_sheets(args: argparse.Namespace) -> int:
     from reviewer.cli.review_commands import open_session
-    from reviewer.services.sheets import PrintSheets, print_sheets
+    from reviewer.services.sheets import PrintFilled, PrintSheets, print_filled_sheets, print_sheets
+
+    if args.filled:  # submitted sheets filled in, for signature (issue 13)
+        filled = print_filled_sheets(open_session(args),
+                                     PrintFilled(args.output, args.expert, args.round),
+                                     Settings.from_options(args))
+        print(t("cli.filled_done", sheets=filled.sheets, pages=filled.pages,
+                paths=", ".join(str(p) for p in filled.paths)))
+        return 0
+    if args.round is not None:
+        raise DomainError("cli.round_needs_filled")
 
     printed = print_sheets(open_session(args), PrintSheets(args.output, args.expert),
                            Settings.from_options(args))
@@ -182,8 +192,10 @@ def register(sub: Any) -> None:
 
     p = sub.add_parser("sheets", help=t("cli.sheets_help"), description=t("cli.sheets_help"))
     add_bundle(p)
-    p.add_argument("-o", "--output", type=Path, required=True, metavar="sheets.pdf",
-                   help=t("cli.arg_output_pdf"))
+    p.add_argument("-o", "--output", type=Path, required=True, metavar="sheets.pdf|DIR",
+                   help=t("cli.arg_output_dir_or_pdf"))
     p.add_argument("--expert", metavar="ID", help=t("cli.arg_expert"))
+    p.add_argument("--filled", action="store_true", help=t("cli.arg_filled"))
+    p.add_argument("--round", metavar="ROUND", help=t("cli.arg_sheet_round"))
     p.add_argument("--font", metavar="FONT.ttf", help=t("cli.arg_font"))
     p.set_defaults(handler=cmd_sheets)

@@ -37,12 +37,16 @@ JUSTIFIED = "score.justified"
 # an operator asked for full ID and phone numbers in an output (``--unmask``); like an export,
 # it changes no result
 UNMASKED = "output.unmasked"
+# a member's written dissent on a round's result, and a refusal to sign (reviewer.domain.dissent)
+DISSENT_RECORDED = "dissent.recorded"
+SIGNATURE_REFUSED = "signature.refused"
 
 KINDS = (
     SESSION_OPENED, PIN_FAILED, PIN_LOCKED, PIN_OK, PIN_CHANGED, ACK_RECORDED,
     CONFLICT_DECLARED, CONFLICT_CLEARED, CONFLICT_LIFTED, ABSTAINED, SCORE_SET,
     SHEET_SUBMITTED, SHEET_REOPENED, SCORES_IMPORTED, ROUND_ADVANCED, TIE_RESOLVED,
     DISQUALIFIED, EXPORTED, AMOUNT_PROPOSED, PIN_UNLOCKED, JUSTIFIED, UNMASKED,
+    DISSENT_RECORDED, SIGNATURE_REFUSED,
 )
 # kinds that record who read or wrote an output: they change no result (``results_head``)
 OUTPUT_KINDS = (EXPORTED, UNMASKED)

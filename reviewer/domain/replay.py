@@ -17,6 +17,7 @@ from typing import Any
 
 from reviewer.domain import events as ev
 from reviewer.domain.audit import INVALID, ChainBroken
+from reviewer.domain.dissent import MAX_TEXT, SOURCES, clean_text
 from reviewer.domain.errors import DomainError
 from reviewer.domain.events import Event
 from reviewer.domain.justification import MAX_COMMENT, OVERALL
@@ -315,6 +316,53 @@ class _Checker:
             raise _Bad("amount: outside the band")
         _text(self.p, "reason", required=True)
 
+    def _author(self, expert_id: str) -> None:
+        """A dissent or refusal at the terminal is the member's own; on paper the secretary's."""
+        source = _text(self.p, "source")
+        if source not in SOURCES:
+            raise _Bad(f"source: {source}")
+        if source == "terminal":
+            self.actor(ev.expert_actor(expert_id))
+            if expert_id not in self.state.acks:
+                raise _Bad("expert: no confidentiality pledge")
+        else:
+            self.actor(ev.SECRETARY)
+
+    def _statement(self, key: str) -> None:
+        text = _text(self.p, key, required=True)
+        if clean_text(text) != text or len(text) > MAX_TEXT:
+            raise _Bad(f"{key}: not as recorded")
+
+    def dissent_recorded(self) -> None:
+        """As ``Dissents.record_dissent``: a member of the round, after it closed, once."""
+        expert_id = self.expert()
+        self._author(expert_id)
+        round_name = _text(self.p, "round")
+        if round_name not in (PROFESSIONAL, COMPREHENSIVE) or \
+                round_name not in self.review.panel.round_keys:
+            raise _Bad(f"round: unknown {round_name}")
+        if not self.review.is_member_of_round(expert_id, round_name):
+            raise _Bad("expert: not a member of the round")
+        if not self.review.round_closed(round_name):
+            raise _Bad("round: not closed")
+        if any(d["expert"] == expert_id and d["round"] == round_name
+               for d in self.state.dissents):
+            raise _Bad("expert: dissent already recorded")
+        self._statement("text")
+
+    def signature_refused(self) -> None:
+        """As ``Dissents.refuse_to_sign``: a member, after the close, with a reason, once."""
+        expert_id = self.expert()
+        self._author(expert_id)
+        found = self.review.case.expert(expert_id)
+        if found is None or not found.groups:
+            raise _Bad("expert: not a member")
+        if self.state.round != CLOSED:
+            raise _Bad("round: not closed")
+        if expert_id in self.state.refusals:
+            raise _Bad("expert: already refused")
+        self._statement("reason")
+
     def results_exported(self) -> None:
         self.actor(ev.SECRETARY)
         _text(self.p, "file_sha256")
@@ -335,6 +383,8 @@ _CHECKS = {
     ev.DISQUALIFIED: _Checker.application_disqualified,
     ev.EXPORTED: _Checker.results_exported, ev.AMOUNT_PROPOSED: _Checker.amount_proposed,
     ev.JUSTIFIED: _Checker.score_justified, ev.UNMASKED: _Checker.output_unmasked,
+    ev.DISSENT_RECORDED: _Checker.dissent_recorded,
+    ev.SIGNATURE_REFUSED: _Checker.signature_refused,
 }
 assert set(_CHECKS) == set(ev.KINDS)
 

@@ -12,7 +12,8 @@ PIN, which must be counted towards the lockout.
 - auth.py: PINs, lockout and PIN changes (``check_pin``, ``change_pin``, ``locked_for``);
 - pledge.py: the 保密承诺 and the 回避 declarations;
 - scoring.py: score values, the expert's sheet, submission, reopening, paper imports;
-- rounds.py: closing rounds, ties, removals, amounts, the export record.
+- rounds.py: closing rounds, ties, removals, amounts, the export record;
+- dissent.py: a member's dissent on a round's result and refusal to sign.
 
 Every caller uses ``Review`` and the names re-exported here.
 """
@@ -26,6 +27,7 @@ from reviewer.domain.auth import (
     LoginResult,
     pin_is_valid,
 )
+from reviewer.domain.dissent import Dissents
 from reviewer.domain.review_core import (
     ABSTAINED,
     DRAFT,
@@ -58,7 +60,7 @@ __all__ = [
 ]
 
 
-class Review(Authentication, Scoring, Rounds):
+class Review(Authentication, Scoring, Rounds, Dissents):
     """The domain core of one session: the sealed case, its panel and the event-folded state.
 
     One facade over the concerns (PINs, pledge and declarations, scoring and sheets, rounds);

@@ -100,6 +100,10 @@ class SessionState:
     justifications: dict[tuple[str, str, str, str], str] = field(default_factory=dict)
     # who asked for full ID/phone numbers (``--unmask``): actor, command, at
     unmasked: list[dict[str, Any]] = field(default_factory=list)
+    # written dissents on a round's result, in order: {expert, round, text, source, at, by}
+    dissents: list[dict[str, Any]] = field(default_factory=list)
+    # expert -> {reason, source, at, by}: who refused to sign the signature page, and why
+    refusals: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def pin(self, expert: str) -> PinState:
         return self.pins.setdefault(expert, PinState())
@@ -173,6 +177,14 @@ class SessionState:
             for item in p.get("overrides", ()):
                 self.overrides.append({**item, "at": event.at, "by": event.actor,
                                        "reason": p.get("reason", "")})
+        elif kind == ev.DISSENT_RECORDED:
+            self.dissents.append({"expert": p["expert"], "round": p["round"], "text": p["text"],
+                                  "source": p.get("source", "terminal"), "at": event.at,
+                                  "by": event.actor})
+        elif kind == ev.SIGNATURE_REFUSED:
+            self.refusals[p["expert"]] = {"reason": p["reason"],
+                                          "source": p.get("source", "terminal"),
+                                          "at": event.at, "by": event.actor}
         elif kind == ev.EXPORTED:
             self.exports.append({**p, "at": event.at})
         elif kind == ev.JUSTIFIED:
@@ -288,6 +300,7 @@ _SNAPSHOT_FIELDS: dict[str, tuple[Any, Any]] = {
     "first_scored": (_pairs, lambda r: _keyed(r, 2)),
     "justifications": (_pairs, lambda r: _keyed(r, 4)),
     "unmasked": (list, list),
+    "dissents": (list, list), "refusals": (dict, dict),
     "amounts": (lambda d: {k: list(v) for k, v in d.items()},
                 lambda r: {k: (v[0], int(v[1])) for k, v in r.items()}),
 }

@@ -15,6 +15,7 @@ from reviewer.i18n import (
     messages_report,
     messages_rules,
     messages_services,
+    messages_sits,
     messages_storage,
     messages_tui,
 )
@@ -34,6 +35,7 @@ AREAS: dict[str, dict[str, tuple[str, str]]] = {
     "dashboard": messages_dashboard.MESSAGES,
     "io": messages_io.MESSAGES,
     "justify": messages_justify.MESSAGES,
+    "sits": messages_sits.MESSAGES,
 }
 
 MESSAGES: dict[str, tuple[str, str]] = {}

@@ -19,7 +19,7 @@ from reviewer.domain.masking import mask_value
 from reviewer.domain.ranking import CLOSED, COMPREHENSIVE, PROFESSIONAL
 from reviewer.domain.recusal import DECLARED, DETECTED, LISTED
 from reviewer.domain.results import TableRow, results
-from reviewer.domain.review import Review
+from reviewer.domain.review import Review, stamp
 from reviewer.domain.stats import OUTLIER_SDS
 from reviewer.i18n import locale_override, t
 from reviewer.pdf import model as m
@@ -451,6 +451,39 @@ class _Builder:
                 expert=self.expert_name(expert_id), round=t(f"round.{round_name}"),
                 criterion=label, score=score, comment=text))
         return tuple(rows)
+    # -- the signature page, dissents, refusals (issue 13) ----------------------------------
+
+    def signatures(self) -> tuple[m.SignatureGroup, ...]:
+        """Every member of each group, in the case's order, with a refusal where recorded."""
+        out = []
+        for group in self.case.groups:
+            members = []
+            for expert in self.case.experts:
+                if group.id not in expert.groups:
+                    continue
+                refusal = self.state.refusals.get(expert.id)
+                members.append(m.Signatory(
+                    name=expert.name, title=expert.title, unit=expert.unit,
+                    role=t("pdf.sits.role_member"),
+                    refused=refusal["reason"] if refusal else "",
+                    refused_when=_when(refusal["at"]) if refusal else ""))
+            if members:
+                out.append(m.SignatureGroup(group.name, tuple(members)))
+        return tuple(out)
+
+    def round_label(self, round_name: str) -> str:
+        spec = self.panel.round_spec(round_name)
+        return spec.name if spec else t(f"round.{round_name}")
+
+    def dissents(self) -> tuple[m.DissentRow, ...]:
+        return tuple(m.DissentRow(self.expert_name(d["expert"]), self.round_label(d["round"]),
+                                  d["text"], _when(d["at"]), d.get("source") == "paper")
+                     for d in self.state.dissents)
+
+    def refusals(self) -> tuple[m.RefusalRow, ...]:
+        return tuple(m.RefusalRow(self.expert_name(e), r["reason"], _when(r["at"]),
+                                  r.get("source") == "paper")
+                     for e, r in self.state.refusals.items())
 
     def build(self, now: datetime) -> m.ReportData:
         final, cap_lines = self.final()
@@ -470,6 +503,7 @@ class _Builder:
             trimmed=self.case.rules.aggregate == "trimmed_mean",
             citations=citations(self.review), tie_breaks=self.tie_breaks(),
             justify_note=self.justify_note(), justifications=self.justifications(),
+            signatures=self.signatures(), dissents=self.dissents(), refusals=self.refusals(),
         )
 
 
@@ -526,3 +560,70 @@ def _sheet_justify_note(review: Review) -> str:
     if rule.below:
         return t("pdf.sheet.justify_low", share=share)
     return t("pdf.sheet.justify_outliers") if rule.outliers else ""
+
+
+# -- filled score sheets for signature (实名打分, issue 13) ---------------------------------------
+
+def pledge_sentence(review: Review) -> str:
+    """The panel's own undertaking to score impartially by real name (the second point of its
+    confidentiality text, e.g. 云岭工匠 第十九条 "二、公正评审…独立实名打分"), with the policy
+    and article; the generic sentence where a panel's text has no such point."""
+    panel = review.panel
+    for line in panel.confidentiality_text.splitlines():
+        text = line.strip()
+        if text.startswith("二、"):
+            return t("pdf.sits.pledge_quote", text=text.removeprefix("二、"), policy=panel.policy,
+                     article=panel.confidentiality_article)
+    return t("pdf.sheet.pledge", term=panel.confidentiality_term, policy=panel.policy,
+             article=panel.recusal_article)
+
+
+def latest_submitted_round(review: Review, expert_id: str) -> str | None:
+    """The last round of the panel in which ``expert_id``'s sheet is submitted."""
+    done = [r for r in review.panel.round_keys if review.is_submitted(expert_id, r)]
+    return done[-1] if done else None
+
+
+def filled_sheet(review: Review, expert_id: str, round_name: str,
+                 now: datetime | None = None) -> m.FilledSheetData:
+    """``expert_id``'s submitted sheet of ``round_name``: every application of their groups,
+    each criterion, 回避 (with no content) and 弃权 marked, totals, the panel's pledge."""
+    case, panel, state = review.case, review.panel, review.state
+    expert = case.expert(expert_id)
+    submitted = state.submitted.get((expert_id, round_name))
+    assert expert is not None and submitted is not None
+    with locale_override("zh"):
+        criteria = tuple(m.Criterion(c.name, _points(review.points[c.key]))
+                         for c in panel.expert_criteria)
+        rows = []
+        counts = {"scored": 0, "recused": 0, "abstained": 0}
+        for app in review.scope(expert_id, round_name):
+            if review.conflicts.is_recused(expert_id, app.id, state):
+                rows.append(m.FilledRow(app.id, "", "", tuple("" for _ in criteria), m.RECUSED,
+                                        m.RECUSED))
+                counts["recused"] += 1
+                continue
+            key = (expert_id, app.id, round_name)
+            values = state.scores.get(key, {})
+            if key in state.abstained:
+                rows.append(m.FilledRow(app.id, app.name, app.unit,
+                                        tuple(m.NO_SCORE for _ in criteria), m.ABSTAINED,
+                                        m.ABSTAINED))
+                counts["abstained"] += 1
+                continue
+            cells = tuple(_score(values.get(c.key)) for c in panel.expert_criteria)
+            total = sum(values.values(), Decimal(0))
+            rows.append(m.FilledRow(app.id, app.name, app.unit, cells,
+                                    _score(total) if values else m.NO_SCORE))
+            counts["scored"] += 1
+        groups = [case.group(g) for g in review.groups_of(expert_id, round_name)]
+        spec = panel.round_spec(round_name)
+        return m.FilledSheetData(
+            expert_name=expert.name, expert_id=expert.id,
+            group="、".join(g.name for g in groups if g),
+            round_label=spec.name if spec else t(f"round.{round_name}"), criteria=criteria,
+            rows=tuple(rows), submitted=_when(str(submitted["at"])),
+            on_paper=submitted.get("source") == "paper", pledge=pledge_sentence(review),
+            printed=_when(stamp(now or datetime.now(UTC))), round_key=round_name,
+            session_id=case.case_id, measure_name=panel.name, session_title=case.title,
+            **counts)

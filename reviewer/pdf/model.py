@@ -272,6 +272,43 @@ class TieBreakRow:
 
 
 @dataclass(frozen=True)
+class Signatory:
+    """One line of the committee's signature page (issue 13)."""
+
+    name: str
+    title: str
+    unit: str
+    role: str  # 组员 / 评审专家 ...
+    refused: str = ""  # the written reason when the member refused to sign
+    refused_when: str = ""
+
+
+@dataclass(frozen=True)
+class SignatureGroup:
+    title: str  # the group's name, e.g. 第一专业组（机械制造）
+    members: tuple[Signatory, ...]
+
+
+@dataclass(frozen=True)
+class DissentRow:
+    """A member's written dissent on a round's result (不同意见), in their name."""
+
+    expert: str
+    round: str  # the panel's name of the round
+    text: str
+    when: str  # Beijing time
+    on_paper: bool = False  # given on paper, recorded by the secretary
+
+
+@dataclass(frozen=True)
+class RefusalRow:
+    expert: str
+    reason: str
+    when: str
+    on_paper: bool = False
+
+
+@dataclass(frozen=True)
 class ReportData:
     cover: CoverInfo
     committee: tuple[CommitteeRow, ...]
@@ -296,6 +333,9 @@ class ReportData:
     # 评分理由: the rule in force ("" when off) and every comment, by application and expert
     justify_note: str = ""
     justifications: tuple[JustificationRow, ...] = ()
+    signatures: tuple[SignatureGroup, ...] = ()  # the 评审委员会签字页, group by group
+    dissents: tuple[DissentRow, ...] = ()
+    refusals: tuple[RefusalRow, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -326,3 +366,38 @@ class ScoreSheetData:
     # the case requires 评分理由: a 理由 column and the rule in a note ("" when off)
     justify_note: str = ""
     citations: Citations = Citations()
+
+
+@dataclass(frozen=True)
+class FilledRow:
+    """One application on an expert's filled sheet. A recused one carries no content."""
+
+    app_id: str
+    name: str  # "" when recused (the expert never saw it)
+    unit: str
+    values: tuple[str, ...]  # one per criterion, NO_SCORE where none
+    total: str  # "87.5", or RECUSED / ABSTAINED
+    mark: str = ""  # RECUSED / ABSTAINED / ""
+
+
+@dataclass(frozen=True)
+class FilledSheetData:
+    """An expert's submitted score sheet, printed for their signature (实名打分)."""
+
+    expert_name: str
+    expert_id: str
+    group: str
+    round_label: str
+    criteria: tuple[Criterion, ...]
+    rows: tuple[FilledRow, ...]
+    submitted: str  # Beijing time of the submission
+    on_paper: bool  # submitted by a paper import
+    pledge: str  # the panel's own undertaking sentence, with its article
+    printed: str  # Beijing time of printing
+    round_key: str = ""
+    session_id: str = ""
+    measure_name: str = ""
+    session_title: str = ""
+    scored: int = 0
+    recused: int = 0
+    abstained: int = 0

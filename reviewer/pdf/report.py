@@ -20,7 +20,7 @@ from reportlab.platypus import NextPageTemplate, PageBreak
 from reportlab.platypus.flowables import Flowable
 
 from reviewer.i18n import t
-from reviewer.pdf import justifications, rounds, sections
+from reviewer.pdf import justifications, rounds, sections, signature_page
 from reviewer.pdf.files import document_language, write_atomically
 from reviewer.pdf.fonts import find_cjk_font
 from reviewer.pdf.layout import (
@@ -132,9 +132,14 @@ def build_story(data: ReportData, styles: Styles) -> list[Flowable]:
             data.justify_note, data.justifications, styles, frame_width(landscape_page=False))
     story += _section(t("pdf.h.integrity"), "integrity", styles, "portrait")
     story += sections.integrity(data.integrity, styles)
+    story += signature_page.audit_entries(data.dissents, data.refusals, styles)
     story += _section(t("pdf.h.signatures"), "signatures", styles, "portrait")
-    story += sections.signature_page(data.committee, data.cover.secretary,
-                                     data.supervision_lines, styles)
+    if data.signatures:  # the committee group by group, refusals and dissents (issue 13)
+        story += signature_page.signature_page(data.signatures, data.cover.secretary,
+                                               data.supervision_lines, data.dissents, styles)
+    else:
+        story += sections.signature_page(data.committee, data.cover.secretary,
+                                         data.supervision_lines, styles)
     story += _section(t("pdf.h.appendix"), "appendix", styles, "landscape")
     story += sections.appendix(data.appendix, styles, wide, data.trimmed)
     return story

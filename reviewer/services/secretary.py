@@ -138,6 +138,33 @@ class ProposeAmount:
 
 
 @dataclass(frozen=True)
+class RecordDissent:
+    """A member's written dissent on a round's result, given on paper (or typed by the member
+    at their terminal: ``source="terminal"``)."""
+
+    expert: str
+    round: str  # a round key, 专业组/综合组, or the panel's name for it
+    text: str
+    source: str = "paper"
+
+    def decide(self, review: Review) -> list[Event]:
+        round_name = review.round_alias(self.round) or self.round.strip()
+        return review.record_dissent(self.expert.strip(), round_name, self.text, self.source)
+
+
+@dataclass(frozen=True)
+class RefuseSign:
+    """A member refuses to sign the signature page; the written reason is required."""
+
+    expert: str
+    reason: str
+    source: str = "paper"
+
+    def decide(self, review: Review) -> list[Event]:
+        return review.refuse_to_sign(self.expert.strip(), self.reason, self.source)
+
+
+@dataclass(frozen=True)
 class Advanced:
     from_round: str
     to_round: str
@@ -173,5 +200,5 @@ def verify_audit(handle: SessionHandle) -> ChainReport:
 
 
 __all__ = ["AcknowledgeOnPaper", "Advance", "Advanced", "Disqualify", "LiftConflict", "Recuse",
-           "Reopen", "ResolveTie", "UnlockPin", "SecretaryCommand", "advance", "execute",
-           "recusal_kind", "results", "shown_results", "verify_audit"]
+           "RecordDissent", "RefuseSign", "Reopen", "ResolveTie", "UnlockPin", "SecretaryCommand",
+           "advance", "execute", "recusal_kind", "results", "shown_results", "verify_audit"]

@@ -154,7 +154,9 @@ class ReviewerApp(App[None]):
             return
         with self._gw.reading() as review:
             where = flow.stage(review, expert)
-        if where == flow.SUBMITTED and on_login:  # their own sheet, read-only (issue 10)
+            # nothing to score now, but a closed round of theirs to dissent on (issue 13)
+            may_dissent = where == flow.NOTHING and bool(review.dissent_rounds(expert))
+        if (where == flow.SUBMITTED or may_dissent) and on_login:  # own sheet, read-only
             from reviewer.tui.screens.own_sheet import OwnSheetScreen
 
             self.push_screen(OwnSheetScreen(expert))

@@ -23,6 +23,7 @@ from reviewer.domain.errors import DomainError
 Job = Literal[
     # the expert's path
     "unlock", "login", "pin", "ack", "declare", "save", "abstain", "recuse", "submit",
+    "print_sheet", "dissent",
     # the secretary and the supervisor
     "secretary", "snapshot", "import", "export", "sign", "lift", "reopen", "advance", "tie",
     "disqualify", "verify", "audit", "unlock_pin",

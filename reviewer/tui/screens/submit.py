@@ -143,7 +143,11 @@ class SubmitScreen(ReviewerScreen):
         if message.error is not None:
             self.query_one("#submit-status", Static).update(str(message.error))
             return
-        self.reviewer.logout(notice=t("tui.submit.done"))
+        # the expert's own sheet, read-only, with the offer to print it for signature (issue 13)
+        from reviewer.tui.screens.own_sheet import OwnSheetScreen
+
+        self.app.switch_screen(OwnSheetScreen(self.expert_id, just_submitted=True))
+        self.app.notify(t("tui.submit.done"), timeout=6)
 
     def action_back(self) -> None:
         self.app.pop_screen()
