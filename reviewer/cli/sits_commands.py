@@ -16,7 +16,6 @@ from reviewer.cli.parser import Parser, add_bundle
 from reviewer.cli.review_commands import open_session, say
 from reviewer.domain.errors import DomainError
 from reviewer.i18n import t
-from reviewer.services import secretary as sec
 
 
 def _text(args: argparse.Namespace) -> str:
@@ -35,6 +34,8 @@ def _text(args: argparse.Namespace) -> str:
 
 
 def cmd_dissent(args: argparse.Namespace) -> int:
+    from reviewer.services import secretary as sec  # imported by the command that runs
+
     text = _text(args)  # before the passphrase: a missing file is said first
     sec.execute(open_session(args), sec.RecordDissent(args.expert, args.round, text))
     say(t("cli.dissent_done", expert=args.expert, round=args.round))
@@ -42,6 +43,8 @@ def cmd_dissent(args: argparse.Namespace) -> int:
 
 
 def cmd_refuse_sign(args: argparse.Namespace) -> int:
+    from reviewer.services import secretary as sec
+
     sec.execute(open_session(args), sec.RefuseSign(args.expert, args.reason))
     say(t("cli.refuse_sign_done", expert=args.expert))
     return 0
