@@ -9,6 +9,7 @@ from reviewer.i18n import (
     messages_cli,
     messages_core,
     messages_dashboard,
+    messages_draw,
     messages_pdf,
     messages_report,
     messages_rules,
@@ -30,6 +31,7 @@ AREAS: dict[str, dict[str, tuple[str, str]]] = {
     "storage": messages_storage.MESSAGES,
     "services": messages_services.MESSAGES,
     "dashboard": messages_dashboard.MESSAGES,
+    "draw": messages_draw.MESSAGES,
 }
 
 MESSAGES: dict[str, tuple[str, str]] = {}
