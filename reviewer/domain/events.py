@@ -32,12 +32,15 @@ DISQUALIFIED = "application.disqualified"
 # the committee's proposed amount within the band (补助资金 第六条/第十六条)
 AMOUNT_PROPOSED = "amount.proposed"
 EXPORTED = "results.exported"
+# the committee was drawn from a pool: the sealed draw record's hash, seed and pool hash,
+# carried by the session's second event (云岭工匠 第十二条; 工作室/工作站 第十五条)
+DRAW_RECORDED = "draw.recorded"
 
 KINDS = (
     SESSION_OPENED, PIN_FAILED, PIN_LOCKED, PIN_OK, PIN_CHANGED, ACK_RECORDED,
     CONFLICT_DECLARED, CONFLICT_CLEARED, CONFLICT_LIFTED, ABSTAINED, SCORE_SET,
     SHEET_SUBMITTED, SHEET_REOPENED, SCORES_IMPORTED, ROUND_ADVANCED, TIE_RESOLVED,
-    DISQUALIFIED, EXPORTED, AMOUNT_PROPOSED, PIN_UNLOCKED,
+    DISQUALIFIED, EXPORTED, AMOUNT_PROPOSED, PIN_UNLOCKED, DRAW_RECORDED,
 )
 
 SECRETARY = "secretary"

@@ -78,6 +78,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "draw.check_pool": ("专家库已变化：记录 {recorded}，现为 {now}", "the pool differs: recorded {recorded}, now {now}"),
     "draw.check_group": ("{group} 组：重抽得到 {members}，记录为 {recorded}", "group {group}: the re-run gives {members}, the record says {recorded}"),
     "draw.check_record": ("重抽的记录与 draw.json 不一致（排除项或案卷设置已变化）", "the re-run record differs from draw.json (exclusions or case settings changed)"),
+    # the results PDF's integrity section
+    "draw.integrity.seed": ("专家抽取种子", "Expert draw seed"),
+    "draw.integrity.pool": ("专家库 SHA-256", "Expert pool SHA-256"),
+    "draw.integrity.record": ("抽取记录 SHA-256", "Draw record SHA-256"),
     # the record PDF
     "draw.pdf.title": ("评审专家抽取记录", "Expert draw record"),
     "draw.pdf.case": ("{title}（{year}年度）", "{title} ({year})"),
