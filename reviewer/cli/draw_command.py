@@ -49,7 +49,12 @@ def cmd_draw(args: argparse.Namespace) -> int:
     from reviewer.services.draw import DrawCommand, check_draw, run_draw
 
     if args.check:
-        checked = check_draw(args.pool, args.case)
+        signs = bool(args.key or args.p12)
+        from reviewer.cli.pdf_commands import load_identity
+
+        settings = Settings.from_options(args)
+        checked = check_draw(args.pool, args.case, load_identity(args) if signs else None,
+                             settings.location, settings.font)
         if checked.same:
             print(t("draw.check_same", sha=checked.record_sha256))
             return 0

@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -137,8 +137,16 @@ def _compute(pool: Sequence[PoolMember], pool_sha: str, pool_name: str, inputs: 
     return result, text.encode("utf-8")
 
 
-def _experts_rows(result: DrawResult, pool: Sequence[PoolMember],
-                  pins: dict[str, str]) -> tuple[list[list[str]], int]:
+PinSource = Callable[[], str]
+
+
+def random_pin() -> str:
+    """Six random digits (demo strength: the PIN only opens a terminal the bundle allows)."""
+    return f"{secrets.randbelow(10**6):06d}"
+
+
+def _experts_rows(result: DrawResult, pool: Sequence[PoolMember], pins: dict[str, str],
+                  new_pin: PinSource) -> tuple[list[list[str]], int]:
     by_id = {m.id: m for m in pool}
     rows: list[list[str]] = []
     new = 0
@@ -148,92 +156,130 @@ def _experts_rows(result: DrawResult, pool: Sequence[PoolMember],
             member = by_id[pool_id]
             pin = pins.get(pool_id)
             if pin is None:
-                pin = f"{secrets.randbelow(10**6):06d}"
+                pin = new_pin()
                 new += 1
             rows.append([member.id, member.name, member.title, member.unit, group.group, pin,
                          member.id_number or "", mark])
     return rows, new
 
 
-def _inputs(command: DrawCommand, pool: Sequence[PoolMember]) -> DrawInputs:
-    from reviewer.casefolder.pool import read_draw_inputs
+@dataclass(frozen=True)
+class DrawPlan:
+    """A draw computed and not yet written: the record's bytes and the experts file's rows."""
 
-    return read_draw_inputs(command.case_dir, {m.id for m in pool})
+    result: DrawResult
+    pool: tuple[PoolMember, ...]
+    pool_sha256: str
+    inputs: DrawInputs
+    record: bytes
+    experts_path: Path
+    experts_table: bytes
+    new_pins: int
+
+    @property
+    def record_sha256(self) -> str:
+        return hashlib.sha256(self.record).hexdigest()
 
 
-def run_draw(command: DrawCommand) -> DrawOutcome:
-    """Draw (or re-draw with declines), sign the record, write the three files."""
+def plan_draw(pool_path: Path, case_dir: Path, seed: str | None, *, avoid: Path | None = None,
+              declines: Sequence[tuple[str, str]] = (),
+              new_pin: PinSource = random_pin) -> DrawPlan:
+    """The draw as ``reviewer draw`` makes it, nothing written. With declines and a recorded
+    draw in the folder, the recorded draw is re-run (its seed, pool and avoid-list) with the
+    earlier declines kept and the new ones after them."""
     from reviewer.casefolder.pool import (
         existing_pins,
         experts_table_bytes,
         pool_sha256,
         read_avoid,
+        read_draw_inputs,
         read_pool,
     )
     from reviewer.casefolder.problems import Problems
     from reviewer.casefolder.tables import find_table
-    from reviewer.pdf.draw_record import DrawPerson, DrawRecordData, render_and_sign_record
-    from reviewer.pdf.files import write_atomically
 
-    if command.identity is None:
-        raise DrawError("cli.signer_missing")
-    pool = read_pool(command.pool)
-    pool_sha = pool_sha256(command.pool)
-    inputs = _inputs(command, pool)
-    previous = _load_record(command.case_dir)
-    declines = list(command.declines)
-    avoid = read_avoid(command.avoid) if command.avoid else {}
-    seed = command.seed
+    pool = read_pool(pool_path)
+    pool_sha = pool_sha256(pool_path)
+    inputs = read_draw_inputs(case_dir, {m.id for m in pool})
+    previous = _load_record(case_dir)
+    all_declines = list(declines)
+    avoided = read_avoid(avoid) if avoid else {}
     if previous is not None:
-        if not command.declines:
+        if not declines:
             raise DrawError("draw.already_drawn", seed=previous.get("seed", ""))
         if seed is not None and seed.strip() != previous["seed"]:
             raise DrawError("draw.seed_differs", seed=previous["seed"])
         if previous["pool_sha256"] != pool_sha:
             raise DrawError("draw.pool_changed", recorded=previous["pool_sha256"], now=pool_sha)
         seed = previous["seed"]
-        if command.avoid is None:
-            avoid = {a["pool_id"]: a["reason"] for a in previous["avoid"]}
+        if avoid is None:
+            avoided = {a["pool_id"]: a["reason"] for a in previous["avoid"]}
         earlier = [(d["pool_id"], d["reason"]) for d in previous["declines"]]
         again = [d for d in declines if d[0] in {e[0] for e in earlier}]
         if again:
             raise DrawError("draw.already_declined", pool_id=again[0][0])
-        declines = earlier + declines
+        all_declines = earlier + all_declines
     if seed is None:
         raise DrawError("draw.seed_empty")
-    result, record_bytes = _compute(pool, pool_sha, command.pool.name, inputs, seed, avoid,
-                                    declines)
-    record_sha = hashlib.sha256(record_bytes).hexdigest()
-    config = inputs.config
-    panel = config.panel
-    by_id = {m.id: m for m in pool}
-    people = {m.id: DrawPerson(m.name, m.title, m.unit, m.field) for m in by_id.values()}
-    data = DrawRecordData(json.loads(record_bytes), record_sha, people,
-                          {g.id: g.name for g in config.groups},
-                          panel.policy if panel else "",
-                          panel.qualification.article if panel and panel.qualification else "",
-                          panel.qualification.text if panel and panel.qualification else "")
-    signed = render_and_sign_record(
-        data, command.identity, font_path=command.font, location=command.location,
-        reason=t_in(DOCUMENT_LOCALE, "draw.sign_reason", seed=result.seed))
-    found = find_table(command.case_dir, "experts", Problems())
-    experts_path = found if found is not None else command.case_dir / "experts.csv"
-    rows, new_pins = _experts_rows(result, pool, existing_pins(command.case_dir))
+    result, record = _compute(pool, pool_sha, pool_path.name, inputs, seed, avoided,
+                              all_declines)
+    found = find_table(case_dir, "experts", Problems())
+    experts_path = found if found is not None else case_dir / "experts.csv"
+    rows, new_pins = _experts_rows(result, pool, existing_pins(case_dir), new_pin)
     table = experts_table_bytes(experts_path.suffix.lower(), rows)
+    return DrawPlan(result, tuple(pool), pool_sha, inputs, record, experts_path, table,
+                    new_pins)
+
+
+def _record_data(plan_record: bytes, pool: Sequence[PoolMember], inputs: DrawInputs) -> Any:
+    from reviewer.pdf.draw_record import DrawPerson, DrawRecordData
+
+    panel = inputs.config.panel
+    rule = panel.qualification if panel else None
+    people = {m.id: DrawPerson(m.name, m.title, m.unit, m.field) for m in pool}
+    return DrawRecordData(json.loads(plan_record), hashlib.sha256(plan_record).hexdigest(),
+                          people, {g.id: g.name for g in inputs.config.groups},
+                          panel.policy if panel else "", rule.article if rule else "",
+                          rule.text if rule else "")
+
+
+def _sign_record(record: bytes, pool: Sequence[PoolMember], inputs: DrawInputs,
+                 identity: SignerIdentity, location: str, font: str | None) -> Any:
+    from reviewer.pdf.draw_record import render_and_sign_record
+
+    data = _record_data(record, pool, inputs)
+    return render_and_sign_record(
+        data, identity, font_path=font, location=location,
+        reason=t_in(DOCUMENT_LOCALE, "draw.sign_reason", seed=data.record["seed"]))
+
+
+def run_draw(command: DrawCommand) -> DrawOutcome:
+    """Draw (or re-draw with declines), sign the record, write the three files."""
+    from reviewer.pdf.files import write_atomically
+
+    if command.identity is None:
+        raise DrawError("cli.signer_missing")
+    plan = plan_draw(command.pool, command.case_dir, command.seed, avoid=command.avoid,
+                     declines=command.declines)
+    signed = _sign_record(plan.record, plan.pool, plan.inputs, command.identity,
+                          command.location, command.font)
     pdf_path = command.case_dir / RECORD_PDF
     record_path = _record_path(command.case_dir)
     # the record last: a folder whose draw.json is in place has its experts file and PDF too
-    write_atomically(experts_path, table)
+    write_atomically(plan.experts_path, plan.experts_table)
     write_atomically(pdf_path, signed.pdf)
-    write_atomically(record_path, record_bytes)
-    names = {p: by_id[p].name for p in by_id}
-    return DrawOutcome(result, names, record_path, pdf_path, experts_path, record_sha,
-                       pool_sha, new_pins, signed.pages)
+    write_atomically(record_path, plan.record)
+    names = {m.id: m.name for m in plan.pool}
+    return DrawOutcome(plan.result, names, record_path, pdf_path, plan.experts_path,
+                       plan.record_sha256, plan.pool_sha256, plan.new_pins, signed.pages)
 
 
-def check_draw(pool_path: Path, case_dir: Path) -> CheckOutcome:
+def check_draw(pool_path: Path, case_dir: Path, identity: SignerIdentity | None = None,
+               location: str = "", font: str | None = None) -> CheckOutcome:
     """Re-run the recorded draw from the pool and the case folder: the same record bytes
-    (same pool, seed, avoid-list and declines → same committee) or what differs."""
+    (same pool, seed, avoid-list and declines → same committee) or what differs. With a
+    signing identity, a check that passes (re-)issues the signed draw record PDF (how the
+    sample case, whose folder is generated, gets its record)."""
     from reviewer.casefolder.pool import pool_sha256, read_pool
 
     previous = _load_record(case_dir)
@@ -265,6 +311,11 @@ def check_draw(pool_path: Path, case_dir: Path) -> CheckOutcome:
                                         recorded="、".join(before["members"])))
         if len(differences) == (1 if pool_sha != previous.get("pool_sha256") else 0):
             differences.append(t("draw.check_record"))
+    if not differences and identity is not None:
+        from reviewer.pdf.files import write_atomically
+
+        signed = _sign_record(stored, pool, inputs, identity, location, font)
+        write_atomically(case_dir / RECORD_PDF, signed.pdf)
     return CheckOutcome(not differences, tuple(differences), hashlib.sha256(stored).hexdigest())
 
 
