@@ -295,3 +295,30 @@ def test_the_results_pdf_integrity_section_prints_seed_and_hashes() -> None:
     plain = integrity(replace(facts, draw=None), make_styles("Helvetica"))
     assert "种子-1" not in json.dumps(getattr(plain[0], "_cellvalues", []), default=str,
                                       ensure_ascii=False)
+
+
+def test_an_xlsx_experts_file_is_rewritten_as_xlsx_and_seals(world: World,
+                                                            tmp_path: Path) -> None:
+    """A folder whose experts file is a workbook gets a workbook back, with the PINs already
+    handed out kept, and nothing but the three files appears (no temporary left behind)."""
+    from openpyxl import Workbook, load_workbook
+
+    folder, pool = write_draw_case(tmp_path / "x")
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["编号", "姓名", "职称", "工作单位", "所在组", "口令"])
+    # the first group is drawn the same without the avoid-list (P36 is of another field)
+    first = world.record()["result"]["groups"][0]["members"][0]
+    sheet.append([first, "x", "高级工程师", "x", "equipment", "24681357"])
+    book.save(folder / "experts.xlsx")
+    before = {p.name for p in folder.iterdir()}
+    assert main(["draw", str(pool), "--case", str(folder), "--seed", SEED,
+                 *world.signer()]) == 0
+    assert {p.name for p in folder.iterdir()} == before | {"draw.json", "draw_record.pdf"}
+    rows = list(load_workbook(folder / "experts.xlsx").active.iter_rows(values_only=True))
+    assert rows[0] == ("id", "name", "title", "unit", "groups", "pin", "id_number", "reserve")
+    pins = {r[0]: r[5] for r in rows[1:]}
+    assert pins[first] == "24681357"
+    assert main(["seal", str(folder), "-o", str(tmp_path / "x.rvb"), "--passphrase-file",
+                 str(world.root / "pp.txt")]) == 0
