@@ -40,7 +40,7 @@ class Terminal:
     def screen(self) -> str:
         return self.tmux("capture-pane", "-p", "-t", "demo")
 
-    def wait_for(self, text: str, timeout: float = 20.0) -> str:
+    def wait_for(self, text: str, timeout: float = 40.0) -> str:
         """Poll the screen until ``text`` shows (spaces and line breaks ignored)."""
         deadline = time.monotonic() + timeout
         while True:
@@ -100,10 +100,10 @@ def log_in_to_scoring(term: Terminal) -> None:
 
 
 def stored_scores(db: Path, expected: int) -> dict[tuple[str, str, str], dict[str, Decimal]]:
-    """The session's scores once ``expected`` cells are stored (or after 20 s)."""
+    """The session's scores once ``expected`` cells are stored (or after 40 s)."""
     session = demo_session(str(db))
     try:
-        deadline = time.monotonic() + 20
+        deadline = time.monotonic() + 40  # generous: CI machines are busy
         while time.monotonic() < deadline:
             session.refresh()
             if sum(len(v) for v in session.review.state.scores.values()) >= expected:
@@ -122,14 +122,10 @@ def test_login_and_one_score_in_a_real_terminal(tmp_path: Path) -> None:
         screen = term.wait_for("A001陈立新草稿20")  # the queue row (toasts may cover the form)
         assert "工艺专长（≤25）" in screen and "事迹材料" in screen
 
+        assert stored_scores(db, 1) == {
+            ("E01", "A001", "professional"): {"craft_expertise": Decimal(20)}}
         session = demo_session(str(db))
         try:
-            deadline = time.monotonic() + 10
-            while not session.review.state.scores and time.monotonic() < deadline:
-                time.sleep(0.2)
-                session.refresh()
-            assert session.review.state.scores == {
-                ("E01", "A001", "professional"): {"craft_expertise": Decimal(20)}}
             assert session.review.has_acknowledged("E01")
         finally:
             session.close()
