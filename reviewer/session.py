@@ -287,29 +287,36 @@ class Session:
             self.snapshot.save(self.verifier.point, plain)
             self._snap_seq = self.seq
 
+    def _catch_up(self, at: Callable[[], int], take: Callable[[list[Event]], None],
+                  settle: Callable[[HeadRow | None], None]) -> None:
+        """Read, hand to ``take`` and ``settle`` on the head, however many terminals write.
+
+        The head row is read before the rows it covers: it moves in the same transaction as
+        they do, so every row up to it is there to read whatever commits meanwhile (read the
+        other way round, a commit in between looked like a truncated chain). Rows beyond the
+        settled head come from a later commit, or sit behind an older authentic head row that
+        was put back; the head is read again to tell which.
+        """
+        while True:
+            head = self.store.head()
+            target = head.seq if head is not None else at()
+            while at() < target:  # in chunks: never the whole history in memory
+                chunk = self.store.events(at(), min(target, at() + READ_CHUNK))
+                if not chunk:
+                    break  # rows the head vouches for are missing: ``settle`` names it
+                take(chunk)
+            settle(head)
+            if not self.store.has_events_after(at()):
+                return
+            later = self.store.head()
+            if later is None or later.seq <= at():
+                raise ChainBroken(at() + 1, TRUNCATED, f"head={at()}", count=at())
+
     def refresh(self) -> None:
         """Verify and apply what other terminals appended since we last looked."""
 
         def step() -> None:
-            # The head row is read first: it moves in the same transaction as the rows it
-            # covers, so every row up to it is there to read, whatever commits meanwhile.
-            while True:
-                head = self.store.head()
-                target = head.seq if head is not None else self.seq
-                while self.seq < target:  # in chunks: never the whole history in memory
-                    chunk = self.store.events(self.seq, min(target, self.seq + READ_CHUNK))
-                    if not chunk:
-                        break  # rows the head vouches for are missing: _settle names it
-                    self._accept(chunk)
-                self._settle(head)
-                if not self.store.has_events_after(self.seq):
-                    return
-                # rows beyond the head we settled on: another terminal committed since, or an
-                # older authentic head row was put back over newer events
-                later = self.store.head()
-                if later is None or later.seq <= self.seq:
-                    raise ChainBroken(self.seq + 1, TRUNCATED, f"head={self.seq}",
-                                      count=self.seq)
+            self._catch_up(lambda: self.seq, self._accept, self._settle)
 
         self._verified(step)
 
@@ -364,17 +371,7 @@ class Session:
 
         try:
             self._guard()
-            take(self.store.events(0))
-            head = self.store.head()
-            for _ in range(5):  # another terminal may commit while we read
-                if head is None or head.seq <= verifier.point.seq:
-                    break
-                more = self.store.events(verifier.point.seq)
-                if not more:
-                    break
-                take(more)
-                head = self.store.head()
-            verifier.check_head(head)
+            self._catch_up(lambda: verifier.point.seq, take, verifier.check_head)
             seen = self._seen
             if seen is not None and seen.seq > verifier.point.seq:
                 raise ChainBroken(verifier.point.seq + 1, ROLLED_BACK,

@@ -64,6 +64,18 @@ def test_twenty_terminals_score_and_submit_at_once(bundle: Path, backend: str,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
              for expert in scorers]
     flag.touch()
+    # a reader terminal and the supervisor's full check run while everyone writes: a commit
+    # landing between two reads must never look like a broken chain
+    reader = Session.open(bundle, BENCH_PASSPHRASE, url)
+    checks = 0
+    try:
+        while any(proc.poll() is None for proc in procs) and checks < 400:
+            reader.refresh()
+            report = reader.verify_audit()
+            assert report.ok, report
+            checks += 1
+    finally:
+        reader.close()
     failures = []
     for proc in procs:
         out, err = proc.communicate(timeout=600)
