@@ -171,10 +171,13 @@ class Session:
             nonce = secrets.token_hex(8)  # two sessions of one bundle never share event 1
             # decided under the write lock: of many terminals opening a new database, one
             # writes it
+            draw = self.case.draw  # a drawn committee: the draw record comes next
             self.run(lambda r: [] if r.state.event_count else [
                 r.event(ev.SESSION_OPENED, ev.SYSTEM, case_id=self.case.case_id,
                         bundle_sha256=self.bundle_sha256, measure=self.panel.id,
-                        session=nonce)])
+                        session=nonce),
+                *([r.event(ev.DRAW_RECORDED, ev.SYSTEM, **draw.event_payload())]
+                  if draw is not None else [])])
 
     @classmethod
     def open(cls, bundle_path: Path, passphrase: str, db_url: str | None = None,

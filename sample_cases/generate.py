@@ -1,4 +1,4 @@
-"""Write the four demo case folders of sample_cases/ (all people, units and facts invented).
+"""Write the five demo case folders of sample_cases/ (all people, units and facts invented).
 
 Run ``python sample_cases/generate.py``: it rewrites the folders and README.md, then reads
 them back and checks the invariants the reviewer relies on (ids unique, groups, quorum after
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 import shutil
 import sys
@@ -34,6 +35,7 @@ PASSPHRASES = {
     "innovation-achievement-2026": "demo-achievement-2026",
     "innovation-studio-2026": "demo-studio-2026",
     "skills-contest-2026": "demo-skills-2026",
+    "yunling-craftsman-drawn-2026": "demo-drawn-2026",
 }
 FIXED_ZIP_TIME = (2026, 1, 1, 0, 0, 0)
 T_ = TypeVar("T_")
@@ -149,6 +151,9 @@ class Case:
     conflicts: list[tuple[str, str, str]]
     aliases: list[tuple[str, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # group id -> (draw, reserves, fields): the committee is drawn from pool.xlsx
+    draws: dict[str, tuple[int, int, list[str]]] = field(default_factory=dict)
+    about: list[str] = field(default_factory=list)  # README text when not the measure's
 
 
 def assign_experts(rng: Random, people: People, plan: list[tuple[list[str], str, str]],
@@ -693,6 +698,11 @@ def write_case(case: Case) -> None:
         lines += ["", f"[groups.{gid}]", f'name = "{name}"', f'kind = "{kind}"']
         if nominate is not None:
             lines.append(f"nominate = {nominate}")
+        if gid in case.draws:
+            count, reserves, fields = case.draws[gid]
+            lines += [f"draw = {count}", f"reserves = {reserves}"]
+            if fields:
+                lines.append("fields = [" + ", ".join(f'"{f}"' for f in fields) + "]")
     (root / "case.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
     chinese = case.measure == "innovation-achievement"
@@ -802,6 +812,148 @@ def build_skills(people: People) -> Case:
     )
 
 
+# ---- case 5: 云岭工匠, the committee drawn from an expert pool (第十二条) ------------------------
+
+DRAWN_FOLDER = "yunling-craftsman-drawn-2026"
+DRAWN_GROUPS = [("equipment", "装备制造组", 8, 4), ("energy", "能源化工组", 8, 4)]
+DRAW_SEED = "2026-0415-监督组-7391"  # typed in by the 监督组 at the draw (sample only)
+DRAW_DECLINE = "外出担任国家级职业技能竞赛裁判，无法到会"
+POOL_HEADERS = ["编号", "姓名", "职称", "工作单位", "专业领域", "身份证号", "手机"]
+
+
+def write_table_xlsx(path: Path, rows: Sequence[Sequence[object]], title: str) -> None:
+    """A plain workbook whose bytes do not depend on when it was written."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = title
+    for row in rows:
+        ws.append([str(v) for v in row])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    buf = io.BytesIO()
+    wb.save(buf)
+    buf.seek(0)
+    with zipfile.ZipFile(buf) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                data = re.sub(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", b"2026-01-01T00:00:00Z", data)
+            dst.writestr(zipfile.ZipInfo(info.filename, FIXED_ZIP_TIME), data,
+                         zipfile.ZIP_DEFLATED)
+
+
+def build_drawn(people: People) -> tuple[Case, list[list[object]]]:
+    """A small 云岭工匠 case whose committee is drawn from ``pool.xlsx`` (第十二条 "原则上从云南省
+    专家库或往届云岭工匠中抽取产生"): the case and the pool rows; ``draw_committee_files``
+    then draws it as ``reviewer draw`` does."""
+    rng = Random(SEED + 5)
+    apps: list[App] = []
+    for gid, _gname, count, _nom in DRAWN_GROUPS:
+        for profile in spread(rng, T.CRAFTSMAN_PROFILES[gid], count):
+            name, gender = people.name(rng)
+            birth = rng.randint(1968, 1992)
+            ctx = craftsman_ctx(rng, name, gender, profile, birth)
+            sections = [T.CRAFTSMAN_INTRO, T.CRAFTSMAN_SKILL, T.CRAFTSMAN_PROJECT,
+                        T.CRAFTSMAN_PATENTS, T.CRAFTSMAN_MENTOR, T.CRAFTSMAN_BENEFIT,
+                        T.CRAFTSMAN_HONOURS]
+            app = App(f"YD-{YEAR}-{len(apps) + 1:03d}", name, str(ctx["unit"]), gid,
+                      id_number=id_number(rng, birth))
+            app.summary = compose(rng, sections, T.CRAFTSMAN_FILLER, T.CRAFTSMAN_CLOSING, ctx, [])
+            apps.append(app)
+    bridge_app = apps[1]
+    heavy = "滇中示例重型机械制造有限公司"
+    apps[2].unit = heavy
+    plain = ["云南示例理工大学", "云岭示范职业技术学院", "滇中示范工程技术研究院", "云南示例电力科学研究院",
+             "云南示例交通职业技术学院", "滇西示例应用技术大学", "云岭示范化工设计院有限公司",
+             "云南示例建筑科学研究院", "云南示例冶金集团技术中心", "滇南示范轨道交通职业学院",
+             "云南示例省总工会技术创新专家库", "滇中示范航空工业有限公司"]
+    fields = ["机械"] * 6 + ["电气"] * 5 + ["能源"] * 6 + ["化工"] * 5 + ["管理"] * 4 + ["经济"] * 4
+    kinds = {"机械": "eng", "电气": "tech", "能源": "eng", "化工": "acad", "管理": "econ",
+             "经济": "econ"}
+    rows: list[list[object]] = [list(POOL_HEADERS)]
+
+    def person(title: str, unit: str, field_name: str) -> None:
+        name, _ = people.name(rng)
+        number = len(rows)
+        rows.append([f"ZK{number:03d}", name, title, unit, field_name,
+                     id_number(rng, rng.randint(1962, 1985)), f"1390000{rng.randint(0, 9999):04d}"])
+
+    for i, field_name in enumerate(fields):
+        person(rng.choice(EXPERT_TITLES[kinds[field_name]]), f"{plain[i % len(plain)]}{'' if i < len(plain) else '（分院）'}", field_name)
+    person("工程师", "云南示例电力科学研究院", "电气")          # below 副高职/技师
+    person("高级工", "云岭示范职业技术学院", "机械")            # below 副高职/技师
+    person("首席专家", "滇中示范工程技术研究院", "能源")         # a title the table does not know
+    person("高级技师", bridge_app.unit.replace("（", "(").replace("）", ")"), "机械")  # same unit
+    person("高级工程师", "滇中示例重机", "电气")                # same unit, via unit_aliases.csv
+    person("教授", "云南示例理工大学化工学院", "化工")          # named in conflicts.csv
+    person("正高级工程师", "云南示例能源研究院", "能源")        # on the avoid-list
+    conflict_id, avoid_id = rows[-2][0], rows[-1][0]
+    case = Case(
+        folder=DRAWN_FOLDER, measure="yunling-craftsman",
+        title="2026年度云岭工匠选树专家评审（专家抽取示例）", secretary="和丽萍",
+        rules={"min_experts": 3, "aggregate": "mean", "min_score": 60},
+        groups=[(g, n, "professional", nom) for g, n, _c, nom in DRAWN_GROUPS]
+        + [("comprehensive", "综合组", "comprehensive", None)],
+        apps=apps, experts=[], conflicts=[(str(conflict_id), apps[9].id,
+                                           "利害关系：曾与申报人共同承担企业技术攻关项目")],
+        aliases=[("滇中示例重机", heavy)],
+        draws={"equipment": (5, 2, ["机械", "电气"]), "energy": (5, 2, ["能源", "化工"]),
+               "comprehensive": (5, 1, [])},
+        about=[
+            "云岭工匠（`yunling-craftsman`），评审委员会按第十二条“原则上从云南省专家库……中抽取产生”"
+            f"从 `pool.xlsx` 抽取：种子 `{DRAW_SEED}`，每组委员与候补见 `draw.json`，"
+            f"{avoid_id} 在回避名单 `avoid.csv` 上；抽取后一名能源化工组委员不能参加（{DRAW_DECLINE}），"
+            "由该组第一名候补递补（记录在 `draw.json` 的 declines 中）。",
+            "Exercises `reviewer draw`: the pool's qualification filter (工程师, 高级工 and an unknown "
+            "title excluded), same-unit exclusion with half-width brackets and via "
+            "`unit_aliases.csv`, a listed conflict and the avoid-list, per-group fields, reserves "
+            "(候补, marked in `experts.csv`, not seated), one decline; sealing carries `draw.json` "
+            "into the bundle and the session's second event (`draw.recorded`). Re-check and issue "
+            "the signed record: `reviewer draw sample_cases/" + DRAWN_FOLDER + "/pool.xlsx --case "
+            "sample_cases/" + DRAWN_FOLDER + " --check` (add `--key/--cert` to write "
+            "`draw_record.pdf`).",
+        ],
+        notes=[f"抽取种子：`{DRAW_SEED}`；专家库 `pool.xlsx`（{len(rows) - 1} 人）。"],
+    )
+    return case, rows
+
+
+def draw_committee_files(case: Case, pool_rows: list[list[object]]) -> None:
+    """Write pool.xlsx and avoid.csv, then draw and decline as ``reviewer draw`` does (its own
+    code: ``plan_draw``), with demo PINs from a seeded generator so the output is
+    byte-identical. The signed draw_record.pdf is issued by ``reviewer draw --check`` with a
+    key (a signature carries its time, so it is not generated here)."""
+    from reviewer.services.draw import plan_draw
+
+    root = HERE / case.folder
+    write_table_xlsx(root / "pool.xlsx", pool_rows, "专家库")
+    avoid_id = str(pool_rows[-1][0])
+    write_csv(root / "avoid.csv", [["编号", "原因"], [avoid_id, "近三年与多家申报单位有技术服务合同"]])
+    (root / "experts.csv").unlink()
+    rng = Random(SEED + 6)
+    pins = People()
+
+    def pin() -> str:
+        return pins.pin(rng)
+
+    first = plan_draw(root / "pool.xlsx", root, DRAW_SEED, avoid=root / "avoid.csv", new_pin=pin)
+    first.experts_path.write_bytes(first.experts_table)
+    (root / "draw.json").write_bytes(first.record)
+    energy = first.result.group("energy")
+    again = plan_draw(root / "pool.xlsx", root, None, declines=[(energy.members[0], DRAW_DECLINE)],
+                      new_pin=pin)
+    again.experts_path.write_bytes(again.experts_table)
+    (root / "draw.json").write_bytes(again.record)
+    experts = []
+    for row in csv.DictReader(io.StringIO(again.experts_table.decode("utf-8-sig"))):
+        if not row["reserve"]:
+            experts.append(Expert(row["id"], row["name"], row["title"], row["unit"],
+                                  [row["groups"]], row["pin"], row["id_number"]))
+    case.experts = experts
+    declined = again.result.group("energy").declines[0]
+    case.notes.append(f"{declined.pool_id} 不能参加（{declined.reason}），由候补 {declined.replaced_by} 递补。")
+
+
 # ---- checking what was written --------------------------------------------------------------
 
 ZH_TO_EN = dict(zip(APP_HEADERS_ZH, ["id", "name", "unit", "group", "track", "flags", "summary"],
@@ -834,8 +986,11 @@ def check_case(folder: str) -> dict[str, Any]:
     meta = tomllib.loads((root / "case.toml").read_text(encoding="utf-8"))
     groups = meta["groups"]
     apps = read_table(root, "applications")
-    experts = read_table(root, "experts")
+    # reserves (候补) drawn from a pool are listed but not seated
+    experts = [e for e in read_table(root, "experts") if not e.get("reserve")]
     conflicts = read_table(root, "conflicts")
+    drawn = json.loads((root / "draw.json").read_text(encoding="utf-8")) \
+        if (root / "draw.json").exists() else None
     aliases = {r["alias"]: r["unit"] for r in read_table(root, "unit_aliases")} \
         if (root / "unit_aliases.csv").exists() else {}
     errors: list[str] = []
@@ -868,8 +1023,15 @@ def check_case(folder: str) -> dict[str, Any]:
         if group["kind"] == "professional":
             need(len(members[gid]) >= 4, f"group {gid} has fewer than 4 experts")
     listed = {(c["expert"], c["application"]) for c in conflicts}
+    if drawn:
+        seated = [(p, g["group"]) for g in drawn["result"]["groups"] for p in g["members"]]
+        need(sorted(seated) == sorted((e["id"], e["groups"]) for e in experts),
+             "experts.csv is not the drawn committee")
+    # a drawn case's conflicts may name anyone of the pool (that is why they were not drawn)
+    pooled = {e["pool_id"] for e in drawn["result"]["excluded"]} if drawn else set()
     for c in conflicts:
-        need(c["expert"] in expert_ids and c["application"] in app_ids, f"conflict {c}")
+        need((c["expert"] in expert_ids or c["expert"] in pooled) and c["application"] in app_ids,
+             f"conflict {c}")
         need(c["reason"].startswith(REASONS), f"conflict reason {c['reason']}")
     id_numbers = {e["id"]: e.get("id_number", "") for e in experts}
     comprehensive = next((g for g, v in groups.items() if v["kind"] == "comprehensive"), None)
@@ -904,13 +1066,13 @@ def readme(cases: list[Case], stats: dict[str, dict[str, Any]]) -> str:
     out = [
         "# sample_cases — 演示案例 / demo cases",
         "",
-        "本目录中的四个案例全部为**虚构示例**：人员姓名、单位（名称均含“示例”“示范”或“虚构”）、"
+        "本目录中的五个案例全部为**虚构示例**：人员姓名、单位（名称均含“示例”“示范”或“虚构”）、"
         "身份证号（虚构地区码 539999）、事迹和数据均为生成的演示数据，不对应任何真实的人或企业。",
-        "All four cases are invented demo data. They are generated by `generate.py` (fixed seeds, "
+        "All five cases are invented demo data. They are generated by `generate.py` (fixed seeds, "
         "byte-identical output) — edit the generator, not the files:",
         "",
         "```sh",
-        "python sample_cases/generate.py   # rewrites the four folders and this README, then checks them",
+        "python sample_cases/generate.py   # rewrites the five folders and this README, then checks them",
         "```",
         "",
         "## Sealing the bundles",
@@ -975,7 +1137,7 @@ def readme(cases: list[Case], stats: dict[str, dict[str, Any]]) -> str:
     for case in cases:
         s = stats[case.folder]
         out += ["", f"## `{case.folder}` — {case.title}", ""]
-        out += about[case.measure]
+        out += case.about or about[case.measure]
         out += ["", f"- applications: {s['applications']}; experts: {s['experts']}; "
                 f"conflicts listed: {s['conflicts']}; same-unit pairs within a group: "
                 f"{s['same_unit_pairs_in_group']}",
@@ -1003,8 +1165,12 @@ def main() -> None:
     people = People()
     cases = [build_craftsman(people), build_achievement(people), build_studio(people),
              build_skills(people)]
+    drawn, pool_rows = build_drawn(people)
+    cases.append(drawn)
     for case in cases:
         write_case(case)
+        if case is drawn:
+            draw_committee_files(case, pool_rows)
         # demo-only passphrase next to the sealed bundle, as the README promises
         (HERE / f"{case.folder}.passphrase").write_text(PASSPHRASES[case.folder] + "\n",
                                                         encoding="utf-8")

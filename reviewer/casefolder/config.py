@@ -16,6 +16,7 @@ from typing import Any
 
 from reviewer.casefolder.problems import Problems
 from reviewer.domain.case import AGGREGATES, GROUP_KINDS, Group, Rules
+from reviewer.domain.draw import GroupRequirement, split_fields
 from reviewer.domain.panel import Panel, PanelError, Tier, load_panel_by_id
 
 FILE = "case.toml"
@@ -23,7 +24,7 @@ _TOP_KEYS = {"measure", "title", "year", "secretary", "rules", "groups"}
 _RULE_KEYS = {"min_experts", "aggregate", "trim_min", "min_score", "points", "budget",
               "band_min_score", "band_cap", "scarce_occupation", "justify_below",
               "justify_outliers"}
-_GROUP_KEYS = {"name", "kind", "nominate"}
+_GROUP_KEYS = {"name", "kind", "nominate", "draw", "reserves", "fields"}
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,8 @@ class CaseConfig:
     rules: Rules
     groups: tuple[Group, ...]
     panel: Panel | None  # None when the measure is unknown: panel checks are then skipped
+    # per-group draw settings (``draw``/``reserves``/``fields``), for ``reviewer draw`` only
+    draws: tuple[GroupRequirement, ...] = ()
 
 
 class _Toml:
@@ -122,7 +125,33 @@ def read_config(folder: Path, problems: Problems, panels_dir: Path | None) -> Ca
     secretary = toml.text(data, "secretary", "secretary", required=False)
     rules = _rules(toml, toml.table(data, "rules", "rules"), panel)
     groups = _groups(toml, toml.table(data, "groups", "groups"), panel)
-    return CaseConfig(measure, title, year or 0, secretary, rules, groups, panel)
+    draws = _draws(toml, toml.table(data, "groups", "groups"))
+    return CaseConfig(measure, title, year or 0, secretary, rules, groups, panel, draws)
+
+
+def _draws(toml: _Toml, table: dict[str, Any]) -> tuple[GroupRequirement, ...]:
+    """``draw = N``, ``reserves = M`` (候补), ``fields = [...]`` per group: how many experts
+    ``reviewer draw`` takes for it from the pool, in the order the groups are listed
+    (云岭工匠 第十二条; 工作室/工作站 第十五条)."""
+    draws = []
+    for group_id, body in table.items():
+        if not isinstance(body, dict) or not {"draw", "reserves", "fields"} & set(body):
+            continue
+        where = f"groups.{group_id}."
+        if "draw" not in body:
+            toml.bad(where + "draw", "casefolder.missing_key")
+            continue
+        count = toml.integer(body, "draw", where + "draw", None, 1)
+        reserves = toml.integer(body, "reserves", where + "reserves", 0, 0) or 0
+        fields = body.get("fields", [])
+        if not isinstance(fields, list) or not all(isinstance(f, str) and f.strip()
+                                                   for f in fields):
+            toml.bad(where + "fields", "draw.fields_list")
+            fields = []
+        if count is not None:
+            draws.append(GroupRequirement(group_id, count, reserves,
+                                          tuple(dict.fromkeys(split_fields("、".join(fields))))))
+    return tuple(draws)
 
 
 def _rules(toml: _Toml, table: dict[str, Any], panel: Panel | None) -> Rules:

@@ -33,6 +33,7 @@ EXPERT_COLUMNS: dict[str, tuple[str, ...]] = {
     "id_number": ("身份证号", "身份证号码"),
     "certificate": ("裁判资格", "考评员资格", "执裁资格"),
     "qualification_note": ("资格说明",),
+    "reserve": ("候补",),  # written by ``reviewer draw``: a reserve, not seated
 }
 CONFLICT_COLUMNS: dict[str, tuple[str, ...]] = {
     "expert": ("专家", "专家编号"),

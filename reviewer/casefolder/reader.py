@@ -21,6 +21,7 @@ from reviewer.casefolder.experts import ExpertRow, check_group_sizes, read_exper
 from reviewer.casefolder.fields import ALIAS_COLUMNS, CONFLICT_COLUMNS, EXPERT_COLUMNS
 from reviewer.casefolder.listed import read_conflicts, read_unit_aliases
 from reviewer.casefolder.materials import read_materials
+from reviewer.casefolder.pool import check_against_record, read_draw_record, record_pool_ids
 from reviewer.casefolder.problems import CaseFolderInvalid, Problems
 from reviewer.casefolder.tables import Table, find_table, read_table
 from reviewer.domain.case import Application, Case, Expert, ListedConflict, Material
@@ -62,10 +63,18 @@ def read_case_folder(path: Path, *, pin_hasher: PinHasher,
     if table is not None:
         applications = read_applications(table, config, aliases, problems)
 
+    drawn = read_draw_record(folder, problems)  # draw.json, when ``reviewer draw`` chose them
     experts: list[ExpertRow] = []
     table = _table(folder, "experts", EXPERT_COLUMNS, EXPERT_REQUIRED, problems, needed=True)
     if table is not None:
         experts = read_experts(table, config, problems)
+        # reserves (候补) drawn from the pool are listed but not seated
+        reserve_ids = {row.get("id") for row in table.rows if row.get("reserve")}
+        reserves = {e.id: e.groups for e in experts if e.id in reserve_ids}
+        experts = [e for e in experts if e.id not in reserve_ids]
+        if drawn is not None:
+            check_against_record(drawn[1], {e.id: e.groups for e in experts}, reserves,
+                                 table.file, problems)
         if config is not None:
             check_group_sizes(config, experts, table.file, problems)
 
@@ -74,7 +83,12 @@ def read_case_folder(path: Path, *, pin_hasher: PinHasher,
     table = _table(folder, "conflicts", CONFLICT_COLUMNS, ("expert", "application", "reason"),
                    problems)
     if table is not None:
-        conflicts = read_conflicts(table, panel, {e.id for e in experts}, app_ids, problems)
+        seated = {e.id for e in experts}
+        # a conflict may name anyone of the pool the committee was drawn from (that is why
+        # they were not drawn); only the seated members' conflicts enter the case
+        known = seated | (record_pool_ids(drawn[1]) if drawn is not None else set())
+        conflicts = [c for c in read_conflicts(table, panel, known, app_ids, problems)
+                     if c.expert in seated]
 
     materials = read_materials(folder, app_ids, problems)
 
@@ -88,6 +102,7 @@ def read_case_folder(path: Path, *, pin_hasher: PinHasher,
         experts=tuple(_hashed(e, h) for e, h in zip(
             experts, _hash_all([e.pin or "" for e in experts], hasher), strict=True)),
         conflicts=tuple(conflicts), unit_aliases=tuple(aliases),
+        draw=drawn[0] if drawn is not None else None,
     )
     return case, panel
 

@@ -48,11 +48,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _register_optional(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Layers that pull in heavy libraries register lazily-importing commands."""
+    from reviewer.cli.draw_command import register as register_draw
     from reviewer.cli.open_command import register as register_open
     from reviewer.cli.pdf_commands import register as register_pdf
 
     register_open(sub)
     register_pdf(sub)
+    register_draw(sub)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

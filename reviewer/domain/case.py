@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from reviewer.domain.draw import DrawFacts
 from reviewer.domain.panel import Panel
 from reviewer.domain.qualification import title_is_qualified
 
@@ -144,6 +145,7 @@ class Case:
     conflicts: tuple[ListedConflict, ...] = ()
     unit_aliases: tuple[tuple[str, str], ...] = ()
     secretary: str = ""
+    draw: DrawFacts | None = None  # the committee was drawn from a pool (``reviewer draw``)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_apps", {a.id: a for a in self.applications})
@@ -233,6 +235,7 @@ class Case:
                 for c in self.conflicts
             ],
             "unit_aliases": [list(pair) for pair in self.unit_aliases],
+            **({"draw": self.draw.to_dict()} if self.draw is not None else {}),
         }
 
     @classmethod
@@ -293,6 +296,7 @@ class Case:
                 for c in data.get("conflicts", ())
             ),
             unit_aliases=tuple((p[0], p[1]) for p in data.get("unit_aliases", ())),
+            draw=DrawFacts.from_dict(data["draw"]) if data.get("draw") else None,
         )
 
 

@@ -40,13 +40,16 @@ UNMASKED = "output.unmasked"
 # a member's written dissent on a round's result, and a refusal to sign (reviewer.domain.dissent)
 DISSENT_RECORDED = "dissent.recorded"
 SIGNATURE_REFUSED = "signature.refused"
+# the committee was drawn from a pool: the sealed draw record's hash, seed and pool hash,
+# carried by the session's second event (云岭工匠 第十二条; 工作室/工作站 第十五条)
+DRAW_RECORDED = "draw.recorded"
 
 KINDS = (
     SESSION_OPENED, PIN_FAILED, PIN_LOCKED, PIN_OK, PIN_CHANGED, ACK_RECORDED,
     CONFLICT_DECLARED, CONFLICT_CLEARED, CONFLICT_LIFTED, ABSTAINED, SCORE_SET,
     SHEET_SUBMITTED, SHEET_REOPENED, SCORES_IMPORTED, ROUND_ADVANCED, TIE_RESOLVED,
     DISQUALIFIED, EXPORTED, AMOUNT_PROPOSED, PIN_UNLOCKED, JUSTIFIED, UNMASKED,
-    DISSENT_RECORDED, SIGNATURE_REFUSED,
+    DISSENT_RECORDED, SIGNATURE_REFUSED, DRAW_RECORDED,
 )
 # kinds that record who read or wrote an output: they change no result (``results_head``)
 OUTPUT_KINDS = (EXPORTED, UNMASKED)

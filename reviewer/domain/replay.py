@@ -362,6 +362,16 @@ class _Checker:
         if expert_id in self.state.refusals:
             raise _Bad("expert: already refused")
         self._statement("reason")
+    def draw_recorded(self) -> None:
+        """Only the system writes it, and only what the sealed case's draw record says: an
+        insider cannot swap in another seed or pool (the bundle is authenticated)."""
+        self.actor(ev.SYSTEM)
+        draw = self.review.case.draw
+        if draw is None:
+            raise _Bad("draw: the case was not drawn")
+        for key, value in draw.event_payload().items():
+            if _text(self.p, key) != value:
+                raise _Bad(f"{key}: not the sealed draw record's")
 
     def results_exported(self) -> None:
         self.actor(ev.SECRETARY)
@@ -385,6 +395,7 @@ _CHECKS = {
     ev.JUSTIFIED: _Checker.score_justified, ev.UNMASKED: _Checker.output_unmasked,
     ev.DISSENT_RECORDED: _Checker.dissent_recorded,
     ev.SIGNATURE_REFUSED: _Checker.signature_refused,
+    ev.DRAW_RECORDED: _Checker.draw_recorded,
 }
 assert set(_CHECKS) == set(ev.KINDS)
 
@@ -396,6 +407,8 @@ def validate(review: Review, event: Event) -> None:
             raise _Bad(f"kind: unknown {event.kind}")
         if (event.seq == 1) != (event.kind == ev.SESSION_OPENED):
             raise _Bad("session.opened: only and always the first event")
+        if (event.kind == ev.DRAW_RECORDED) != (event.seq == 2 and review.case.draw is not None):
+            raise _Bad("draw.recorded: only and always the second event of a drawn case")
         if not isinstance(event.payload, dict) or not isinstance(event.actor, str):
             raise _Bad("payload")
         if not isinstance(event.at, str) or not _STAMP.fullmatch(event.at):

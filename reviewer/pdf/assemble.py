@@ -497,7 +497,9 @@ class _Builder:
             cap_lines=cap_lines, ineligible=self.ineligible(), ties=self.ties(),
             disqualifications=self.disqualifications(), stats=self.stats(),
             integrity=m.Integrity(self.bundle_sha256, self.state.results_events,
-                                  self.state.results_head, __version__),
+                                  self.state.results_head, __version__,
+                                  (d.seed, d.pool_sha256, d.record_sha256)
+                                  if (d := self.case.draw) is not None else None),
             has_funding=self.panel.has_funding, warnings=warnings,
             overrides=self.overrides(), appendix=self.appendix(),
             trimmed=self.case.rules.aggregate == "trimmed_mean",

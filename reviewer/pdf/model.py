@@ -239,6 +239,8 @@ class Integrity:
     audit_events: int
     chain_head: str
     software_version: str
+    # the committee was drawn (``reviewer draw``): seed, pool hash, draw record hash
+    draw: tuple[str, str, str] | None = None
 
 
 @dataclass(frozen=True)

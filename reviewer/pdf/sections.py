@@ -273,6 +273,9 @@ def integrity(facts: Integrity, styles: Styles) -> list[Flowable]:
         (t("pdf.integrity.head"), facts.chain_head),
         (t("pdf.integrity.version"), facts.software_version),
     ]
+    if facts.draw is not None:  # the committee drawn from a pool, re-checkable by anyone
+        pairs += [(t(f"draw.integrity.{k}"), v) for k, v in zip(("seed", "pool", "record"),
+                                                                facts.draw, strict=True)]
     return [_key_values(pairs, styles, key_w=40 * mm), Spacer(1, 4 * mm),
             para(t("pdf.integrity.note"), styles.note)]
 
