@@ -891,7 +891,8 @@ def build_drawn(people: People) -> tuple[Case, list[list[object]]]:
     case = Case(
         folder=DRAWN_FOLDER, measure="yunling-craftsman",
         title="2026年度云岭工匠选树专家评审（专家抽取示例）", secretary="和丽萍",
-        rules={"min_experts": 3, "aggregate": "mean", "min_score": 60},
+        rules={"min_experts": 3, "aggregate": "mean", "min_score": 60,
+               "justify_below": 0.6},  # 评分理由 below 60% of a criterion (示例设置)
         groups=[(g, n, "professional", nom) for g, n, _c, nom in DRAWN_GROUPS]
         + [("comprehensive", "综合组", "comprehensive", None)],
         apps=apps, experts=[], conflicts=[(str(conflict_id), apps[9].id,
@@ -912,6 +913,10 @@ def build_drawn(people: People) -> tuple[Case, list[list[object]]]:
             "the signed record: `reviewer draw sample_cases/" + DRAWN_FOLDER + "/pool.xlsx --case "
             "sample_cases/" + DRAWN_FOLDER + " --check` (add `--key/--cert` to write "
             "`draw_record.pdf`).",
+            "评分理由：`justify_below = 0.6`，某项评分低于该项满分 60% 时须填写理由（纸面评分表的“理由”列，"
+            "终端按 f7），理由印在结果 PDF 的监督组部分。Play the whole session — a justified low "
+            "score, a dissent and a refusal to sign — and export the signed results PDF: "
+            "`python scripts/demo_drawn_session.py OUT_DIR`.",
         ],
         notes=[f"抽取种子：`{DRAW_SEED}`；专家库 `pool.xlsx`（{len(rows) - 1} 人）。"],
     )

@@ -8,13 +8,17 @@ import hashlib
 import json
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
+import demo_drawn_session as demo  # noqa: E402
+
 from reviewer.cli.main import main
 from reviewer.session import Session
-from tests.test_cli_session import KEY_PASSPHRASE, cli, results_json, run_rounds
+from tests.test_cli_session import KEY_PASSPHRASE
 
 ROOT = Path(__file__).resolve().parent.parent
 FOLDER = ROOT / "sample_cases" / "yunling-craftsman-drawn-2026"
@@ -45,27 +49,31 @@ def test_the_sample_committee_rechecks_and_its_signed_record_can_be_issued(
                  str(tmp_path / "sec.cert.pem")]) == 0
 
 
-def test_a_session_of_the_drawn_sample_prints_the_draw_in_its_results(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    bundle = tmp_path / "case.rvb"
-    shutil.copy(ROOT / "sample_cases" / f"{FOLDER.name}.rvb", bundle)
-    shutil.copy(ROOT / "sample_cases" / f"{FOLDER.name}.passphrase", tmp_path / "pass.txt")
-    session = Session.open(bundle, PASSPHRASE)
+def test_the_drawn_sample_session_shows_the_draw_a_justified_low_score_and_a_dissent(
+        tmp_path: Path) -> None:
+    """Issue 13's sample: ``scripts/demo_drawn_session.py`` plays the drawn case through the
+    real commands; its signed results PDF carries the draw, the low score beside its reason,
+    the dissent and the refusal to sign on the signature page."""
+    session = Session.open(ROOT / "sample_cases" / f"{FOLDER.name}.rvb", PASSPHRASE,
+                           f"sqlite:///{tmp_path / 'peek.db'}")
     draw = session.case.draw
+    assert session.review.justification_rule.below is not None  # the case turns the rule on
     session.close()
     assert draw is not None
     assert draw.record.encode("utf-8") == (FOLDER / "draw.json").read_bytes()  # sealed as is
-    run_rounds(bundle, tmp_path, PASSPHRASE)
-    out = results_json(bundle, capsys)
-    for tie in out["unresolved_ties"]:
-        assert cli(bundle, "ties", "resolve", "--order", ",".join(tie), "--reason", "复议") == 0
-    signer = keys(tmp_path)
-    pdf = tmp_path / "results.pdf"
-    assert cli(bundle, "export", "-o", str(pdf), *signer) == 0
-    assert main(["verify", str(pdf), "--trust", str(tmp_path / "sec.cert.pem")]) == 0
-    if shutil.which("pdftotext"):
-        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True,
-                              text=True).stdout
-        flat = "".join(text.split())
-        for value in (draw.seed, draw.pool_sha256, draw.record_sha256):
-            assert value in flat
+    played = demo.play(tmp_path / "demo")
+    assert main(["verify", str(played.pdf), "--trust", str(played.cert)]) == 0
+    assert not list((tmp_path / "demo").glob("sheet-*.csv"))  # the paper sheets are gone
+    if not shutil.which("pdftotext"):
+        pytest.skip("poppler's pdftotext is not installed")
+    text = subprocess.run(["pdftotext", str(played.pdf), "-"], capture_output=True,
+                          text=True).stdout
+    flat = "".join(text.split())
+    for value in (draw.seed, draw.pool_sha256, draw.record_sha256):
+        assert value in flat
+    _expert, _app, criterion = played.low
+    assert "评分理由" in flat and "".join(demo.LOW_REASON.split()) in flat
+    assert f"总分（{criterion}" in flat  # the low criterion is named beside its reason
+    assert "".join(demo.DISSENT.split()) in flat and "不同意见" in flat
+    assert "拒绝签字" in flat and "".join(demo.REFUSAL.split()) in flat
+    assert "评审委员会签字页" in flat

@@ -32,6 +32,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "pdf.justify.col.score": ("分数", "Score"),
     "pdf.justify.col.comment": ("理由", "Reason"),
     "pdf.justify.overall": ("总分", "Total"),
+    "pdf.justify.overall_low": ("{total}（{low}）", "{total} ({low})"),
     "pdf.sheet.justify_both": ("某项评分低于该项满分的 {share}，或总分明显偏离同组其他专家时，须在“理由”栏写明理由。",
                                "A score below {share} of its criterion's maximum, or a total far from the other experts, needs a reason in the 理由 column."),
     "pdf.sheet.justify_low": ("某项评分低于该项满分的 {share} 时，须在“理由”栏写明理由。",

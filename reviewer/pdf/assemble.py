@@ -444,8 +444,16 @@ class _Builder:
             if criterion is not None:
                 label, score = criterion.name, _score(values.get(key))
             else:
+                # a comment on the whole application (the paper sheet's 理由 column): say which
+                # scores asked for it, so the 监督组 sees the low score beside its reason
                 label = t("pdf.justify.overall")
                 score = _score(sum(values.values(), Decimal(0)) if values else None)
+                rule = self.review.justification_rule
+                low = [c for c in self.panel.expert_criteria if rule.below is not None
+                       and c.key in values and values[c.key] < rule.below * self.review.points[c.key]]
+                if low:
+                    label = t("pdf.justify.overall_low", total=label, low="、".join(
+                        f"{c.name} {_score(values[c.key])}" for c in low))
             rows.append(m.JustificationRow(
                 app_id=app_id, app_name=self.app(app_id).name,
                 expert=self.expert_name(expert_id), round=t(f"round.{round_name}"),
