@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -134,7 +135,18 @@ def drop_database(url: str) -> None:
     if url.startswith("sqlite"):
         return
     base, name = url.rsplit("/", 1)
+    from sqlalchemy.exc import DBAPIError
+
     admin = create_engine(base + "/postgres", isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    try:
+        # FORCE may not end a connection of another role (an autovacuum worker is the
+        # superuser's): try again shortly, then leave the copy for the server to hold
+        for attempt in range(5):
+            try:
+                with admin.connect() as conn:
+                    conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+                return
+            except DBAPIError:
+                time.sleep(0.5 * (attempt + 1))
+    finally:
+        admin.dispose()
