@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from reviewer.casefolder.config import CaseConfig, read_config
+from reviewer.casefolder.config import CaseConfig
 from reviewer.casefolder.fields import Cells
 from reviewer.casefolder.problems import CaseFolderInvalid, Problems
 from reviewer.casefolder.tables import TABLE_SUFFIXES, read_table
@@ -92,30 +92,13 @@ def read_draw_inputs(folder: Path, pool_ids: set[str],
                      panels_dir: Path | None = None) -> DrawInputs:
     """case.toml (with its ``draw`` settings), the applicants, aliases and listed conflicts;
     a conflict names a pool id (the pool id becomes the expert id). Every problem at once."""
-    from reviewer.casefolder.applications import (
-        application_columns,
-        read_applications,
-        required_application_columns,
-    )
-    from reviewer.casefolder.fields import ALIAS_COLUMNS, CONFLICT_COLUMNS
-    from reviewer.casefolder.listed import read_conflicts, read_unit_aliases
-    from reviewer.casefolder.reader import _table
+    from reviewer.casefolder.fields import CONFLICT_COLUMNS
+    from reviewer.casefolder.listed import read_conflicts
+    from reviewer.casefolder.reader import _table, read_applicants
 
     problems = Problems()
-    if not folder.is_dir():
-        problems.add(str(folder), "casefolder.not_a_folder")
-        raise CaseFolderInvalid(problems.ordered())
-    config = read_config(folder, problems, panels_dir)
+    config, aliases, applications = read_applicants(folder, problems, panels_dir)
     panel = config.panel if config else None
-    aliases: list[tuple[str, str]] = []
-    table = _table(folder, "unit_aliases", ALIAS_COLUMNS, ("alias", "unit"), problems)
-    if table is not None:
-        aliases = read_unit_aliases(table, problems)
-    applications: list[Application] = []
-    table = _table(folder, "applications", application_columns(panel),
-                   required_application_columns(panel), problems, needed=True)
-    if table is not None:
-        applications = read_applications(table, config, aliases, problems)
     conflicts: list[ListedConflict] = []
     table = _table(folder, "conflicts", CONFLICT_COLUMNS, ("expert", "application", "reason"),
                    problems)

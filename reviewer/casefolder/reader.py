@@ -15,7 +15,7 @@ from reviewer.casefolder.applications import (
     read_applications,
     required_application_columns,
 )
-from reviewer.casefolder.config import read_config
+from reviewer.casefolder.config import CaseConfig, read_config
 from reviewer.casefolder.experts import REQUIRED as EXPERT_REQUIRED
 from reviewer.casefolder.experts import ExpertRow, check_group_sizes, read_experts
 from reviewer.casefolder.fields import ALIAS_COLUMNS, CONFLICT_COLUMNS, EXPERT_COLUMNS
@@ -40,28 +40,35 @@ def _hash_all(pins: Sequence[str], hasher: PinHasher) -> list[str]:
         return list(pool.map(hasher, pins))
 
 
+def read_applicants(folder: Path, problems: Problems, panels_dir: Path | None = None
+                    ) -> tuple[CaseConfig | None, list[tuple[str, str]], list[Application]]:
+    """case.toml, the unit aliases and the applications: what the case reader and the draw
+    (which needs the applicants' units before there is a committee) both start from."""
+    if not folder.is_dir():
+        problems.add(str(folder), "casefolder.not_a_folder")
+        raise CaseFolderInvalid(problems.ordered())
+    config = read_config(folder, problems, panels_dir)
+    panel = config.panel if config else None
+    aliases: list[tuple[str, str]] = []
+    table = _table(folder, "unit_aliases", ALIAS_COLUMNS, ("alias", "unit"), problems)
+    if table is not None:
+        aliases = read_unit_aliases(table, problems)
+    applications: list[Application] = []
+    table = _table(folder, "applications", application_columns(panel),
+                   required_application_columns(panel), problems, needed=True)
+    if table is not None:
+        applications = read_applications(table, config, aliases, problems)
+    return config, aliases, applications
+
+
 def read_case_folder(path: Path, *, pin_hasher: PinHasher,
                      panels_dir: Path | None = None,
                      case_id: str | None = None) -> tuple[Case, Panel]:
     """Read and validate ``path``; raise ``CaseFolderInvalid`` with every problem found."""
     folder = Path(path)
     problems = Problems()
-    if not folder.is_dir():
-        problems.add(str(folder), "casefolder.not_a_folder")
-        raise CaseFolderInvalid(problems.ordered())
-    config = read_config(folder, problems, panels_dir)
+    config, aliases, applications = read_applicants(folder, problems, panels_dir)
     panel = config.panel if config else None
-
-    aliases: list[tuple[str, str]] = []
-    table = _table(folder, "unit_aliases", ALIAS_COLUMNS, ("alias", "unit"), problems)
-    if table is not None:
-        aliases = read_unit_aliases(table, problems)
-
-    applications: list[Application] = []
-    table = _table(folder, "applications", application_columns(panel),
-                   required_application_columns(panel), problems, needed=True)
-    if table is not None:
-        applications = read_applications(table, config, aliases, problems)
 
     drawn = read_draw_record(folder, problems)  # draw.json, when ``reviewer draw`` chose them
     experts: list[ExpertRow] = []

@@ -15,32 +15,27 @@ kinsoku line breaking, the owner's name on every page); rendered in memory and w
 
 from __future__ import annotations
 
-import io
 import os
 import time
 from collections.abc import Sequence
 from pathlib import Path
 
 from reportlab.lib.units import mm
-from reportlab.platypus import KeepTogether, PageBreak, Spacer, Table
+from reportlab.platypus import KeepTogether, Spacer, Table
 from reportlab.platypus.flowables import Flowable
 
 from reviewer.i18n import t
-from reviewer.pdf.files import document_language, write_atomically
-from reviewer.pdf.fonts import find_cjk_font
+from reviewer.pdf.files import write_atomically
 from reviewer.pdf.layout import (
-    ReviewerDoc,
     Styles,
-    canvas_maker,
     frame_width,
     grid_table,
-    make_styles,
     para,
     text_column,
 )
 from reviewer.pdf.model import RECUSED, FilledSheetData
 from reviewer.pdf.report import RenderInfo
-from reviewer.pdf.sheets import _Owner, _SheetFurniture
+from reviewer.pdf.sheets import _Owner, render_sheet_pages
 
 ROW_HEIGHT = 7 * mm
 
@@ -105,25 +100,11 @@ def render_filled_bytes(sheets: Sequence[FilledSheetData], *,
                         font_path: str | os.PathLike[str] | None = None,
                         lang: str = "zh") -> tuple[bytes, int, str, str, bool, tuple[str, ...]]:
     """The PDF of ``sheets`` (each from a new landscape page), only ever in memory."""
-    font = find_cjk_font(font_path)
-    warnings = (font.warning,) if font.warning else ()
-    styles = make_styles(font.name)
-    session = next((s.session_id for s in sheets if s.session_id), "")
-    buffer = io.BytesIO()
-    with document_language(lang):
-        story: list[Flowable] = []
-        for i, sheet in enumerate(sheets):
-            if i:
-                story.append(PageBreak())
-            story += _sheet(sheet, styles)
-        if not story:
-            story = [para(t("pdf.sits.filled_none"), styles.body)]
-        doc = ReviewerDoc(buffer, font=font.name, first="landscape",
-                          title=t("pdf.sits.filled_doc_title"),
-                          subject=t("pdf.page.confidential"), lang="zh-CN")
-        doc.build(story, canvasmaker=canvas_maker(_SheetFurniture(font.name, session)))
-        pages = doc.page
-    return buffer.getvalue(), pages, font.name, font.path, font.embedded, warnings
+    pdf = render_sheet_pages(sheets, _sheet, none_key="pdf.sits.filled_none",
+                             title_key="pdf.sits.filled_doc_title", font_path=font_path,
+                             lang=lang)
+    font = pdf.font
+    return pdf.data, pdf.pages, font.name, font.path, font.embedded, pdf.warnings
 
 
 def render_filled_sheets(sheets: Sequence[FilledSheetData], out_path: str | os.PathLike[str], *,

@@ -13,8 +13,10 @@ from __future__ import annotations
 import io
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
@@ -23,7 +25,7 @@ from reportlab.platypus.flowables import Flowable
 
 from reviewer.i18n import t
 from reviewer.pdf.files import document_language, write_atomically
-from reviewer.pdf.fonts import find_cjk_font
+from reviewer.pdf.fonts import FontChoice, find_cjk_font
 from reviewer.pdf.layout import (
     Furniture,
     ReviewerDoc,
@@ -37,6 +39,8 @@ from reviewer.pdf.layout import (
 )
 from reviewer.pdf.model import ScoreSheetData
 from reviewer.pdf.report import RenderInfo
+
+S = TypeVar("S")
 
 ROW_HEIGHT = 8.5 * mm  # room for handwriting
 
@@ -122,30 +126,51 @@ def _sheet(sheet: ScoreSheetData, styles: Styles) -> list[Flowable]:
     return out
 
 
+@dataclass(frozen=True)
+class SheetPdf:
+    """A rendered run of sheets, only ever in memory (written in one step by the caller)."""
+
+    data: bytes
+    pages: int
+    font: FontChoice
+    warnings: tuple[str, ...]
+
+
+def render_sheet_pages(sheets: Sequence[S], one: Callable[[S, Any], list[Flowable]], *,
+                       none_key: str, title_key: str,
+                       font_path: str | os.PathLike[str] | None = None,
+                       lang: str = "zh") -> SheetPdf:
+    """Each sheet from a new landscape page, with the sheets' running header: shared by the
+    blank sheets and the filled ones (实名打分), which differ only in ``one``."""
+    font = find_cjk_font(font_path)
+    warnings = (font.warning,) if font.warning else ()
+    styles = make_styles(font.name)
+    session = next((getattr(s, "session_id", "") for s in sheets
+                    if getattr(s, "session_id", "")), "")
+    buffer = io.BytesIO()
+    with document_language(lang):
+        story: list[Flowable] = []
+        for i, sheet in enumerate(sheets):
+            if i:
+                story.append(PageBreak())
+            story += one(sheet, styles)
+        if not story:
+            story = [para(t(none_key), styles.body)]
+        doc = ReviewerDoc(buffer, font=font.name, first="landscape", title=t(title_key),
+                          subject=t("pdf.page.confidential"), lang="zh-CN")
+        doc.build(story, canvasmaker=canvas_maker(_SheetFurniture(font.name, session)))
+    return SheetPdf(buffer.getvalue(), doc.page, font, warnings)
+
+
 def render_score_sheets(sheets: Sequence[ScoreSheetData], out_path: str | os.PathLike[str], *,
                         font_path: str | os.PathLike[str] | None = None,
                         lang: str = "zh") -> RenderInfo:
     """Write all sheets into one PDF, each starting on a new landscape page."""
     started = time.perf_counter()
     out = Path(out_path)
-    font = find_cjk_font(font_path)
-    warnings = (font.warning,) if font.warning else ()
-    styles = make_styles(font.name)
-    session = next((s.session_id for s in sheets if s.session_id), "")
-    buffer = io.BytesIO()  # rendered in memory, written in one step (pdf.files)
-    with document_language(lang):
-        story: list[Flowable] = []
-        for i, sheet in enumerate(sheets):
-            if i:
-                story.append(PageBreak())
-            story += _sheet(sheet, styles)
-        if not story:
-            story = [para(t("pdf.sheet.none"), styles.body)]
-        doc = ReviewerDoc(buffer, font=font.name, first="landscape",
-                          title=t("pdf.sheet.doc_title"), subject=t("pdf.page.confidential"),
-                          lang="zh-CN")
-        doc.build(story, canvasmaker=canvas_maker(_SheetFurniture(font.name, session)))
-        pages = doc.page
-    write_atomically(out, buffer.getvalue())
-    return RenderInfo(out, pages, len(buffer.getvalue()), time.perf_counter() - started, font.name,
+    pdf = render_sheet_pages(sheets, _sheet, none_key="pdf.sheet.none",
+                             title_key="pdf.sheet.doc_title", font_path=font_path, lang=lang)
+    font, pages, warnings = pdf.font, pdf.pages, pdf.warnings
+    write_atomically(out, pdf.data)
+    return RenderInfo(out, pages, len(pdf.data), time.perf_counter() - started, font.name,
                       font.path, font.embedded, warnings)
