@@ -15,7 +15,7 @@ from typing import Any
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Spacer, Table
+from reportlab.platypus import Spacer
 from reportlab.platypus.flowables import Flowable
 
 from reviewer.i18n import t
@@ -33,6 +33,7 @@ from reviewer.pdf.layout import (
     grid_table,
     make_styles,
     para,
+    signature_line,
 )
 from reviewer.pdf.signing import sign_bytes
 
@@ -159,15 +160,8 @@ def _story(data: DrawRecordData, styles: Styles) -> list[Flowable]:
               "；".join(_reason(r, data.group_names) for r in e["reasons"])]
              for e in excluded],
             [22 * mm, 26 * mm, width - 48 * mm], styles))
-    signature = Table([[t("draw.pdf.sign_secretary"), "", t("draw.pdf.sign_supervisor"), ""]],
-                      colWidths=[26 * mm, 55 * mm, 26 * mm, 55 * mm], hAlign="LEFT", style=[
-                          ("FONTNAME", (0, 0), (-1, -1), styles.font),
-                          ("FONTSIZE", (0, 0), (-1, -1), 10),
-                          ("LINEBELOW", (1, 0), (1, 0), 0.6, "black"),
-                          ("LINEBELOW", (3, 0), (3, 0), 0.6, "black"),
-                          ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
-                          ("TOPPADDING", (0, 0), (-1, -1), 8 * mm),
-                      ])
+    signature = signature_line(t("draw.pdf.sign_secretary"), t("draw.pdf.sign_supervisor"), [26 * mm, 55 * mm, 26 * mm, 55 * mm], styles,
+                               align="LEFT", room=8 * mm)
     out += [Spacer(1, 4 * mm), para(t("draw.pdf.rerun"), styles.note), signature]
     return out
 

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from reportlab.lib.units import mm
-from reportlab.platypus import KeepTogether, Spacer, Table
+from reportlab.platypus import KeepTogether, Spacer
 from reportlab.platypus.flowables import Flowable
 
 from reviewer.i18n import t
@@ -31,6 +31,7 @@ from reviewer.pdf.layout import (
     frame_width,
     grid_table,
     para,
+    signature_line,
     text_column,
 )
 from reviewer.pdf.model import RECUSED, FilledSheetData
@@ -82,15 +83,8 @@ def _sheet(sheet: FilledSheetData, styles: Styles) -> list[Flowable]:
         out.append(para(t("pdf.sheet.empty"), styles.body))
     out.append(para(t("pdf.sits.filled_counts", all=len(sheet.rows), scored=sheet.scored,
                       recused=sheet.recused, abstained=sheet.abstained), styles.note))
-    signature = Table([[t("pdf.sheet.sign"), "", t("pdf.sheet.date"), ""]],
-                      colWidths=[32 * mm, 70 * mm, 18 * mm, 45 * mm], hAlign="RIGHT", style=[
-                          ("FONTNAME", (0, 0), (-1, -1), styles.font),
-                          ("FONTSIZE", (0, 0), (-1, -1), 10),
-                          ("LINEBELOW", (1, 0), (1, 0), 0.6, "black"),
-                          ("LINEBELOW", (3, 0), (3, 0), 0.6, "black"),
-                          ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
-                          ("TOPPADDING", (0, 0), (-1, -1), 6 * mm),
-                      ])
+    signature = signature_line(t("pdf.sheet.sign"), t("pdf.sheet.date"), [32 * mm, 70 * mm, 18 * mm, 45 * mm], styles,
+                               align="RIGHT", room=6 * mm)
     out.append(KeepTogether([Spacer(1, 2 * mm), para(sheet.pledge, styles.note), signature,
                              para(t("pdf.sits.printed", when=sheet.printed), styles.note)]))
     return out

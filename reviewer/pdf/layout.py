@@ -18,7 +18,14 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Frame, LongTable, PageTemplate, Paragraph
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Frame,
+    LongTable,
+    PageTemplate,
+    Paragraph,
+    Table,
+)
 from reportlab.platypus.flowables import Flowable
 
 from reviewer.i18n import t
@@ -221,3 +228,16 @@ def text_column(texts: Sequence[str], styles: Styles, minimum: float, maximum: f
     """Width that fits the widest of ``texts`` on one line, within bounds."""
     widest = max((stringWidth(x, styles.font, styles.cell.fontSize) for x in texts), default=0.0)
     return min(maximum, max(minimum, widest + 2 * CELL_PAD + 2))
+
+
+def signature_line(first: str, second: str, widths: Sequence[float], styles: Styles, *,
+                   align: str = "RIGHT", room: float = 6 * mm) -> Table:
+    """Two labels, each with a ruled line to sign or date on (sheets, records, the report)."""
+    return Table([[first, "", second, ""]], colWidths=list(widths), hAlign=align, style=[
+        ("FONTNAME", (0, 0), (-1, -1), styles.font),
+        ("FONTSIZE", (0, 0), (-1, -1), 10),
+        ("LINEBELOW", (1, 0), (1, 0), 0.6, "black"),
+        ("LINEBELOW", (3, 0), (3, 0), 0.6, "black"),
+        ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+        ("TOPPADDING", (0, 0), (-1, -1), room),
+    ])

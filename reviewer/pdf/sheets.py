@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import KeepTogether, PageBreak, Spacer, Table
+from reportlab.platypus import KeepTogether, PageBreak, Spacer
 from reportlab.platypus.flowables import Flowable
 
 from reviewer.i18n import t
@@ -35,6 +35,7 @@ from reviewer.pdf.layout import (
     grid_table,
     make_styles,
     para,
+    signature_line,
     text_column,
 )
 from reviewer.pdf.model import ScoreSheetData
@@ -110,15 +111,8 @@ def _sheet(sheet: ScoreSheetData, styles: Styles) -> list[Flowable]:
         out.append(grid_table(header, rows, widths, styles, centred=[0], row_height=ROW_HEIGHT))
     else:
         out.append(para(t("pdf.sheet.empty"), styles.body))
-    signature = Table([[t("pdf.sheet.sign"), "", t("pdf.sheet.date"), ""]],
-                      colWidths=[32 * mm, 70 * mm, 18 * mm, 45 * mm], hAlign="RIGHT", style=[
-                          ("FONTNAME", (0, 0), (-1, -1), styles.font),
-                          ("FONTSIZE", (0, 0), (-1, -1), 10),
-                          ("LINEBELOW", (1, 0), (1, 0), 0.6, "black"),
-                          ("LINEBELOW", (3, 0), (3, 0), 0.6, "black"),
-                          ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
-                          ("TOPPADDING", (0, 0), (-1, -1), 6 * mm),
-                      ])
+    signature = signature_line(t("pdf.sheet.sign"), t("pdf.sheet.date"), [32 * mm, 70 * mm, 18 * mm, 45 * mm], styles,
+                               align="RIGHT", room=6 * mm)
     cite = sheet.citations
     pledge = t("pdf.sheet.pledge", term=cite.confidentiality_term, policy=cite.policy,
                article=cite.recusal_article)
