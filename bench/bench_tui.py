@@ -87,6 +87,10 @@ async def run(apps: int, keys: int, db: Path) -> None:
     prepared = time.perf_counter() - started
 
     base = await baseline(keys)
+    start = time.perf_counter()  # the same pilot start-up on the bare one-Input app, warm
+    async with Bare().run_test(size=(100, 30)) as bare_pilot:
+        await bare_pilot.pause()
+    bare_start = time.perf_counter() - start
     start = time.perf_counter()
     app = ReviewerApp(session, refresh_seconds=0)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -148,7 +152,8 @@ async def run(apps: int, keys: int, db: Path) -> None:
 
     print(f"applications in the queue        {apps}")
     print(f"prepare session (not UI)          {ms(prepared)}")
-    print(f"startup to the first screen       {ms(first_screen)}")
+    print(f"startup to the first screen       {ms(first_screen)}  bare app {ms(bare_start)}"
+          f"  ratio {first_screen / bare_start:.2f}x")
     print(f"login to scoring screen (queue)   {ms(scoring_opens)}")
     print(f"pilot baseline per key (bare app) {ms(base)}")
     print(f"queue ↓ per key   median {ms(statistics.median(moves))}  "
