@@ -27,7 +27,7 @@ from fractions import Fraction
 
 from reviewer.domain import events as ev
 from reviewer.domain.case import Case
-from reviewer.domain.errors import DomainError
+from reviewer.domain.errors import DomainError, Phrases
 from reviewer.domain.events import Event
 from reviewer.domain.panel import Panel
 from reviewer.domain.pledge import Declarations
@@ -138,18 +138,19 @@ class Justifying(Declarations):
                        if not is_met(r, comments))
         return out
 
-    def describe_missing(self, missing: list[Requirement]) -> dict[str, str]:
-        """Parameters naming each application and criterion, in both languages."""
-        zh, en = [], []
+    def describe_missing(self, missing: list[Requirement]) -> dict[str, object]:
+        """Parameters naming each application and criterion (rendered by the catalogue)."""
+        parts: list[tuple[str, dict[str, str]]] = []
         for r in missing:
             criterion = self.panel.criterion(r.criterion) if r.criterion else None
             if r.reason == OUTLIER:
-                zh.append(f"{r.application} 总分 {r.value}（偏离同组）")
-                en.append(f"{r.application} total {r.value} (outlier)")
+                parts.append(("justify.item_outlier",
+                              {"application": r.application, "value": str(r.value)}))
             elif criterion is not None:
-                zh.append(f"{r.application} {criterion.name} {r.value}")
-                en.append(f"{r.application} {criterion.name_en} {r.value}")
-        return {"count": str(len(missing)), "items": "；".join(zh), "items_en": "; ".join(en)}
+                parts.append(("justify.item_low", {
+                    "application": r.application, "criterion": criterion.name,
+                    "criterion_en": criterion.name_en, "value": str(r.value)}))
+        return {"count": str(len(missing)), "items": Phrases.of(parts)}
 
     def justify(self, expert_id: str, app_id: str, criterion_key: str, text: str,
                 by_secretary: bool = False) -> list[Event]:

@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
 from reviewer.domain import events as ev
-from reviewer.domain.errors import DomainError
+from reviewer.domain.errors import DomainError, Phrases
 from reviewer.domain.events import Event
 from reviewer.domain.exact import is_half_step
 from reviewer.domain.justification import (
@@ -51,7 +51,7 @@ class SheetRow:
 class RowProblem:
     row: int
     code: str
-    params: dict[str, str]
+    params: dict[str, object]  # strings, or ``Phrases`` rendered with the message
 
 
 class ImportRejected(DomainError):
@@ -171,7 +171,8 @@ class Scoring(Justifying):
         problems: list[RowProblem] = []
 
         def problem(row: int, code: str, **params: object) -> None:
-            problems.append(RowProblem(row, code, {k: str(v) for k, v in params.items()}))
+            problems.append(RowProblem(row, code, {
+                k: v if isinstance(v, Phrases) else str(v) for k, v in params.items()}))
 
         if replace and not reason.strip():
             problem(0, "review.reason_required")

@@ -95,6 +95,8 @@ def _render(key: str, locale: str, params: dict[str, Any]) -> str:
     if entry is None:
         return key if not params else f"{key} {params}"
     template = entry[1] if locale == "en" else entry[0]
+    params = {k: v.render(lambda code, **p: _render(code, locale, p))
+              if isinstance(v, _errors.Phrases) else v for k, v in params.items()}
     try:
         return template.format(**params)
     except (KeyError, IndexError, ValueError, AttributeError) as exc:

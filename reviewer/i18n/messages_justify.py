@@ -4,9 +4,12 @@ from __future__ import annotations
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "justify.missing": ("还有 {count} 处评分需要填写理由，评分表不能提交：{items}",
-                        "{count} scores need a written reason before the sheet can be submitted: {items_en}"),
+                        "{count} scores need a written reason before the sheet can be submitted: {items}"),
     "justify.missing_on_row": ("此行评分需要填写“理由”栏：{items}",
-                               "this row's scores need the 理由 (reason) column: {items_en}"),
+                               "this row's scores need the 理由 (reason) column: {items}"),
+    "justify.item_low": ("{application} {criterion} {value}", "{application} {criterion_en} {value}"),
+    "justify.item_outlier": ("{application} 总分 {value}（偏离同组）", "{application} total {value} (outlier)"),
+    "list.separator": ("；", "; "),
     "justify.too_long": ("理由过长（最多 {max} 字）", "The reason is too long (at most {max} characters)"),
     "justify.prompt": ("请填写评分理由（{what}）", "Please write the reason for this score ({what})"),
     "justify.needed_low": ("{criterion} {value} 分，低于满分的 {share}", "{criterion} {value}, below {share} of the maximum"),
