@@ -147,12 +147,14 @@ def random_pin() -> str:
 
 def _experts_rows(result: DrawResult, pool: Sequence[PoolMember], pins: dict[str, str],
                   new_pin: PinSource) -> tuple[list[list[str]], int]:
+    from reviewer.casefolder.pool import RESERVE_MARK
+
     by_id = {m.id: m for m in pool}
     rows: list[list[str]] = []
     new = 0
     for group in result.groups:
         for pool_id, mark in ([(p, "") for p in group.members]
-                              + [(p, "候补") for p in group.reserves]):
+                              + [(p, RESERVE_MARK) for p in group.reserves]):
             member = by_id[pool_id]
             pin = pins.get(pool_id)
             if pin is None:
