@@ -49,6 +49,19 @@ class JustifyRule:
     def active(self) -> bool:
         return bool(self.below) or self.outliers
 
+    @property
+    def share(self) -> str:
+        """The low-score bar as printed and shown, e.g. ``60%`` ("" when there is none)."""
+        return f"{(self.below * 100).normalize():f}%" if self.below else ""
+
+    def wording(self, both: str, low: str, outliers: str) -> str | None:
+        """Which of three catalogue keys states this rule (``None`` when it is off)."""
+        if self.below and self.outliers:
+            return both
+        if self.below:
+            return low
+        return outliers if self.outliers else None
+
 
 def rule_of(case: Case, panel: Panel) -> JustifyRule:
     below = case.rules.justify_below if case.rules.justify_below is not None else panel.justify_below

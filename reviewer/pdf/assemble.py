@@ -421,13 +421,10 @@ class _Builder:
 
     def justify_note(self) -> str:
         rule = self.review.justification_rule
-        share = f"{(rule.below * 100).normalize():f}%" if rule.below else ""
-        if rule.below and rule.outliers:
-            return t("pdf.justify.intro_both", share=share)
-        if rule.below:
-            return t("pdf.justify.intro_low", share=share)
-        if rule.outliers:
-            return t("pdf.justify.intro_outliers")
+        key = rule.wording("pdf.justify.intro_both", "pdf.justify.intro_low",
+                           "pdf.justify.intro_outliers")
+        if key is not None:
+            return t(key, share=rule.share)
         return t("pdf.justify.intro_off") if self.state.justifications else ""
 
     def justifications(self) -> tuple[m.JustificationRow, ...]:
@@ -564,12 +561,9 @@ def score_sheets(review: Review, expert_id: str | None = None) -> list[m.ScoreSh
 def _sheet_justify_note(review: Review) -> str:
     """The rule as the paper sheet states it, beside its 理由 column ("" when off)."""
     rule = review.justification_rule
-    share = f"{(rule.below * 100).normalize():f}%" if rule.below else ""
-    if rule.below and rule.outliers:
-        return t("pdf.sheet.justify_both", share=share)
-    if rule.below:
-        return t("pdf.sheet.justify_low", share=share)
-    return t("pdf.sheet.justify_outliers") if rule.outliers else ""
+    key = rule.wording("pdf.sheet.justify_both", "pdf.sheet.justify_low",
+                       "pdf.sheet.justify_outliers")
+    return t(key, share=rule.share) if key is not None else ""
 
 
 # -- filled score sheets for signature (实名打分, issue 13) ---------------------------------------

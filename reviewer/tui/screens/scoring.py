@@ -302,9 +302,8 @@ class ScoringScreen(ReviewerScreen):
             return
         needed, comments = self._owed(app_id)
         missing = [r for r in needed if not is_met(r, comments)]
-        self.form.set_note(t("tui.justify.hint", items="；".join(self._describe(r)
-                                                                 for r in missing))
-                           if missing else "")
+        items = t("list.separator").join(self._describe(r) for r in missing)
+        self.form.set_note(t("tui.justify.hint", items=items) if missing else "")
 
     def _describe(self, requirement: Requirement) -> str:
         if requirement.reason == OUTLIER:
@@ -312,9 +311,8 @@ class ScoringScreen(ReviewerScreen):
         rule = self.gateway.read(lambda r: r.justification_rule)
         name = next((c.name for c in self.form.criteria if c.key == requirement.criterion),
                     requirement.criterion)
-        share = f"{(rule.below * 100).normalize():f}%" if rule.below else ""
         return t("justify.needed_low", criterion=name, value=plain(requirement.value),
-                 share=share)
+                 share=rule.share)
 
     def action_justify(self) -> None:
         """A dialog for the reasons of the open application: one field per reason owed (a
