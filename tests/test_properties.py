@@ -315,3 +315,21 @@ def check_final_order(review: Review, out: dict[str, Any]) -> None:
                 assert f["id"] in {i for ids in out["nominees"].values() for i in ids}
         scores = [Decimal(f["score"]) for f in scored]
         assert scores == sorted(scores, reverse=True), track
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.text(), JSON_VALUES, max_size=6))
+def test_stored_payload_text_is_the_canonical_json_the_chain_macs(payload: dict[str, Any]) -> None:
+    """The store keeps, and the chain MACs, exactly this text: the prebuilt C encoder must
+    write what the sorted, compact, non-ASCII-escaping encoder writes, or older rows would no
+    longer verify without decoding."""
+    from reviewer.domain.audit import payload_text
+
+    assert payload_text(payload) == json.dumps(payload, sort_keys=True, separators=(",", ":"),
+                                               ensure_ascii=False)

@@ -23,7 +23,7 @@ from reviewer.domain.justification import (
     is_met,
     requirements,
 )
-from reviewer.domain.review_core import DRAFT, UNSCORED, _normal, _plain, _text
+from reviewer.domain.review_core import DRAFT, UNSCORED, _normal, _plain, _text, stamp
 
 # columns a typed-in paper sheet may carry besides the criteria (the printed sheet has them)
 IGNORED_SHEET_COLUMNS = frozenset({"合计", "总分", "total", "签名", "signature", "备注", "note",
@@ -252,18 +252,25 @@ class Scoring(Justifying):
         comments = self._paper_comments(sheets, problem)
         if problems:
             raise ImportRejected(sorted(problems, key=lambda p: p.row))
-        events = [self.event(ev.SCORES_IMPORTED, ev.SECRETARY, file_sha256=file_sha256,
-                              rows=len(rows), replace=replace, reason=reason.strip(),
-                              overrides=self._overrides(sheets))]
+        # one act, one instant: every event of the import carries the same time (the clock
+        # read and stamped per cell was a tenth of a big import)
+        at = stamp(self.clock())
+
+        def event(kind: str, actor: str, /, **payload: object) -> Event:
+            return Event(kind=kind, actor=actor, at=at, payload=payload)
+
+        events = [event(ev.SCORES_IMPORTED, ev.SECRETARY, file_sha256=file_sha256,
+                        rows=len(rows), replace=replace, reason=reason.strip(),
+                        overrides=self._overrides(sheets))]
         for expert_id, entries in sorted(sheets.items()):
             if self.is_submitted(expert_id):
-                events.append(self.event(ev.SHEET_REOPENED, ev.SECRETARY, expert=expert_id,
-                                          round=self.round, reason=reason.strip()))
+                events.append(event(ev.SHEET_REOPENED, ev.SECRETARY, expert=expert_id,
+                                    round=self.round, reason=reason.strip()))
             for row, values in entries:
                 old_values = self.state.scores.get((expert_id, row.application, self.round), {})
                 for key, value in values.items():
                     if old_values.get(key) != value:
-                        events.append(self.event(
+                        events.append(event(
                             ev.SCORE_SET, ev.SECRETARY, expert=expert_id,
                             application=row.application, round=self.round, criterion=key,
                             value=_text(value), old=_text(old_values.get(key)), paper=True))
@@ -271,12 +278,12 @@ class Scoring(Justifying):
                 old_comment = self.state.justifications.get(
                     (expert_id, row.application, self.round, OVERALL), "")
                 if comment != old_comment:
-                    events.append(self.event(
+                    events.append(event(
                         ev.JUSTIFIED, ev.SECRETARY, expert=expert_id,
                         application=row.application, round=self.round, criterion=OVERALL,
                         text=comment))
-            events.append(self.event(ev.SHEET_SUBMITTED, ev.SECRETARY, expert=expert_id,
-                                      round=self.round, confirmed_no_conflict=True, source="paper"))
+            events.append(event(ev.SHEET_SUBMITTED, ev.SECRETARY, expert=expert_id,
+                                round=self.round, confirmed_no_conflict=True, source="paper"))
         return events
 
     def _paper_comments(self, sheets: dict[str, list[tuple[SheetRow, dict[str, Decimal]]]],
