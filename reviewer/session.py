@@ -38,8 +38,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from reviewer.bundle.archive import CASE_ENTRY, PANEL_ENTRY
 from reviewer.domain import events as ev
 from reviewer.domain.audit import (
     INVALID,
@@ -61,10 +62,11 @@ from reviewer.domain.review import Review, stamp, utc_now
 from reviewer.domain.state import snapshot_shape, state_from_plain, state_to_plain
 from reviewer.storage.checkpoint import Checkpoint, CheckpointDamaged
 from reviewer.storage.snapshot import SnapshotFile
-from reviewer.storage.store import EventStore, _safe_url, default_url, row_to_event, sqlite_path
 
-CASE_ENTRY = "case.json"
-PANEL_ENTRY = "panel.toml"
+if TYPE_CHECKING:  # the store (and SQLAlchemy) is imported when a database is opened:
+    # sealing, inspecting and reading a bundle need neither
+    from reviewer.storage.store import EventStore
+
 AUDIT_KEY_LABEL = "audit-chain"
 PIN_VAULT_LABEL = "pin-vault"
 
@@ -130,11 +132,15 @@ def unlock(bundle_path: Path, passphrase: str) -> Unlocked:
 
 
 def database_url(bundle_path: Path, explicit: str | None = None) -> str:
+    from reviewer.storage.store import default_url
+
     return explicit or os.environ.get("REVIEWER_DB") or default_url(bundle_path)
 
 
 def database_identity(url: str) -> str:
     """What names one database for the checkpoint: the resolved file, or the URL sans password."""
+    from reviewer.storage.store import _safe_url, sqlite_path
+
     path = sqlite_path(url)
     return f"sqlite:{path.resolve()}" if path is not None else _safe_url(url)
 
@@ -188,6 +194,8 @@ class Session:
     @classmethod
     def attach(cls, unlocked: Unlocked, db_url: str,
                clock: Callable[[], datetime] = utc_now) -> Session:
+        from reviewer.storage.store import EventStore
+
         key = unlocked.key(AUDIT_KEY_LABEL)
         store = EventStore.open(db_url, case_id=unlocked.case.case_id,
                                 bundle_sha256=unlocked.sha256, now=stamp(clock()), key=key)
@@ -271,6 +279,7 @@ class Session:
         snap = self.snapshot.load() if self.snapshot is not None else None
         if snap is None or snap.point.seq < 1:
             return
+        from reviewer.storage.store import row_to_event
         try:
             state = state_from_plain(snap.plain)
         except (ValueError, TypeError, KeyError, IndexError, ArithmeticError):

@@ -58,6 +58,10 @@ _TAR_ENCODING = "utf-8"
 _TAR_ERRORS = "surrogateescape"
 _COPY_SIZE = 64 * 1024  # as shutil copies; the writer gathers whole chunks
 
+# the two entries every bundle holds beside its materials
+CASE_ENTRY = "case.json"
+PANEL_ENTRY = "panel.toml"
+
 
 class BundleEntries(Mapping[str, bytes]):
     """The entries of an authenticated bundle, by name, in the order they were sealed.

@@ -17,19 +17,21 @@ _PREFIX = "v1:"
 _NONCE = 12
 
 
-# Argon2id for PIN verifiers: t=1, 4 MiB, one lane (~5 ms), not the password defaults
-# (t=3, 64 MiB, ~0.3–0.7 s), so sealing 400 experts costs about one passphrase derivation.
+# Argon2id for PIN verifiers: t=1, 256 KiB, one lane (~0.25 ms), not the password defaults
+# (t=3, 64 MiB, ~0.3–0.7 s), so sealing 400 experts costs less than one passphrase derivation.
 # Why that is enough: a PIN verifier is never readable without the passphrase — the sealed
 # ones live inside the encrypted bundle, a changed one is sealed under the bundle's pin-vault
 # key (``AesGcmPinVault``) before it reaches the database. Online guessing at a terminal is
 # throttled by the lockout (persisted in the chain, so across restarts and terminals), which
-# no hash cost changes. That leaves a passphrase holder: they could brute-force an 8-digit
-# PIN offline (10^8 × 5 ms ≈ 6 core-days) — but they already hold the audit key and can
-# decrypt every application, so the hash cost protects nothing from them that the passphrase
-# does not already give away. Verification reads the parameters from each hash, so bundles
-# sealed with the old defaults still open and verify.
+# no hash cost changes. That leaves a passphrase holder: they could brute-force a six-digit
+# PIN offline at any cost this side of seconds per guess (10^6 × 4 ms at the former 4 MiB was
+# about an hour on one core; at 256 KiB it is minutes) — but they already hold the audit key,
+# can write any event as any expert and decrypt every application, so the hash cost protects
+# nothing from them that the passphrase does not already give away. It stays a memory-hard
+# Argon2id (no PIN is kept or compared in the clear). Verification reads the parameters from
+# each hash, so bundles sealed with the former parameters still open and verify.
 PIN_TIME_COST = 1
-PIN_MEMORY_KIB = 4096
+PIN_MEMORY_KIB = 256
 PIN_PARALLELISM = 1
 
 

@@ -23,7 +23,24 @@ outside it, so the expert screens stay responsive during an export on the same m
 
 from __future__ import annotations
 
-from reviewer.services.handle import SessionHandle
-from reviewer.services.opening import Session, Unlocked, open_session
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from reviewer.services.handle import SessionHandle
+    from reviewer.services.opening import Session, Unlocked, open_session
 
 __all__ = ["Session", "SessionHandle", "Unlocked", "open_session"]
+
+
+def __getattr__(name: str) -> Any:
+    """The session names on first use: sealing or inspecting a bundle (``services.case``)
+    imports this package but needs neither the session core nor its store."""
+    if name == "SessionHandle":
+        from reviewer.services.handle import SessionHandle
+
+        return SessionHandle
+    if name in ("Session", "Unlocked", "open_session"):
+        from reviewer.services import opening
+
+        return getattr(opening, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

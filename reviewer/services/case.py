@@ -8,13 +8,15 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO, cast
+from typing import TYPE_CHECKING, Any, BinaryIO, cast
 
 from reviewer.domain.case import Case, Material
 from reviewer.domain.panel import Panel, panels_dir
-from reviewer.session import CASE_ENTRY, PANEL_ENTRY, Unlocked, unlock
 
-__all__ = ["Sealed", "read_case", "read_header", "seal_case", "unlock"]
+if TYPE_CHECKING:
+    from reviewer.session import Unlocked
+
+__all__ = ["Sealed", "open_contents", "read_case", "read_header", "seal_case"]
 
 
 def read_case(folder: Path) -> tuple[Case, Panel]:
@@ -38,6 +40,7 @@ def seal_case(case: Case, panel: Panel, out: Path, passphrase: str,
               progress: Callable[[int, int], None] | None = None) -> Sealed:
     """Encrypt the case and its panel file (as shipped) into ``out``."""
     from reviewer.bundle import seal
+    from reviewer.bundle.archive import CASE_ENTRY, PANEL_ENTRY
 
     panel_text = (panels_dir() / f"{panel.id}.toml").read_bytes()
     case_dict, materials = _materials_apart(case)
@@ -114,4 +117,6 @@ def read_header(bundle: Path) -> dict[str, Any]:
 
 
 def open_contents(bundle: Path, passphrase: str) -> Unlocked:
+    from reviewer.session import unlock
+
     return unlock(bundle, passphrase)
