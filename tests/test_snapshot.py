@@ -144,7 +144,7 @@ def test_an_edit_before_the_snapshot_head_is_still_refused(url: str) -> None:
                  "WHERE seq = 7")  # E1's second score (after the pledges and E1's 申明 of A1)
     with pytest.raises(ChainBroken) as err:
         opened(url)
-
+    assert (err.value.problem, err.value.seq) == ("edited", 7)
 
 
 def test_a_rehashed_history_without_the_key_is_refused_as_forged(url: str) -> None:
@@ -227,5 +227,4 @@ def test_undecodable_bytes_before_the_snapshot_head_are_named_not_a_traceback(ur
     execute(url, "UPDATE audit_events SET actor = CAST(X'FF20' AS TEXT) WHERE seq = 7")
     with pytest.raises(ChainBroken) as err:
         opened(url)
-
     assert (err.value.problem, err.value.seq) == ("unreadable", 7)
