@@ -21,6 +21,7 @@ from reviewer.tui.screens.pin_change import PinChangeScreen
 from reviewer.tui.screens.scoring import ScoringScreen
 from reviewer.tui.screens.submit import SubmitScreen
 from reviewer.tui.screens.waiting import WaitingScreen
+from reviewer.tui.widgets import application_view
 from reviewer.tui.widgets.application_view import ApplicationView
 from reviewer.tui.widgets.queue_table import QueueTable
 from tests.builders import TEST_PIN
@@ -327,3 +328,75 @@ async def test_a_recused_application_shows_only_its_id(tmp_path: Path) -> None:
         await settle(pilot)
         assert isinstance(app.screen, ScoringScreen)
         assert "申报人A2" not in flat_text(app)
+
+
+def _host_app() -> object:
+    from textual.app import App, ComposeResult
+
+    class Host(App[None]):
+        def compose(self) -> ComposeResult:
+            yield ApplicationView(id="view")
+
+    return Host()
+
+
+def _view_text(view: ApplicationView) -> str:
+    return "".join("".join(line.text.split()) for line in view.lines)
+
+
+@pilot_test
+async def test_one_move_shows_the_application_at_once_and_held_keys_only_where_they_stop() -> None:
+    from reviewer.domain.case import Application
+
+    apps = [Application(f"A{i}", f"申报人A{i}", f"示例单位A{i}", "g1", "main") for i in (1, 2, 3)]
+    host = _host_app()
+    async with host.run_test(size=(60, 30)) as pilot:  # type: ignore[attr-defined]
+        view = host.query_one(ApplicationView)  # type: ignore[attr-defined]
+        await pilot.pause()
+        rendered: list[str] = []  # the Markdown source of every render
+        write = view.write
+
+        def counted(content: object, *args: object, **kwargs: object) -> object:
+            rendered.append(str(getattr(content, "markup", content)))
+            return write(content, *args, **kwargs)  # type: ignore[arg-type]
+
+        view.write = counted  # type: ignore[method-assign,assignment]
+        view.show(apps[0])
+        assert "申报人A1" in _view_text(view)  # no waiting for a timer: the key shows it
+        view.show(apps[1])  # keys held down: within the delay of each other
+        view.show(apps[2])
+        assert "申报人A1" in _view_text(view)
+        await pilot.pause(application_view.RENDER_DELAY * 3)
+        assert "申报人A3" in _view_text(view)
+        assert [("A1" in r, "A2" in r, "A3" in r) for r in rendered] == [
+            (True, False, False), (False, False, True)]  # A2 was passed over, never rendered
+
+
+@pilot_test
+async def test_the_application_text_wraps_to_the_view_and_again_after_a_resize() -> None:
+    """All of a long material is readable: wrapped to the view's width (nothing cut at the
+    border, no sideways scrolling), and wrapped again when the terminal is resized."""
+    from reviewer.domain.case import Application, Material
+
+    material = "".join(f"第{i}段事迹（虚构）：带徒攻关，成效显著。" for i in range(40))
+    shown = Application("A9", "申报人A9", "示例单位A9", "g1", "main",
+                        materials=(Material("事迹材料.md", material),))
+
+    def readable(view: ApplicationView) -> str:
+        width = view.scrollable_content_region.width
+        assert view.lines and all(line.cell_length <= width for line in view.lines)
+        assert view.virtual_size.width <= width  # no horizontal scrolling
+        return _view_text(view)
+
+    host = _host_app()
+    async with host.run_test(size=(60, 40)) as pilot:  # type: ignore[attr-defined]
+        view = host.query_one(ApplicationView)  # type: ignore[attr-defined]
+        view.show(shown)
+        await pilot.pause(application_view.RENDER_DELAY * 3)
+        assert material in readable(view)
+        await pilot.resize_terminal(36, 40)
+        await pilot.pause(0.1)
+        assert material in readable(view)
+        view.refuse("须回避：本人与申报人同单位")
+        await pilot.pause()
+        assert "须回避" in readable(view) and "事迹" not in readable(view)

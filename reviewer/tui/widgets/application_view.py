@@ -1,16 +1,21 @@
 """One application as the expert reads it: summary and materials rendered as Markdown.
 
 When the expert may not see it (回避, or not theirs) the view shows only why, never the text.
-Rendering Markdown mounts widgets, which is the slow part of moving through a long queue, so
-the text is rendered a moment after the last move (holding ↓ renders only where it stops).
+The view is a log of pre-rendered lines (Textual's ``RichLog``): showing another application
+replaces its lines without a layout pass of the whole screen or mounting widgets, which is
+what kept a move through a 5,000-row queue slow. One move renders at once; moves that follow
+each other within ``RENDER_DELAY`` (a key held down) render only where they stop.
 """
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
-from textual.containers import VerticalScroll
+import time
+
+from rich.markdown import Markdown
+from rich.text import Text
+from textual import events
 from textual.timer import Timer
-from textual.widgets import Markdown, Static
+from textual.widgets import RichLog
 
 from reviewer.domain.case import Application
 from reviewer.domain.masking import mask_text
@@ -36,25 +41,28 @@ def _markdown(app: Application) -> str:
     return "\n".join(parts)
 
 
-class ApplicationView(VerticalScroll):
+class ApplicationView(RichLog):
     DEFAULT_CSS = css_beside(__file__)
 
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
+        super().__init__(id=id, wrap=True, markup=False, auto_scroll=False, min_width=1)
         self.shown_text = ""  # what the view shows (or is about to, after the short delay)
+        self.refusal = ""  # why nothing is shown, when it is not
+        self._rendered = ""
         self._timer: Timer | None = None
-
-    def compose(self) -> ComposeResult:
-        yield Static("", id="app-refusal")
-        yield Markdown("", id="app-markdown", open_links=False)  # offline: no browser
+        self._last_show = -RENDER_DELAY
 
     def show(self, app: Application) -> None:
-        self._refusal("")
+        self.refusal = ""
         self.shown_text = application_markdown(app)
-        if self._timer is None:
-            self._timer = self.set_timer(RENDER_DELAY, self._show_pending)
-        else:
+        now, last = time.monotonic(), self._last_show
+        self._last_show = now
+        if self._timer is not None:
             self._timer.reset()
+        elif now - last >= RENDER_DELAY:
+            self._show_pending()
+        else:
+            self._timer = self.set_timer(RENDER_DELAY, self._show_pending)
 
     def refuse(self, reason: str) -> None:
         """Show why nothing is shown, and make sure nothing else is, at once."""
@@ -62,18 +70,28 @@ class ApplicationView(VerticalScroll):
             self._timer.stop()
             self._timer = None
         self.shown_text = ""
-        self.query_one("#app-markdown", Markdown).update("")
-        self._refusal(reason)
+        if self.refusal != reason or self._rendered:
+            self.refusal = reason
+            self._rendered = ""
+            self.clear()
+            self.write(Text(reason, style="bold"))  # the colour comes from the CSS class
+            self.add_class("refused")
 
-    def _refusal(self, reason: str) -> None:
-        refusal = self.query_one("#app-refusal", Static)
-        if refusal.content != reason:
-            refusal.display = bool(reason)
-            refusal.update(reason)
+    def on_resize(self, event: events.Resize) -> None:
+        """Lines are wrapped to the width they were written at: write them again."""
+        if self._rendered:
+            self._rendered = ""
+            self._show_pending()
+        elif self.refusal and self.has_class("refused"):
+            reason, self.refusal = self.refusal, ""
+            self.refuse(reason)
 
-    async def _show_pending(self) -> None:
+    def _show_pending(self) -> None:
         self._timer = None
-        markdown = self.query_one("#app-markdown", Markdown)
-        if markdown.source != self.shown_text:
-            await markdown.update(self.shown_text)
+        if self._rendered != self.shown_text or self.has_class("refused"):
+            self._rendered = self.shown_text
+            self.remove_class("refused")
+            self.clear()
+            # offline: links are shown as text, never handed to a browser
+            self.write(Markdown(self.shown_text, hyperlinks=False))
             self.scroll_home(animate=False)
