@@ -12,10 +12,12 @@ panel (``reviewer.domain.replay``) before it is folded into the state. The first
 ``ChainBroken`` (exit 31); the session then refuses everything until it is reopened.
 
 Opening a big session from this terminal's verified snapshot (``reviewer.storage.snapshot``):
-the keyed chain is still checked from the genesis on every open — the cheap part, computed
-over the stored columns without decoding a payload — and must arrive exactly at the head the
-snapshot was folded from; only the validation and fold of those events are skipped (they are
-the very events that were validated when the snapshot was made). Skipping the check from the
+every stored row is still checked from the genesis on every open — computed over the stored
+columns without decoding a payload: the SHA-256 chain must arrive exactly at the head the
+snapshot was folded from and the stored MACs must digest to what the snapshot recorded
+(``ChainVerifier.follow_stored_rows`` says why that is the keyed check) — and only the
+validation and fold of those events are skipped (they are the very events that were
+validated when the snapshot was made). Skipping the check from the
 genesis too would be sound against an attacker without the key only in the weak sense that
 an edited earlier event could no longer change what is computed (the state comes from the
 snapshot), but every command would stop *noticing* the edit until ``audit verify`` — and the
@@ -30,6 +32,7 @@ was decided on the verified state and chained here, and any later reader checks 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import os
 import secrets
@@ -243,10 +246,9 @@ class Session:
         """
         for event in written:
             self.review.state.apply(event)
+        self.verifier.extend_own(written)
         if written:
-            last = written[-1]
-            self.verifier.point = ChainPoint(last.seq, last.hash, last.mac)
-            self.seq = last.seq
+            self.seq = written[-1].seq
 
     def _checkpoint_path(self) -> Path | str:
         return self.checkpoint.path if self.checkpoint is not None else ""
@@ -299,7 +301,7 @@ class Session:
             index = 0
             while index < len(batch):
                 before = verifier.point.seq
-                done = verifier.feed_stored_rows(batch, index)
+                done = verifier.follow_stored_rows(batch, index)  # MACs: at the end
                 check_seen(batch, index, before)
                 index += done
                 if index < len(batch):
@@ -310,8 +312,11 @@ class Session:
                     index += 1
 
         self._verified(lambda: self.store.scan(0, snap.point.seq, each))
-        if verifier.point != snap.point:
-            return  # not this chain's history (rolled back, rewritten): refold from the genesis
+        if verifier.point != snap.point or \
+                not hmac.compare_digest(verifier.macs_digest(), snap.macs):
+            # not this chain's history (rolled back, rewritten, a stored MAC changed): refold
+            # from the genesis, every MAC checked, which names the event
+            return
         self.verifier = verifier
         self.review.state = state
         self.seq = self._snap_seq = snap.point.seq
@@ -322,7 +327,7 @@ class Session:
             return
         plain = state_to_plain(self.review.state)
         if plain is not None:
-            self.snapshot.save(self.verifier.point, plain)
+            self.snapshot.save(self.verifier.point, plain, self.verifier.macs_digest())
             self._snap_seq = self.seq
 
     def _catch_up(self, at: Callable[[], int], take: Callable[[list[Event]], None],

@@ -1,7 +1,9 @@
 """The fast paths added for speed check exactly what the slow ones check.
 
-Opening a session from its verified snapshot checks every stored row's keyed MAC in one loop
-(``ChainVerifier.feed_stored_rows``) instead of decoding each event. These tests forge rows
+Opening a session from its verified snapshot checks every stored row in one loop without
+decoding it: the SHA-256 links row by row and the MACs through one digest that the snapshot
+binds (``ChainVerifier.follow_stored_rows``); ``feed_stored_rows`` is the same loop with an
+HMAC per row. These tests forge rows
 in exactly the canonical form that loop reads (the form this program stores), so the loop
 itself — not the decoding fallback — has to refuse them.
 """
@@ -102,6 +104,47 @@ def test_the_batch_check_stops_before_the_first_row_that_does_not_follow(damage:
     assert verifier.point.seq == 2 and verifier.point.mac == rows[1][7]
     # and from a later start it does not skip the damage either
     assert verifier.feed_stored_rows(rows, 2) == 0
+
+
+@pytest.mark.parametrize("damage", ["mac", "swap", "hash", "seq", "prev", "payload", "non_ascii_mac"])
+def test_the_snapshot_path_stops_at_a_broken_link_and_digests_every_stored_mac(
+        damage: str) -> None:
+    """``follow_stored_rows`` checks no HMAC per row: a changed link or payload stops it at
+    that row, and a changed MAC (which it cannot see row by row) changes the digest that the
+    open compares with the snapshot's."""
+    rows = rows_of(EVENTS)
+    honest = ChainVerifier(KEY)
+    assert honest.follow_stored_rows(rows) == len(rows)
+    keyed = ChainVerifier(KEY)
+    assert keyed.feed_stored_rows(rows) == len(rows)
+    assert (keyed.point, keyed.macs_digest()) == (honest.point, honest.macs_digest())
+    seq, at, actor, kind, ptext, prev, digest, mac = rows[2]
+    if damage in ("mac", "swap", "non_ascii_mac"):
+        if damage == "mac":
+            rows[2] = (seq, at, actor, kind, ptext, prev, digest, "0" * 64)
+        elif damage == "swap":
+            rows[1], rows[2] = (rows[1][:7] + (mac,)), (rows[2][:7] + (rows[1][7],))
+        else:
+            rows[2] = (seq, at, actor, kind, ptext, prev, digest, "é" * 64)
+        verifier = ChainVerifier(KEY)
+        done = verifier.follow_stored_rows(rows)
+        if damage == "non_ascii_mac":
+            assert done == 2
+        else:
+            assert done == len(rows) and verifier.point == honest.point
+        assert verifier.macs_digest() != honest.macs_digest()
+        return
+    if damage == "hash":
+        rows[2] = (seq, at, actor, kind, ptext, prev, "0" * 64, mac)
+    elif damage == "seq":
+        rows[2] = (seq + 1, at, actor, kind, ptext, prev, digest, mac)
+    elif damage == "prev":
+        rows[2] = (seq, at, actor, kind, ptext, "0" * 64, digest, mac)
+    else:
+        rows[2] = (seq, at, actor, kind, ptext.replace("20", "25"), prev, digest, mac)
+    verifier = ChainVerifier(KEY)
+    assert verifier.follow_stored_rows(rows) == 2
+    assert verifier.point.seq == 2 and verifier.follow_stored_rows(rows, 2) == 0
 
 
 def _store_canonically(url: str, events: list[Event]) -> None:

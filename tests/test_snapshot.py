@@ -195,7 +195,7 @@ def test_a_snapshot_forged_with_the_key_is_caught_before_export(url: str) -> Non
     who = unlocked()
     first = opened(url, who)
     play(first)
-    point = first.verifier.point
+    point, macs = first.verifier.point, first.verifier.macs_digest()
     first.close()
     forged = opened(url, who)
     state = forged.review.state
@@ -204,7 +204,7 @@ def test_a_snapshot_forged_with_the_key_is_caught_before_export(url: str) -> Non
     plain = state_to_plain(state)
     assert plain is not None
     assert forged.snapshot is not None
-    forged.snapshot.save(point, plain)
+    forged.snapshot.save(point, plain, macs)
     forged.close()
 
     victim = opened(url, who)
@@ -228,3 +228,51 @@ def test_undecodable_bytes_before_the_snapshot_head_are_named_not_a_traceback(ur
     with pytest.raises(ChainBroken) as err:
         opened(url)
     assert (err.value.problem, err.value.seq) == ("unreadable", 7)
+
+
+@pytest.mark.parametrize("edit", ["one MAC replaced", "two MACs swapped", "a MAC in capitals"])
+def test_a_stored_mac_changed_before_the_snapshot_head_is_refused(
+        url: str, edit: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An open from the snapshot checks the MACs of the folded rows through their digest, not
+    one HMAC each: a row whose MAC alone was changed (payload and SHA-256 chain intact, so the
+    hash chain still reaches the snapshot's head) must still stop it, named like a full
+    check names it."""
+    first = opened(url)
+    play(first)
+    assert first.snapshot is not None and first.snapshot.load() is not None
+    head = first.snapshot.load()
+    assert head is not None and head.point.seq > 8
+    first.close()
+    events = read_events(url)
+    if edit == "one MAC replaced":
+        execute(url, f"UPDATE audit_events SET mac = '{'0' * 64}' WHERE seq = 6")
+        expected = ("forged", 6)
+    elif edit == "two MACs swapped":
+        mac5, mac6 = events[4].mac, events[5].mac
+        execute(url, f"UPDATE audit_events SET mac = '{mac6}' WHERE seq = 5")
+        execute(url, f"UPDATE audit_events SET mac = '{mac5}' WHERE seq = 6")
+        expected = ("forged", 5)
+    else:  # the same MAC in other letters: compared as stored, never normalised
+        execute(url, f"UPDATE audit_events SET mac = '{events[5].mac.upper()}' WHERE seq = 6")
+        expected = ("forged", 6)
+    with pytest.raises(ChainBroken) as err:
+        opened(url)
+    assert (err.value.problem, err.value.seq) == expected
+
+
+def test_the_mac_digest_of_a_snapshot_open_is_the_one_a_full_replay_computes(url: str) -> None:
+    """The digest a snapshot binds is carried on by every later open, write and refresh, and
+    is what a fold from the genesis (every MAC checked) arrives at: an open from the snapshot
+    after more writes still works, and both agree."""
+    first = opened(url)
+    play(first)
+    first.close()
+    second = opened(url)
+    second.run(lambda r: r.set_score("E1", "A1", "leadership", "12"))  # own write after it
+    digest, total = second.verifier.macs_digest(), second.seq
+    path = snapshot_file(second)
+    second.close()
+    path.unlink()
+    replayed = opened(url)  # from the genesis
+    assert (replayed.seq, replayed.verifier.macs_digest()) == (total, digest)
+    replayed.close()

@@ -173,6 +173,20 @@ class ChainVerifier:
     def __init__(self, key: bytes, point: ChainPoint | None = None) -> None:
         self.key = key
         self.point = point or ChainPoint()
+        # SHA-256 over the MAC of every event up to ``point``, in order: what a snapshot binds
+        # so that a later open can check the stored MACs at once (``follow_stored_rows``)
+        self._macs = hashlib.sha256()
+
+    def macs_digest(self) -> str:
+        return self._macs.hexdigest()
+
+    def extend_own(self, events: Sequence[Event]) -> None:
+        """Move past events this program has just chained itself (they are not checked)."""
+        for event in events:
+            self._macs.update(event.mac.encode("ascii"))
+        if events:
+            last = events[-1]
+            self.point = ChainPoint(last.seq, last.hash, last.mac)
 
     def feed(self, event: Event) -> None:
         point = self.point
@@ -196,6 +210,7 @@ class ChainVerifier:
             raise ChainBroken(event.seq, EDITED, count=point.seq)
         if not _same(event.mac, event_mac(self.key, point.mac, body)):
             raise ChainBroken(event.seq, FORGED, count=point.seq)
+        self._macs.update(event.mac.encode("ascii"))  # verified equal to a hex MAC: ASCII
         self.point = ChainPoint(event.seq, event.hash, event.mac)
 
     def feed_stored(self, seq: int, kind: str, actor: str, at: str, payload_json: str,
@@ -222,6 +237,7 @@ class ChainVerifier:
                 return False
         except (TypeError, ValueError, UnicodeError, AttributeError):
             return False
+        self._macs.update(mac.encode("ascii"))
         self.point = ChainPoint(seq, hash_, mac)
         return True
 
@@ -232,10 +248,30 @@ class ChainVerifier:
         The same checks, byte for byte, in one loop: the point is moved once at the end
         instead of a ``ChainPoint`` per row (opening a big session checks every row this way).
         """
+        return self._stored_rows(rows, start, keyed=True)
+
+    def follow_stored_rows(self, rows: Sequence[Sequence[Any]], start: int = 0) -> int:
+        """Like ``feed_stored_rows`` but without the per-row HMAC: only for rows that an
+        authenticated snapshot covers, whose caller must then require both ``point`` and
+        ``macs_digest()`` to equal the snapshot's before trusting anything.
+
+        Why that is the same check. The snapshot (sealed under a key derived from the audit
+        key) names the head it was folded from — seq, hash and MAC of its last event — and the
+        SHA-256 of every MAC up to it, taken when each of those events had been verified by
+        its own HMAC. Rows that link by SHA-256 from the genesis to that hash have, a SHA-256
+        collision aside, exactly the seq, kind, actor, time and payload that were verified
+        then; stored MACs whose digest equals the snapshot's are exactly the MACs verified
+        then. So every column of every row is what it was when verified, and an edit of any
+        one of them (a MAC included) still stops the open: the caller then refolds from the
+        genesis with every MAC checked, which names the event.
+        """
+        return self._stored_rows(rows, start, keyed=False)
+
+    def _stored_rows(self, rows: Sequence[Sequence[Any]], start: int, *, keyed: bool) -> int:
         point = self.point
         last, prev_hash, prev_mac = point.seq, point.hash, point.mac
         key, string, sha256, digest = self.key, _STRING, hashlib.sha256, hmac.digest
-        same = hmac.compare_digest
+        same, macs = hmac.compare_digest, self._macs.copy()
         done = 0
         try:
             for index in range(start, len(rows)):
@@ -246,15 +282,17 @@ class ChainVerifier:
                         f'"payload":{payload_json},"seq":{seq}}}').encode()  # body_of
                 if sha256(prev_hash.encode("ascii") + body).hexdigest() != hash_:
                     break
-                if not same(mac, digest(key, b"event\x00" + prev_mac.encode("ascii") + body,
-                                        "sha256").hex()):
+                if keyed and not same(mac, digest(key, b"event\x00" + prev_mac.encode("ascii")
+                                                  + body, "sha256").hex()):
                     break
+                macs.update(mac.encode("ascii"))
                 last, prev_hash, prev_mac = seq, hash_, mac
                 done += 1
         except (TypeError, ValueError, UnicodeError, AttributeError):
             pass  # this row is not what must follow: the caller feeds it to name why
         if done:
             self.point = ChainPoint(last, prev_hash, prev_mac)
+            self._macs = macs
         return done
 
     def check_head(self, head: HeadRow | None) -> None:

@@ -8,9 +8,10 @@ MAC. Nobody without the passphrase can read it, alter it or move it onto another
 kept outside the database on purpose: an insider who has the passphrase and the database (and
 so could forge one) does not have this terminal's state directory.
 
-What it lets an open skip, and what not. ``Session`` still checks the keyed chain of every
-event from the genesis (cheaply, without decoding payloads: ``ChainVerifier.feed_stored``)
-and requires it to arrive exactly at the snapshot's head. Authentic events ending at that head
+What it lets an open skip, and what not. ``Session`` still checks every stored event from the
+genesis (cheaply, without decoding payloads: ``ChainVerifier.follow_stored_rows``) and
+requires the SHA-256 chain to arrive exactly at the snapshot's head and the stored MACs to
+digest to the snapshot's ``macs`` (taken when each of them had been verified by its HMAC). Authentic events ending at that head
 are the very events that were validated and folded into it (a MAC forgery or a SHA-256
 collision aside), so only their replay validation and fold are skipped; events after it are
 verified, validated and folded as always. Any edit, deletion or reordering before the head is
@@ -36,13 +37,14 @@ from typing import Any
 from reviewer.domain.audit import ChainPoint
 from reviewer.storage.checkpoint import state_dir
 
-FORMAT = 2  # 2: scores as indexes into a string table (state._scores_out)
+FORMAT = 3  # 2: scores as indexes into a string table (state._scores_out); 3: + MAC digest
 
 
 @dataclass(frozen=True)
 class Snapshot:
     point: ChainPoint
     plain: dict[str, Any]
+    macs: str  # SHA-256 of every event's MAC up to ``point`` (``ChainVerifier.macs_digest``)
 
 
 class SnapshotFile:
@@ -59,9 +61,9 @@ class SnapshotFile:
         folder = (directory or state_dir()) / "snapshots"
         return cls(folder / f"{name}.bin", key, bundle_sha256, database, shape)
 
-    def _ad(self, point: ChainPoint) -> bytes:
+    def _ad(self, point: ChainPoint, macs: str) -> bytes:
         return (f"snapshot\x00{FORMAT}\x00{self._bind}\x00{point.seq}\x00{point.hash}\x00"
-                f"{point.mac}").encode("utf-8", "replace")
+                f"{point.mac}\x00{macs}").encode("utf-8", "replace")
 
     def load(self) -> Snapshot | None:
         """The snapshot, or None when there is none or it is not one this key wrote."""
@@ -73,26 +75,27 @@ class SnapshotFile:
             head_len = int.from_bytes(raw[:4], "big")
             head = json.loads(raw[4:4 + head_len].decode("utf-8"))
             point = ChainPoint(int(head["seq"]), str(head["hash"]), str(head["mac"]))
+            macs = str(head["macs"])
             nonce = bytes.fromhex(str(head["nonce"]))
-            body = AESGCM(self._key).decrypt(nonce, raw[4 + head_len:], self._ad(point))
+            body = AESGCM(self._key).decrypt(nonce, raw[4 + head_len:], self._ad(point, macs))
             plain = json.loads(zlib.decompress(body).decode("utf-8"))
         except (OSError, ValueError, KeyError, TypeError, UnicodeError, InvalidTag,
                 zlib.error, RecursionError):
             return None
         if not isinstance(plain, dict):
             return None
-        return Snapshot(point, plain)
+        return Snapshot(point, plain, macs)
 
-    def save(self, point: ChainPoint, plain: dict[str, Any]) -> None:
+    def save(self, point: ChainPoint, plain: dict[str, Any], macs: str) -> None:
         """Atomically, 0600; a terminal that cannot write it simply goes on without one."""
         from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
         nonce = os.urandom(12)
         body = zlib.compress(json.dumps(plain, ensure_ascii=False,
                                         separators=(",", ":")).encode("utf-8"), 1)
-        sealed = AESGCM(self._key).encrypt(nonce, body, self._ad(point))
+        sealed = AESGCM(self._key).encrypt(nonce, body, self._ad(point, macs))
         head = json.dumps({"seq": point.seq, "hash": point.hash, "mac": point.mac,
-                           "nonce": nonce.hex(), "format": FORMAT}).encode()
+                           "macs": macs, "nonce": nonce.hex(), "format": FORMAT}).encode()
         with contextlib.suppress(OSError):
             self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             fd, temp = tempfile.mkstemp(prefix=".snap.", dir=self.path.parent)
