@@ -213,40 +213,15 @@ class ChainVerifier:
         self._macs.update(event.mac.encode("ascii"))  # verified equal to a hex MAC: ASCII
         self.point = ChainPoint(event.seq, event.hash, event.mac)
 
-    def feed_stored(self, seq: int, kind: str, actor: str, at: str, payload_json: str,
-                    prev_hash: str, hash_: str, mac: str) -> bool:
-        """Check one stored row without decoding its payload; True if it verifies.
-
-        The fast path for history already folded into a verified snapshot: the MAC is computed
-        over the bytes built from the stored columns. False (nothing moved) when the row is
-        not exactly what the keyed chain says must follow — the caller then decodes it and
-        ``feed``s the event, which names the problem (or accepts a row stored in an older
-        but equivalent JSON form).
-        """
-        point = self.point
-        try:
-            if seq != point.seq + 1 or prev_hash != point.hash or type(seq) is not int:
-                return False
-            body = (f'{{"actor":{_STRING(actor)},"at":{_STRING(at)},"kind":{_STRING(kind)},'
-                    f'"payload":{payload_json},"seq":{seq}}}').encode()  # body_of, inlined
-            if hashlib.sha256(prev_hash.encode("ascii") + body).hexdigest() != hash_:
-                return False
-            expected = hmac.digest(self.key, b"event\x00" + point.mac.encode("ascii") + body,
-                                   "sha256").hex()
-            if not hmac.compare_digest(mac, expected):
-                return False
-        except (TypeError, ValueError, UnicodeError, AttributeError):
-            return False
-        self._macs.update(mac.encode("ascii"))
-        self.point = ChainPoint(seq, hash_, mac)
-        return True
-
     def feed_stored_rows(self, rows: Sequence[Sequence[Any]], start: int = 0) -> int:
-        """``feed_stored`` over ``rows[start:]`` (seq, at, actor, kind, payload, prev_hash,
-        hash, mac): how many verified, stopping before the first that does not.
+        """Check stored rows ``rows[start:]`` (seq, at, actor, kind, payload, prev_hash, hash,
+        mac) without decoding their payloads: how many verified, stopping before the first
+        that does not.
 
-        The same checks, byte for byte, in one loop: the point is moved once at the end
-        instead of a ``ChainPoint`` per row (opening a big session checks every row this way).
+        The checks of ``feed``, byte for byte, over the bytes built from the stored columns,
+        in one loop (the point is moved once at the end). A row that does not verify is left
+        to the caller, who decodes it and ``feed``s the event: that names the problem, or
+        accepts a row stored in an older but equivalent JSON form.
         """
         return self._stored_rows(rows, start, keyed=True)
 

@@ -11,14 +11,15 @@ so could forge one) does not have this terminal's state directory.
 What it lets an open skip, and what not. ``Session`` still checks every stored event from the
 genesis (cheaply, without decoding payloads: ``ChainVerifier.follow_stored_rows``) and
 requires the SHA-256 chain to arrive exactly at the snapshot's head and the stored MACs to
-digest to the snapshot's ``macs`` (taken when each of them had been verified by its HMAC). Authentic events ending at that head
-are the very events that were validated and folded into it (a MAC forgery or a SHA-256
-collision aside), so only their replay validation and fold are skipped; events after it are
-verified, validated and folded as always. Any edit, deletion or reordering before the head is
-therefore still refused by every command, exactly as without a snapshot. A snapshot that does
-not decrypt, or whose head the chain does not reach, is ignored and the state rebuilt from the
-genesis (it is an optimisation, never an authority). ``audit verify`` and every export still
-replay and validate everything, and compare their state with the live one.
+digest to the snapshot's ``macs`` (taken when each of them had been verified by its HMAC).
+Authentic events ending at that head are the very events that were validated and folded into
+it (a MAC forgery or a SHA-256 collision aside), so only their replay validation and fold are
+skipped; events after it are verified, validated and folded as always. Any edit, deletion
+or reordering before the head is therefore still refused by every command, exactly as without
+a snapshot. A snapshot that does not decrypt, or whose head or MAC digest the stored rows do
+not reach, is ignored and the state rebuilt from the genesis (it is an optimisation, never
+an authority). ``audit verify`` and every export still replay and validate everything, and
+compare their state with the live one.
 """
 
 from __future__ import annotations
