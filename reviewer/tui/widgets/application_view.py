@@ -48,7 +48,7 @@ class ApplicationView(RichLog):
         super().__init__(id=id, wrap=True, markup=False, auto_scroll=False, min_width=1)
         self.shown_text = ""  # what the view shows (or is about to, after the short delay)
         self.refusal = ""  # why nothing is shown, when it is not
-        self._rendered = ""
+        self._painted: tuple[str, str] | None = None  # (refusal, text) the lines were made of
         self._timer: Timer | None = None
         self._last_show = -RENDER_DELAY
 
@@ -60,38 +60,35 @@ class ApplicationView(RichLog):
         if self._timer is not None:
             self._timer.reset()
         elif now - last >= RENDER_DELAY:
-            self._show_pending()
+            self._paint()
         else:
-            self._timer = self.set_timer(RENDER_DELAY, self._show_pending)
+            self._timer = self.set_timer(RENDER_DELAY, self._paint)
 
     def refuse(self, reason: str) -> None:
         """Show why nothing is shown, and make sure nothing else is, at once."""
         if self._timer is not None:
             self._timer.stop()
-            self._timer = None
         self.shown_text = ""
-        if self.refusal != reason or self._rendered:
-            self.refusal = reason
-            self._rendered = ""
-            self.clear()
-            self.write(Text(reason, style="bold"))  # the colour comes from the CSS class
-            self.add_class("refused")
+        self.refusal = reason
+        self._paint()
 
     def on_resize(self, event: events.Resize) -> None:
         """Lines are wrapped to the width they were written at: write them again."""
-        if self._rendered:
-            self._rendered = ""
-            self._show_pending()
-        elif self.refusal and self.has_class("refused"):
-            reason, self.refusal = self.refusal, ""
-            self.refuse(reason)
+        if self._painted is not None:
+            self._painted = None
+            self._paint()
 
-    def _show_pending(self) -> None:
+    def _paint(self) -> None:
         self._timer = None
-        if self._rendered != self.shown_text or self.has_class("refused"):
-            self._rendered = self.shown_text
-            self.remove_class("refused")
-            self.clear()
+        wanted = (self.refusal, self.shown_text)
+        if wanted == self._painted:
+            return
+        self._painted = wanted
+        self.clear()
+        self.set_class(bool(self.refusal), "refused")  # the colour comes from the CSS class
+        if self.refusal:
+            self.write(Text(self.refusal, style="bold"))
+        else:
             # offline: links are shown as text, never handed to a browser
             self.write(Markdown(self.shown_text, hyperlinks=False))
             self.scroll_home(animate=False)
