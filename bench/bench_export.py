@@ -37,8 +37,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
-from bench_session import REVIEWER, timed  # noqa: E402
-from synth import BENCH_PASSPHRASE, SIZES, build, layout  # noqa: E402
+from bench_session import REVIEWER, built, timed  # noqa: E402
+from synth import BENCH_PASSPHRASE, SIZES, layout  # noqa: E402
 
 KEY_PASSPHRASE = "bench-only signing key passphrase"  # benchmark data only
 
@@ -74,12 +74,7 @@ def cli(*argv: str, db: str, passphrase: Path) -> str:
 def closed_session(size: str, work: Path) -> tuple[Path, str, Path]:
     """A copy of the scored session of ``size`` played to the close (built once)."""
     apps, experts = SIZES[size]
-    scored = work / f"{size}-scored"
-    if not (scored / "done.json").exists():
-        shutil.rmtree(scored, ignore_errors=True)
-        (scored.parent).mkdir(parents=True, exist_ok=True)
-        info = build(scored, apps, experts, seed=7, score=True)
-        (scored / "done.json").write_text(json.dumps(info))
+    scored = built(work / f"{size}-scored", size, score=True)
     bundle, passphrase = scored / "case.rvb", scored / "case.passphrase"
     closed = work / f"{size}-closed"
     db = f"sqlite:///{closed / 'case.session.db'}"

@@ -134,19 +134,23 @@ def compare(name: str, size: str, command: list[str], baseline: list[str], runs:
 WHAT = {"results", "import", "write"}  # --what: which measurements of each size
 
 
+def built(folder: Path, size: str, *, score: bool) -> Path:
+    """The synthetic session of ``size`` in ``folder``, built once (seed 7) and reused."""
+    if not (folder / "done.json").exists():
+        shutil.rmtree(folder, ignore_errors=True)
+        apps, experts = SIZES[size]
+        info = build(folder, apps, experts, seed=7, score=score)
+        (folder / "done.json").write_text(json.dumps(info))
+    return folder
+
+
 def bench_size(size: str, work: Path, runs: int) -> list[dict[str, object]]:
     apps, experts = SIZES[size]
     scored_dir = work / f"{size}-scored"
     acked_dir = work / f"{size}-acked"
     started = time.perf_counter()
-    if not (scored_dir / "done.json").exists():
-        shutil.rmtree(scored_dir, ignore_errors=True)
-        info = build(scored_dir, apps, experts, seed=7, score=True)
-        (scored_dir / "done.json").write_text(json.dumps(info))
-    if not (acked_dir / "done.json").exists():
-        shutil.rmtree(acked_dir, ignore_errors=True)
-        info = build(acked_dir, apps, experts, seed=7, score=False)
-        (acked_dir / "done.json").write_text(json.dumps(info))
+    built(scored_dir, size, score=True)
+    built(acked_dir, size, score=False)
     print(f"# {size}: sessions ready in {time.perf_counter() - started:.1f} s", file=sys.stderr)
     passphrase = ["--passphrase-file", str(scored_dir / "case.passphrase")]
     scored_db = scored_dir / "case.session.db"
