@@ -47,6 +47,16 @@ def execute(url: str, *statements: str, **params: Any) -> None:
     engine.dispose()
 
 
+def stored_payload(url: str, seq: int) -> str:
+    """The payload text exactly as the row holds it."""
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        found = conn.execute(text("SELECT payload FROM audit_events WHERE seq = :s"),
+                             {"s": seq}).scalar_one()
+    engine.dispose()
+    return str(found)
+
+
 def rewrite(url: str, events: list[Event], key: bytes | None = None) -> None:
     """Store ``events`` as the whole chain, renumbered 1.., every hash recomputed."""
     placed: list[Event] = []

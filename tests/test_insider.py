@@ -47,6 +47,7 @@ from tests.tamper import (
     read_events,
     rewrite,
     set_head,
+    stored_payload,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -137,10 +138,18 @@ def _first(events: list[Event], kind: str) -> int:
     return next(i for i, e in enumerate(events) if e.kind == kind)
 
 
+def _with_first_cell(event: Event, value: str) -> Event:
+    """The paper sheet's first score replaced by ``value``, everything else as written."""
+    scores = {app: dict(cells) for app, cells in event.payload["scores"].items()}
+    first = next(iter(scores.values()))
+    first[next(iter(first))] = value
+    return replace(event, payload={**event.payload, "scores": scores})
+
+
 def edit_score_and_rehash(url: str, early: dict) -> int:
     events = read_events(url)
-    i = _first(events, "score.set")
-    events[i] = replace(events[i], payload={**events[i].payload, "value": "0"})
+    i = _first(events, "sheet.imported")
+    events[i] = _with_first_cell(events[i], "0")
     rewrite(url, events)
     return i + 1
 
@@ -176,7 +185,7 @@ def truncate_to_early_head(url: str, early: dict) -> int:
 
 def reorder_and_rehash(url: str, early: dict) -> int:
     events = read_events(url)
-    i = _first(events, "score.set")
+    i = _first(events, "sheet.imported")  # the sheet and its submission swapped
     events[i], events[i + 1] = events[i + 1], events[i]
     rewrite(url, events)
     return i + 1
@@ -184,20 +193,22 @@ def reorder_and_rehash(url: str, early: dict) -> int:
 
 def out_of_range_and_rehash(url: str, early: dict) -> int:
     events = read_events(url)
-    i = _first(events, "score.set")
-    events[i] = replace(events[i], payload={**events[i].payload, "value": "1000"})
+    i = _first(events, "sheet.imported")
+    events[i] = _with_first_cell(events[i], "1000")
     rewrite(url, events)
     return i + 1
 
 
 def edit_without_rehash(url: str, early: dict) -> int:
     events = read_events(url)
-    i = _first(events, "score.set")
-    # the stored payload is canonical compact JSON (older rows had ", " and ": ")
-    execute(url, "UPDATE audit_events SET payload = replace(replace(payload, :old, :new), "
-            ":old2, :new2) WHERE seq = :s",
-            old=f'"value": "{events[i].payload["value"]}"', new='"value": "1000"',
-            old2=f'"value":"{events[i].payload["value"]}"', new2='"value":"1000"', s=i + 1)
+    i = _first(events, "sheet.imported")
+    scores = events[i].payload["scores"]
+    criterion, value = next(iter(next(iter(scores.values())).items()))
+    # the stored payload is canonical compact JSON: the first cell's text, changed in place
+    cell = f'"{criterion}":"{value}"'
+    assert cell in stored_payload(url, i + 1)
+    execute(url, "UPDATE audit_events SET payload = replace(payload, :old, :new) WHERE seq = :s",
+            old=cell, new=f'"{criterion}":"1000"', s=i + 1)
     return i + 1
 
 

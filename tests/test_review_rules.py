@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from decimal import Decimal
 from functools import partial
 from typing import Any
@@ -16,9 +17,12 @@ import pytest
 
 from reviewer import i18n
 from reviewer.bundle.pins import Argon2PinHasher
+from reviewer.domain.audit import ChainBroken
 from reviewer.domain.case import Group, ListedConflict
 from reviewer.domain.errors import DomainError
+from reviewer.domain.events import Event
 from reviewer.domain.recusal import DECLARED, DETECTED, LISTED
+from reviewer.domain.replay import validate
 from reviewer.domain.review import ImportRejected, Review, SheetRow
 from tests.builders import (
     CHEAP,
@@ -574,7 +578,12 @@ def test_paper_import_succeeds_and_counts_as_submitted() -> None:
     assert kinds(events)[0] == "scores.imported" and events[0].actor == "secretary"
     assert kinds(events).count("sheet.submitted") == 2
     assert all(e.payload["source"] == "paper" for e in events if e.kind == "sheet.submitted")
-    assert all(e.payload["paper"] for e in events if e.kind == "score.set")
+    # one event per paper sheet, the secretary's, carrying every row exactly as it counts
+    sheets = {e.payload["expert"]: e for e in events if e.kind == "sheet.imported"}
+    assert set(sheets) == {"E1", "E2"} and {e.actor for e in sheets.values()} == {"secretary"}
+    assert sheets["E1"].payload["scores"]["A2"] == {
+        "craft_expertise": "10", "skill_level": "10.5", "leadership": "5", "contribution": "5"}
+    assert not any(e.kind == "score.set" for e in events)
     run(review, events)
     assert review.is_submitted("E1") and review.is_submitted("E2")
     assert review.state.submitted[("E1", "professional")]["source"] == "paper"
@@ -583,6 +592,71 @@ def test_paper_import_succeeds_and_counts_as_submitted() -> None:
         "leadership": Decimal(5), "contribution": Decimal(5)}
     assert {q.application: q.total for q in review.queue("E1")} == {
         "A1": Decimal(80), "A2": Decimal("30.5")}
+
+
+def _imported_sheet(review: Review) -> Event:
+    """E1's sheet.imported as the import writes it, checked against the state it follows."""
+    events = review.import_sheets([sheet(2, "E1", "A1"), sheet(3, "E1", "A2")],
+                                  file_sha256="a" * 64)
+    for event in events:
+        placed = replace(event, seq=review.state.event_count + 1)
+        if event.kind == "sheet.imported":
+            return placed
+        validate(review, placed)
+        run(review, [event])
+    raise AssertionError("no sheet.imported")
+
+
+def _with_scores(sheet_event: Event, app_id: str, **cells: object) -> dict[str, Any]:
+    scores = {a: dict(given) for a, given in sheet_event.payload["scores"].items()}
+    scores[app_id].update(cells)
+    return {"scores": {a: {k: v for k, v in given.items() if v is not None}
+                       for a, given in scores.items()}}
+
+
+@pytest.mark.parametrize("forge", [
+    lambda e: _with_scores(e, "A1", leadership=None),  # a criterion missing
+    lambda e: _with_scores(e, "A1", extra="5"),  # a criterion the panel does not have
+    lambda e: _with_scores(e, "A1", craft_expertise="20.0"),  # not the text the import writes
+    lambda e: _with_scores(e, "A1", craft_expertise="26"),  # above the criterion's 25
+    lambda e: _with_scores(e, "A1", craft_expertise="20.3"),  # not a half step
+    lambda e: _with_scores(e, "A1", craft_expertise="-1"),
+    lambda e: _with_scores(e, "A1", craft_expertise=20),  # a number, not the stored text
+    lambda e: {"scores": {**e.payload["scores"], "Z9": e.payload["scores"]["A1"]}},
+    lambda e: {"scores": {**e.payload["scores"], "B1": e.payload["scores"]["A1"]}},  # group g2
+    lambda e: {"scores": {}},
+    lambda e: {"expert": "E4"},  # E4 shares A2's unit: recused
+    lambda e: {"expert": "E3"},  # E3 never signed the pledge
+    lambda e: {"round": "comprehensive"},
+    lambda e: {"comments": {"B1": "理由"}},  # a 理由 on a row the sheet does not have
+    lambda e: {"comments": {"A1": " 理由 "}},
+    lambda e: {"comments": {"A1": "长" * 501}},
+    lambda e: {"actor": "expert:E1"},  # only the secretary enters paper sheets
+])
+def test_replay_refuses_a_paper_sheet_the_import_could_not_have_written(
+        forge: Callable[[Event], dict[str, Any]]) -> None:
+    """Someone holding the key could write any event; replay still only accepts a sheet the
+    import would have written, every cell checked as a typed-in score would be."""
+    review = paper_review()
+    genuine = _imported_sheet(review)
+    validate(review, genuine)
+    change = forge(genuine)
+    actor = change.pop("actor", genuine.actor)
+    forged = replace(genuine, actor=actor, payload={**genuine.payload, **change})
+    with pytest.raises(ChainBroken) as broken:
+        validate(review, forged)
+    assert broken.value.seq == genuine.seq
+
+
+def test_replay_refuses_a_paper_sheet_over_a_submitted_one() -> None:
+    review = paper_review()
+    genuine = _imported_sheet(review)
+    run(review, [genuine, review.event("sheet.submitted", "secretary", expert="E1",
+                                       round="professional", confirmed_no_conflict=True,
+                                       source="paper")])
+    assert review.is_submitted("E1")
+    with pytest.raises(ChainBroken):  # a second sheet needs the reasoned reopen first
+        validate(review, replace(genuine, seq=review.state.event_count + 1))
 
 
 def test_paper_import_is_all_or_nothing_with_every_problem_and_its_row() -> None:
@@ -633,9 +707,13 @@ def test_paper_import_refuses_a_submitted_sheet_unless_replaced_with_a_reason() 
                                        (3, "import.already_submitted")]
     assert rejected(review, again, replace=True) == [(0, "review.reason_required")]
     events = review.import_sheets(again, file_sha256="d" * 64, replace=True, reason="原表誊写错误")
-    assert kinds(events) == ["scores.imported", "sheet.reopened", "score.set", "sheet.submitted"]
+    assert kinds(events) == ["scores.imported", "sheet.reopened", "sheet.imported",
+                             "sheet.submitted"]
     assert events[1].payload["reason"] == "原表誊写错误"
-    assert (events[2].payload["old"], events[2].payload["value"]) == ("20", "21")
+    assert events[2].payload["scores"]["A1"]["craft_expertise"] == "21"
+    # what the replaced sheet said is in the record of the override
+    totals = events[0].payload["overrides"][0]["totals"]
+    assert {o["application"]: (o["old"], o["new"]) for o in totals}["A1"] == ("80", "81")
     run(review, events)
     assert review.is_submitted("E1")
     assert review.state.scores[("E1", "A1", "professional")]["craft_expertise"] == Decimal(21)

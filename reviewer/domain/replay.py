@@ -25,6 +25,7 @@ from reviewer.domain.masking import UNMASK_COMMANDS
 from reviewer.domain.panel import RECUSAL_KINDS
 from reviewer.domain.ranking import CLOSED, COMPREHENSIVE, PROFESSIONAL
 from reviewer.domain.review import Review, parse_stamp
+from reviewer.domain.review_core import _plain
 
 _STAMP = re.compile(r"20\d\d-[01]\d-[0-3]\dT[0-2]\d:[0-5]\d:[0-6]\dZ")  # what ``stamp`` writes
 NEXT_ROUND = {PROFESSIONAL: COMPREHENSIVE, COMPREHENSIVE: CLOSED}
@@ -254,6 +255,42 @@ class _Checker:
         _optional(self.p, "replace", bool)
         _optional(self.p, "reason", str)
 
+    def sheet_imported(self) -> None:
+        """A paper sheet as ``import_sheets`` writes it: the secretary's, for the open round,
+        every application one the expert may score with all their criteria in the text the
+        import writes (canonical, within 0..max in half steps), 理由 only on those rows."""
+        expert_id = self.expert()
+        self.current_round()
+        self.actor(ev.SECRETARY)
+        scores = _field(self.p, "scores", dict)
+        comments = _field(self.p, "comments", dict)
+        if not scores:
+            raise _Bad("scores: empty")
+        review = self.review
+        criteria = {c.key for c in review.panel.expert_criteria}
+        canonical: dict[tuple[str, str], bool] = {}  # (criterion, text) -> the import's text
+        for app_id, given in scores.items():
+            if review.case.application(app_id) is None:
+                raise _Bad(f"application: unknown {app_id}")
+            if not isinstance(given, dict) or set(given) != criteria:
+                raise _Bad(f"scores: {app_id} is not the expert's criteria")
+            for criterion, value in given.items():
+                known = canonical.get((criterion, value)) if type(value) is str else False
+                if known is None:
+                    try:
+                        parsed = review.parse_value(criterion, value)
+                    except DomainError:
+                        parsed = None
+                    known = canonical[(criterion, value)] = (
+                        parsed is not None and _plain(parsed) == value)
+                if not known:
+                    raise _Bad(f"value: {value!r} ({criterion}, {app_id})")
+            self._may_score(expert_id, app_id)
+        for app_id, text in comments.items():
+            if app_id not in scores or type(text) is not str or text != text.strip() \
+                    or len(text) > MAX_COMMENT:
+                raise _Bad(f"comments: {app_id} not as the import writes it")
+
     def round_advanced(self) -> None:
         self.actor(ev.SECRETARY)
         source, target = _text(self.p, "from"), _text(self.p, "to")
@@ -389,6 +426,7 @@ _CHECKS = {
     ev.CONFLICT_LIFTED: _Checker.conflict_lifted, ev.ABSTAINED: _Checker.abstain_recorded,
     ev.SCORE_SET: _Checker.score_set, ev.SHEET_SUBMITTED: _Checker.sheet_submitted,
     ev.SHEET_REOPENED: _Checker.sheet_reopened, ev.SCORES_IMPORTED: _Checker.scores_imported,
+    ev.SHEET_IMPORTED: _Checker.sheet_imported,
     ev.ROUND_ADVANCED: _Checker.round_advanced, ev.TIE_RESOLVED: _Checker.tie_resolved,
     ev.DISQUALIFIED: _Checker.application_disqualified,
     ev.EXPORTED: _Checker.results_exported, ev.AMOUNT_PROPOSED: _Checker.amount_proposed,

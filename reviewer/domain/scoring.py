@@ -180,11 +180,14 @@ class Scoring(Justifying):
             problem(0, "import.empty")
         self._require_open_round()
         columns = sorted({k for row in rows for k in row.values})
+        key_of: dict[str, str | None] = {}  # column -> criterion key (None: the 理由 column)
         for column in columns:
             criterion = self.panel.criterion(column)
             if (criterion is None or criterion.source != "expert") and \
                     column.strip().lower() not in IGNORED_SHEET_COLUMNS | JUSTIFICATION_COLUMNS:
                 problem(1, "import.unknown_column", column=column)
+            key_of[column] = None if column.strip().lower() in JUSTIFICATION_COLUMNS \
+                else criterion.key if criterion else column
         sheets: dict[str, list[tuple[SheetRow, dict[str, Decimal]]]] = {}
         seen: dict[tuple[str, str], int] = {}
         # parse_value is pure for a criterion and a text, and a sheet file repeats a few
@@ -216,9 +219,7 @@ class Scoring(Justifying):
                 problem(row.row, "import.duplicate_row", first=seen[(expert.id, app.id)])
             seen[(expert.id, app.id)] = row.row
             values: dict[str, Decimal] = {}
-            given = {self.panel.criterion(k).key if self.panel.criterion(k) else k: v  # type: ignore[union-attr]
-                     for k, v in row.values.items()
-                     if k.strip().lower() not in JUSTIFICATION_COLUMNS}
+            given = {key_of[k]: v for k, v in row.values.items() if key_of[k] is not None}
             for criterion in self.panel.expert_criteria:
                 text = given.get(criterion.key)
                 if text is None or not str(text).strip():
@@ -259,6 +260,14 @@ class Scoring(Justifying):
         def event(kind: str, actor: str, /, **payload: object) -> Event:
             return Event(kind=kind, actor=actor, at=at, payload=payload)
 
+        texts: dict[Decimal, str] = {}  # a sheet file repeats a few dozen values
+
+        def text_of(value: Decimal) -> str:
+            text = texts.get(value)
+            if text is None:
+                text = texts[value] = _plain(value)
+            return text
+
         events = [event(ev.SCORES_IMPORTED, ev.SECRETARY, file_sha256=file_sha256,
                         rows=len(rows), replace=replace, reason=reason.strip(),
                         overrides=self._overrides(sheets))]
@@ -266,22 +275,18 @@ class Scoring(Justifying):
             if self.is_submitted(expert_id):
                 events.append(event(ev.SHEET_REOPENED, ev.SECRETARY, expert=expert_id,
                                     round=self.round, reason=reason.strip()))
+            # one event per paper sheet: the sheet is one document entered in one act (an
+            # event per cell made every cell of a big import its own HMAC, row and replay)
+            scores: dict[str, dict[str, str]] = {}
+            changed_comments: dict[str, str] = {}
             for row, values in entries:
-                old_values = self.state.scores.get((expert_id, row.application, self.round), {})
-                for key, value in values.items():
-                    if old_values.get(key) != value:
-                        events.append(event(
-                            ev.SCORE_SET, ev.SECRETARY, expert=expert_id,
-                            application=row.application, round=self.round, criterion=key,
-                            value=_text(value), old=_text(old_values.get(key)), paper=True))
+                scores[row.application] = {key: text_of(value) for key, value in values.items()}
                 comment = comments.get((expert_id, row.application), "")
-                old_comment = self.state.justifications.get(
-                    (expert_id, row.application, self.round, OVERALL), "")
-                if comment != old_comment:
-                    events.append(event(
-                        ev.JUSTIFIED, ev.SECRETARY, expert=expert_id,
-                        application=row.application, round=self.round, criterion=OVERALL,
-                        text=comment))
+                if comment != self.state.justifications.get(
+                        (expert_id, row.application, self.round, OVERALL), ""):
+                    changed_comments[row.application] = comment
+            events.append(event(ev.SHEET_IMPORTED, ev.SECRETARY, expert=expert_id,
+                                round=self.round, scores=scores, comments=changed_comments))
             events.append(event(ev.SHEET_SUBMITTED, ev.SECRETARY, expert=expert_id,
                                 round=self.round, confirmed_no_conflict=True, source="paper"))
         return events

@@ -105,6 +105,12 @@ class SessionState:
     # expert -> {reason, source, at, by}: who refused to sign the signature page, and why
     refusals: dict[str, dict[str, Any]] = field(default_factory=dict)
 
+    def _justify(self, key: tuple[str, str, str, str], text: str) -> None:
+        if text:
+            self.justifications[key] = text
+        else:
+            self.justifications.pop(key, None)
+
     def pin(self, expert: str) -> PinState:
         return self.pins.setdefault(expert, PinState())
 
@@ -121,6 +127,15 @@ class SessionState:
                 if event.actor.startswith("expert:"):
                     self.first_scored.setdefault((p["expert"], p["application"]), event.at)
             self.score_versions += 1
+        elif kind == ev.SHEET_IMPORTED:
+            expert, round_ = _intern(p["expert"]), _intern(p["round"])
+            for app, given in p["scores"].items():
+                cell = self.scores.setdefault((expert, _intern(app), round_), {})
+                for criterion, value in given.items():
+                    cell[_intern(criterion)] = _decimal(value)
+                self.score_versions += len(given)
+            for app, text in p["comments"].items():
+                self._justify((expert, app, round_, ""), text)
         elif kind == ev.ACK_RECORDED:
             self.acks[p["expert"]] = (event.at, bool(p.get("paper")))
         elif kind == ev.CONFLICT_DECLARED:
@@ -188,11 +203,8 @@ class SessionState:
         elif kind == ev.EXPORTED:
             self.exports.append({**p, "at": event.at})
         elif kind == ev.JUSTIFIED:
-            comment_key = (p["expert"], p["application"], p["round"], p["criterion"])
-            if p["text"]:
-                self.justifications[comment_key] = p["text"]
-            else:
-                self.justifications.pop(comment_key, None)
+            self._justify((p["expert"], p["application"], p["round"], p["criterion"]),
+                          p["text"])
         elif kind == ev.UNMASKED:
             self.unmasked.append({"by": event.actor, "command": p["command"], "at": event.at})
         self.head = event.hash
