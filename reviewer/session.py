@@ -74,11 +74,16 @@ AUDIT_KEY_LABEL = "audit-chain"
 PIN_VAULT_LABEL = "pin-vault"
 
 Command = Callable[[Review], list[Event]]
-# a new snapshot once this many events were folded since the last one (saving costs about as
-# much as folding a few thousand events; a tail this long costs little to validate on open)
+# a new snapshot once this much was folded since the last one, counting an event and a score
+# cell each (a paper sheet is one event of hundreds of cells): saving costs about as much as
+# folding a few thousand events; a tail this long costs little to validate on open
 SNAPSHOT_EVERY = 1000
 # events read from the store at a time when refolding (memory stays bounded)
 READ_CHUNK = 5000
+
+
+class _Refold(Exception):
+    """The snapshot cannot be used: fold the history from the genesis instead."""
 
 
 def _stand_in_key(sha256: str, label: str) -> bytes:
@@ -172,7 +177,7 @@ class Session:
         self._seen: ChainPoint | None = self._load_checkpoint()
         self.seq = 0
         self.snapshot = snapshot
-        self._snap_seq = 0
+        self._snap_work = 0
         self._restore()
         self.refresh()
         self._keep_snapshot()
@@ -291,11 +296,13 @@ class Session:
 
         def check_seen(batch: list[Any], start: int, before: int) -> None:
             """The row this terminal's checkpoint names, if it is among the rows just
-            verified (``batch[start:]`` from seq ``before + 1`` on), must be the one it saw."""
+            verified (``batch[start:]`` from seq ``before + 1`` on), must be the one it saw;
+            if not, the refold from the genesis names the first thing wrong (an event no
+            command writes before the changed one, or the rollback)."""
             if seen is not None and before < seen.seq <= verifier.point.seq:
                 row = batch[start + seen.seq - before - 1]
                 if (row[6], row[7]) != (seen.hash, seen.mac):
-                    raise ChainBroken(seen.seq, ROLLED_BACK, str(self._checkpoint_path()))
+                    raise _Refold
 
         def each(batch: list[Any]) -> None:
             index = 0
@@ -311,7 +318,10 @@ class Session:
                     check_seen(batch, index, before)
                     index += 1
 
-        self._verified(lambda: self.store.scan(0, snap.point.seq, each))
+        try:
+            self._verified(lambda: self.store.scan(0, snap.point.seq, each))
+        except _Refold:
+            return
         if verifier.point != snap.point or \
                 not hmac.compare_digest(verifier.macs_digest(), snap.macs):
             # not this chain's history (rolled back, rewritten, a stored MAC changed): refold
@@ -319,16 +329,21 @@ class Session:
             return
         self.verifier = verifier
         self.review.state = state
-        self.seq = self._snap_seq = snap.point.seq
+        self.seq = snap.point.seq
+        self._snap_work = self._fold_work()
+
+    def _fold_work(self) -> int:
+        """What a refold from the genesis would go through: every event and every score cell."""
+        return self.seq + self.review.state.score_versions
 
     def _keep_snapshot(self) -> None:
         if self.snapshot is None or self.broken is not None or \
-                self.seq - self._snap_seq < SNAPSHOT_EVERY:
+                self._fold_work() - self._snap_work < SNAPSHOT_EVERY:
             return
         plain = state_to_plain(self.review.state)
         if plain is not None:
             self.snapshot.save(self.verifier.point, plain, self.verifier.macs_digest())
-            self._snap_seq = self.seq
+            self._snap_work = self._fold_work()
 
     def _catch_up(self, at: Callable[[], int], take: Callable[[list[Event]], None],
                   settle: Callable[[HeadRow | None], None]) -> None:

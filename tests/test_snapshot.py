@@ -14,6 +14,7 @@ import pytest
 import reviewer.session as session_module
 from reviewer.domain.audit import ChainBroken
 from reviewer.domain.results import results
+from reviewer.domain.review import SheetRow
 from reviewer.domain.state import state_from_plain, state_to_plain
 from reviewer.session import AUDIT_KEY_LABEL, Session, Unlocked
 from tests.builders import Clock, app, expert, make_case
@@ -104,6 +105,31 @@ def test_an_open_from_the_snapshot_equals_a_full_replay(url: str,
     assert as_json(replayed) == from_snapshot
     assert replayed.verify_audit().ok
     replayed.close()
+
+
+def test_a_paper_import_is_kept_in_a_snapshot_though_it_is_a_few_events(
+        url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A paper sheet is one event of many cells: the snapshot counts what a refold would go
+    through, so reopening after a large import does not replay it."""
+    monkeypatch.setattr(session_module, "SNAPSHOT_EVERY", 20)
+    first = opened(url)
+    for expert_id in ("E1", "E2", "E3"):
+        first.run(lambda r, e=expert_id: r.acknowledge(e, paper=True))
+    rows = [SheetRow(n, e, a, "专业组", dict(zip(CRITERIA, ("20", "20", "15", "25"), strict=True)))
+            for n, (e, a) in enumerate(((e, a) for e in ("E1", "E2", "E3")
+                                        for a in ("A1", "A2", "A3")), start=2)]
+    first.run(lambda r: r.import_sheets(rows, file_sha256="a" * 64))
+    total = first.seq
+    assert total < 20 < 36  # fewer events than the threshold, more cells (9 rows x 4)
+    assert snapshot_file(first).exists()
+    expected = as_json(first)
+    first.close()
+
+    validated = counting_validate(monkeypatch)
+    restored = opened(url)
+    assert restored.seq == total and validated == []  # nothing folded again
+    assert as_json(restored) == expected
+    restored.close()
 
 
 def test_the_state_survives_its_snapshot_form_exactly(url: str) -> None:
