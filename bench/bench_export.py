@@ -74,7 +74,7 @@ def cli(*argv: str, db: str, passphrase: Path) -> str:
 def closed_session(size: str, work: Path) -> tuple[Path, str, Path]:
     """A copy of the scored session of ``size`` played to the close (built once)."""
     apps, experts = SIZES[size]
-    scored = built(work / f"{size}-scored", size, score=True)
+    scored = built(work / f"{size}-scored", size, score="paper")
     bundle, passphrase = scored / "case.rvb", scored / "case.passphrase"
     closed = work / f"{size}-closed"
     db = f"sqlite:///{closed / 'case.session.db'}"

@@ -10,7 +10,8 @@ application is scored by one professional group of 7–15 experts on 4 criteria.
   sqlite3 (the cost of getting at the data at all);
 - ``reviewer scores import`` of every professional sheet against a bare CSV read +
   sqlite ``executemany`` of the same cells into a fresh table;
-- one write (``reviewer recuse``) in the scored session against the same write in a session
+- one write (``reviewer recuse``) in a session scored at the terminals (an event per
+  declaration and per cell: 110,000 events at medium) against the same write in a session
   that holds only the pledges;
 - ``reviewer --help`` against ``python -c "import sqlalchemy"``.
 
@@ -49,11 +50,16 @@ MEASURE = (
     "print(dt, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, rc)\n"
 )
 
-BARE_READ = (
+BARE_READ = (  # the score rows as they are stored: typed cells and imported paper sheets
     "import sqlite3, sys, json\n"
     "c = sqlite3.connect(sys.argv[1])\n"
-    "rows = c.execute(\"select payload from audit_events where kind='score.set'\").fetchall()\n"
-    "cells = [json.loads(p)['value'] for (p,) in rows]\n"
+    "rows = c.execute(\"select kind, payload from audit_events where kind in "
+    "('score.set', 'sheet.imported')\").fetchall()\n"
+    "cells = []\n"
+    "for kind, p in rows:\n"
+    "    p = json.loads(p)\n"
+    "    if kind == 'score.set': cells.append(p['value'])\n"
+    "    else: cells.extend(v for given in p['scores'].values() for v in given.values())\n"
     "print(len(cells))\n"
 )
 
@@ -134,7 +140,7 @@ def compare(name: str, size: str, command: list[str], baseline: list[str], runs:
 WHAT = {"results", "import", "write"}  # --what: which measurements of each size
 
 
-def built(folder: Path, size: str, *, score: bool) -> Path:
+def built(folder: Path, size: str, *, score: str) -> Path:
     """The synthetic session of ``size`` in ``folder``, built once (seed 7) and reused."""
     if not (folder / "done.json").exists():
         shutil.rmtree(folder, ignore_errors=True)
@@ -149,8 +155,8 @@ def bench_size(size: str, work: Path, runs: int) -> list[dict[str, object]]:
     scored_dir = work / f"{size}-scored"
     acked_dir = work / f"{size}-acked"
     started = time.perf_counter()
-    built(scored_dir, size, score=True)
-    built(acked_dir, size, score=False)
+    built(scored_dir, size, score="paper")
+    built(acked_dir, size, score="")
     print(f"# {size}: sessions ready in {time.perf_counter() - started:.1f} s", file=sys.stderr)
     passphrase = ["--passphrase-file", str(scored_dir / "case.passphrase")]
     scored_db = scored_dir / "case.session.db"
@@ -192,6 +198,10 @@ def bench_size(size: str, work: Path, runs: int) -> list[dict[str, object]]:
         return rows
 
     # one write: a secretary-recorded recusal, a different pair each run, big vs small session
+    typed_dir = built(work / f"{size}-typed", size, score="terminal")
+    typed_db = typed_dir / "case.session.db"
+    events = json.loads((typed_dir / "done.json").read_text())["events"]
+    print(f"# {size}: the typed session holds {events:,} events", file=sys.stderr)
     # a fresh pair on every run, also when the benchmark runs again on the same sessions
     counter = iter(range(int(time.time() * 1000) % 10**6, 10**7))
 
@@ -203,11 +213,11 @@ def bench_size(size: str, work: Path, runs: int) -> list[dict[str, object]]:
 
     times, base, peaks, before, before_peaks = [], [], [], [], []
     for _ in range(runs):
-        seconds, rss = timed(recuse(scored_dir, scored_db))
+        seconds, rss = timed(recuse(typed_dir, typed_db))
         times.append(seconds)
         peaks.append(rss)
         if BEFORE is not None:
-            seconds, rss = timed(recuse(scored_dir, scored_db), before=True)
+            seconds, rss = timed(recuse(typed_dir, typed_db), before=True)
             before.append(seconds)
             before_peaks.append(rss)
         base.append(timed(recuse(acked_dir, acked_db))[0])

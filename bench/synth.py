@@ -1,12 +1,14 @@
 """A synthetic review session, reproducible from a seed, built through the real program.
 
-    python bench/synth.py OUT_DIR --apps 2000 --experts 100 [--seed 7] [--score]
+    python bench/synth.py OUT_DIR --apps 2000 --experts 100 [--seed 7] [--score paper|terminal]
 
 writes ``OUT_DIR/case/`` (a 云岭工匠 case folder: case.toml, applications.csv, experts.csv),
 seals it into ``OUT_DIR/case.rvb`` (demo passphrase ``BENCH_PASSPHRASE`` in
 ``OUT_DIR/case.passphrase``), records every expert's pledge as signed on paper, and with
 ``--score`` writes ``OUT_DIR/sheets.csv`` (every professional-group expert scores every
-application of their group) and imports it with ``reviewer scores import``.
+application of their group) and enters it: ``paper`` imports it with ``reviewer scores
+import`` (one event per expert's sheet), ``terminal`` has every expert declare, type each cell
+and submit as at a terminal (an event per declaration and per cell: the long history).
 
 Every application is scored by 7–15 experts: the groups are sized so. Names, units and PINs
 are fictional and deterministic; the same arguments always give the same case and sheets.
@@ -154,7 +156,8 @@ def write_sheets(path: Path, apps: int, shape: Layout, seed: int) -> int:
     return cells
 
 
-def build(out: Path, apps: int, experts: int, seed: int, score: bool) -> dict[str, object]:
+def build(out: Path, apps: int, experts: int, seed: int, score: str = "") -> dict[str, object]:
+    """The case, its bundle and pledged session in ``out``; ``score``: "", "paper", "terminal"."""
     out.mkdir(parents=True, exist_ok=True)
     shape = write_case_folder(out / "case", apps, experts, seed)
     bundle = out / "case.rvb"
@@ -172,10 +175,41 @@ def build(out: Path, apps: int, experts: int, seed: int, score: bool) -> dict[st
     if score:
         sheets = out / "sheets.csv"
         info["cells"] = write_sheets(sheets, apps, shape, seed)
-        subprocess.run(["reviewer", "scores", "import", str(bundle), str(sheets),
-                        "--passphrase-file", str(out / "case.passphrase"), "--db", db_url],
-                       check=True, stdout=subprocess.DEVNULL)
+        info["score"] = score
+        if score == "terminal":
+            info["events"] = score_at_terminals(bundle, db_url, sheets)
+        else:
+            subprocess.run(["reviewer", "scores", "import", str(bundle), str(sheets),
+                            "--passphrase-file", str(out / "case.passphrase"), "--db", db_url],
+                           check=True, stdout=subprocess.DEVNULL)
     return info
+
+
+def score_at_terminals(bundle: Path, db_url: str, sheets: Path) -> int:
+    """Enter ``sheets`` as the experts would at their terminals: each declares no conflict on
+    their applications, types every cell, and submits (three transactions per expert, since
+    each step needs the one before it applied); returns the session's event count."""
+    from reviewer.session import Session
+
+    rows: dict[str, list[list[str]]] = {}
+    with open(sheets, newline="", encoding="utf-8") as file:
+        reader = csv.reader(file)
+        next(reader)
+        for row in reader:
+            rows.setdefault(row[0], []).append(row)
+    keys = ("craft_expertise", "skill_level", "leadership", "contribution")  # CRITERIA's
+    session = Session.open(bundle, BENCH_PASSPHRASE, db_url)
+    try:
+        for expert, sheet in rows.items():
+            session.run(lambda r, e=expert, s=sheet: [
+                event for row in s for event in r.declare_no_conflict(e, row[1])])
+            session.run(lambda r, e=expert, s=sheet: [
+                event for row in s for key, value in zip(keys, row[3:], strict=True)
+                for event in r.set_score(e, row[1], key, value)])
+            session.run(lambda r, e=expert: r.submit(e, confirm_no_conflict=True))
+        return session.review.state.event_count
+    finally:
+        session.close()
 
 
 def main() -> None:
@@ -185,7 +219,7 @@ def main() -> None:
     parser.add_argument("--apps", type=int, default=300)
     parser.add_argument("--experts", type=int, default=40)
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--score", action="store_true")
+    parser.add_argument("--score", choices=("paper", "terminal"), default="")
     args = parser.parse_args()
     apps, experts = SIZES[args.size] if args.size else (args.apps, args.experts)
     print(json.dumps(build(args.out, apps, experts, args.seed, args.score), ensure_ascii=False))
