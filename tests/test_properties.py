@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 
 from reviewer.domain.case import Group
 from reviewer.domain.errors import DomainError
+from reviewer.domain.exact import aggregate
 from reviewer.domain.panel import Panel, load_panel_by_id
 from reviewer.domain.results import results
 from reviewer.domain.review import Review
@@ -333,3 +334,26 @@ def test_stored_payload_text_is_the_canonical_json_the_chain_macs(payload: dict[
 
     assert payload_text(payload) == json.dumps(payload, sort_keys=True, separators=(",", ":"),
                                                ensure_ascii=False)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.fractions(min_value=0, max_value=200, max_denominator=12), min_size=1,
+                max_size=15),
+       st.sampled_from(["mean", "trimmed_mean"]), st.integers(min_value=0, max_value=8))
+def test_the_aggregate_is_the_exact_mean_of_what_the_rule_keeps(
+        totals: list[Fraction], method: str, trim_min: int) -> None:
+    """Computed in integers over a common denominator: the same rational as the rule read
+    plainly (drop one highest and one lowest when the measure trims and enough sheets count)."""
+    kept = sorted(totals)
+    if method == "trimmed_mean" and len(kept) >= trim_min and len(kept) > 2:
+        kept = kept[1:-1]
+    assert aggregate(totals, method, trim_min) == sum(kept, Fraction(0)) / len(kept)
+
+
+def test_a_group_lists_its_members_in_the_case_order() -> None:
+    case, _ = make_case("yunling-craftsman", [app("A1", "g1")],
+                        [expert("E2", ["g1"]), expert("E1", ["g1", "comp"]),
+                         expert("E3", ["g2"])])
+    assert [e.id for e in case.members("g1")] == ["E2", "E1"]
+    assert [e.id for e in case.members("comp")] == ["E1"]
+    assert case.members("nobody") == ()

@@ -151,6 +151,13 @@ class Case:
         object.__setattr__(self, "_apps", {a.id: a for a in self.applications})
         object.__setattr__(self, "_experts", {e.id: e for e in self.experts})
         object.__setattr__(self, "_groups", {g.id: g for g in self.groups})
+        members: dict[str, list[Expert]] = {}
+        for person in self.experts:
+            for group_id in person.groups:
+                members.setdefault(group_id, []).append(person)
+        # asked once per application and round by the ranking: a scan of every expert was a
+        # tenth of ``results`` at 20,000 applications
+        object.__setattr__(self, "_members", {g: tuple(m) for g, m in members.items()})
 
     def application(self, app_id: str) -> Application | None:
         return self._apps.get(app_id)  # type: ignore[attr-defined, no-any-return]
@@ -170,7 +177,7 @@ class Case:
         return next((g for g in self.groups if g.kind == "comprehensive"), None)
 
     def members(self, group_id: str) -> tuple[Expert, ...]:
-        return tuple(e for e in self.experts if group_id in e.groups)
+        return self._members.get(group_id, ())  # type: ignore[attr-defined, no-any-return]
 
     def criterion_points(self, panel: Panel) -> dict[str, Decimal]:
         """Maximum per criterion: the panel's default unless the case overrides it."""

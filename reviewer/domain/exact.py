@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 from fractions import Fraction
+from math import lcm
 
 HALF = Decimal("0.5")
 
@@ -19,10 +20,14 @@ def is_half_step(value: Decimal) -> bool:
 
 def aggregate(totals: Sequence[Fraction], method: str, trim_min: int) -> Fraction:
     """``mean``, or ``trimmed_mean``: drop one highest and one lowest when >= trim_min count."""
-    values = sorted(totals)
-    if method == "trimmed_mean" and len(values) >= trim_min and len(values) > 2:
-        values = values[1:-1]
-    return Fraction(sum(values, Fraction(0)), len(values))
+    # in integers over one common denominator (half points: 1 or 2): the same rationals,
+    # compared and added without a Fraction operation (and its gcd) per step
+    common = lcm(*(v.denominator for v in totals))
+    values = [v.numerator * (common // v.denominator) for v in totals]
+    total, count = sum(values), len(values)
+    if method == "trimmed_mean" and count >= trim_min and count > 2:
+        total, count = total - min(values) - max(values), count - 2
+    return Fraction(total, common * count)
 
 
 def show(value: Fraction | None) -> str | None:

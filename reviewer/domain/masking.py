@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 # the commands whose ``--unmask`` is audited (the replay validator accepts only these)
@@ -22,6 +24,10 @@ UNMASK_COMMANDS = ("results", "export")
 _ID = re.compile(r"(?<![0-9A-Za-z])(?:[0-9]{17}[0-9Xx]|[0-9]{15})(?![0-9A-Za-z])")
 # a mainland mobile number, optionally written 3-4-4 with hyphens or spaces
 _PHONE = re.compile(r"(?<![0-9A-Za-z])1[3-9][0-9][- ]?[0-9]{4}[- ]?[0-9]{4}(?![0-9A-Za-z])")
+
+_THREE_DIGITS = re.compile(r"[0-9]{3}")
+# what holds no text: returned as it is before any other test (most of a results tree)
+_ATOMS = frozenset({int, float, bool, type(None), Decimal, Fraction})
 
 
 def mask_id_number(number: str) -> str:
@@ -42,7 +48,7 @@ def mask_phone(number: str) -> str:
 
 def mask_text(text: str) -> str:
     """Every ID number and mobile number inside ``text`` masked; the rest unchanged."""
-    if not any(c.isdigit() for c in text):
+    if not _THREE_DIGITS.search(text):  # both patterns need three digits in a row
         return text
     text = _ID.sub(lambda m: mask_id_number(m.group(0)), text)
     return _PHONE.sub(lambda m: mask_phone(m.group(0)), text)
@@ -50,20 +56,35 @@ def mask_text(text: str) -> str:
 
 def mask_value(value: Any) -> Any:
     """``value`` with every string in it masked: JSON values, and the frozen dataclasses of
-    the results and the PDF model (rebuilt, never changed in place). Keys stay as they are."""
+    the results and the PDF model (rebuilt where something in them was masked, never changed
+    in place: the rest is returned as it is, a results tree holds thousands of them). Keys
+    stay as they are."""
+    if type(value) in _ATOMS:
+        return value
     if isinstance(value, str):
         return mask_text(value)
     if isinstance(value, dict):
-        return {k: mask_value(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [mask_value(v) for v in value]
-    if isinstance(value, tuple):
-        return tuple(mask_value(v) for v in value)
+        items = {k: mask_value(v) for k, v in value.items()}
+        return value if _same(items.values(), value.values()) else items
+    if isinstance(value, list | tuple):
+        masked = [mask_value(v) for v in value]
+        if _same(masked, value):
+            return value
+        return masked if isinstance(value, list) else tuple(masked)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        changes = {f.name: mask_value(getattr(value, f.name))
-                   for f in dataclasses.fields(value) if f.init}
-        return dataclasses.replace(value, **changes)
+        changes = {}
+        for f in dataclasses.fields(value):
+            if f.init:
+                old = getattr(value, f.name)
+                new = mask_value(old)
+                if new is not old:
+                    changes[f.name] = new
+        return dataclasses.replace(value, **changes) if changes else value
     return value
+
+
+def _same(masked: Any, original: Any) -> bool:
+    return all(m is o for m, o in zip(masked, original, strict=True))
 
 
 def has_full_number(text: str) -> bool:

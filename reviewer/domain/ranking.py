@@ -126,6 +126,7 @@ class Ranking:
         self.conflicts = conflicts
         self.points = case.criterion_points(panel)
         self._expert_keys = [c.key for c in panel.expert_criteria]
+        self._fractions: dict[Decimal, Fraction] = {}
         self._ineligible = {i.application: i for i in self._find_ineligible()}
         self._professional_scope: dict[str, list[Application]] = {}
         for app in sorted(case.applications, key=lambda a: a.id):
@@ -216,7 +217,11 @@ class Ranking:
     def expert_total(self, values: dict[str, Decimal]) -> Fraction:
         """The expert's own total: the plain sum of their criterion scores (Decimal sums of
         half points are exact)."""
-        return Fraction(sum((values[k] for k in self._expert_keys), Decimal(0)))
+        total = sum((values[k] for k in self._expert_keys), Decimal(0))
+        exact = self._fractions.get(total)
+        if exact is None:  # a few hundred distinct totals among hundreds of thousands of sheets
+            exact = self._fractions[total] = Fraction(total)
+        return exact
 
     def _combined(self, app: Application, sheets: dict[str, dict[str, Decimal]],
                   totals: dict[str, Fraction] | None = None) -> Fraction:
