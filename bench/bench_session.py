@@ -7,7 +7,8 @@ Sizes (applications / experts): small 300/40, medium 2,000/100, large 20,000/400
 application is scored by one professional group of 7–15 experts on 4 criteria. Measured:
 
 - ``reviewer results --json`` against a fresh ``python`` reading the same score rows with
-  sqlite3 (the cost of getting at the data at all);
+  sqlite3 (the cost of getting at the data at all), on the session whose sheets were imported
+  from paper and (``typed``) on the one whose experts typed every cell at a terminal;
 - ``reviewer scores import`` of every professional sheet against a bare CSV read +
   sqlite ``executemany`` of the same cells into a fresh table;
 - one write (``reviewer recuse``) in a session scored at the terminals (an event per
@@ -137,7 +138,7 @@ def compare(name: str, size: str, command: list[str], baseline: list[str], runs:
     return _row(name, size, times, base_times, peaks, before, before_peaks)
 
 
-WHAT = {"results", "import", "write"}  # --what: which measurements of each size
+WHAT = {"results", "typed", "import", "write"}  # --what: which measurements of each size
 
 
 def built(folder: Path, size: str, *, score: str) -> Path:
@@ -167,6 +168,14 @@ def bench_size(size: str, work: Path, runs: int) -> list[dict[str, object]]:
                     ["reviewer", "results", str(scored_dir / "case.rvb"), "--json", *passphrase,
                      "--db", f"sqlite:///{scored_db}"],
                     [sys.executable, "-c", BARE_READ, str(scored_db)], runs))
+
+    if "typed" in WHAT:  # the same cells typed at the terminals: an event per cell
+        typed_dir = built(work / f"{size}-typed", size, score="terminal")
+        typed_db = typed_dir / "case.session.db"
+        rows.append(compare("results --json (typed)", size,
+                    ["reviewer", "results", str(typed_dir / "case.rvb"), "--json", *passphrase,
+                     "--db", f"sqlite:///{typed_db}"],
+                    [sys.executable, "-c", BARE_READ, str(typed_db)], runs))
 
     # import into a copy of the pledged-only session each time (the import is all or nothing)
     import_db = work / f"{size}-import.db"
@@ -233,8 +242,8 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=Path("/tmp/rv-bench"))
     parser.add_argument("--before", type=Path, default=None,
                         help="an older source tree to run beside this one")
-    parser.add_argument("--what", default="results,import,write",
-                        help="which measurements per size (results, import, write)")
+    parser.add_argument("--what", default="results,typed,import,write",
+                        help="which measurements per size (results, typed, import, write)")
     args = parser.parse_args()
     global BEFORE
     WHAT.intersection_update(args.what.split(","))
