@@ -12,6 +12,7 @@ import tomllib
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -175,7 +176,7 @@ class Panel:
     justify_below: Decimal | None = None
     justify_outliers: bool = False
 
-    @property
+    @cached_property  # the panel never changes; asked per row and per keystroke
     def round_keys(self) -> tuple[Round, ...]:
         return tuple(r.key for r in self.rounds)
 
@@ -209,7 +210,7 @@ class Panel:
                 return track
         return None
 
-    @property
+    @cached_property
     def expert_criteria(self) -> tuple[Criterion, ...]:
         return tuple(c for c in self.criteria if c.source == "expert")
 

@@ -128,6 +128,9 @@ class Ranking:
         self._expert_keys = [c.key for c in panel.expert_criteria]
         self._fractions: dict[Decimal, Fraction] = {}
         self._ineligible = {i.application: i for i in self._find_ineligible()}
+        # fixed by the case: asked for every row of a paper import and every keystroke
+        self._scored_ids = frozenset(a.id for a in case.applications
+                                     if not self.is_ineligible(a.id) and not self.is_direct(a))
         self._professional_scope: dict[str, list[Application]] = {}
         for app in sorted(case.applications, key=lambda a: a.id):
             if self.is_scored(app):
@@ -185,7 +188,7 @@ class Ranking:
 
     def is_scored(self, app: Application) -> bool:
         """Scored in the rounds at all: neither ineligible nor a direct recognition."""
-        return not self.is_ineligible(app.id) and not self.is_direct(app)
+        return app.id in self._scored_ids
 
     def scorer_group(self, round_name: str, app: Application) -> str:
         if round_name == PROFESSIONAL:

@@ -77,6 +77,7 @@ class ReviewCore:
         self.conflicts = ConflictIndex(case)
         self.ranking = Ranking(case, panel, self.conflicts)
         self.points = case.criterion_points(panel)
+        self._groups_of: dict[tuple[str, str], tuple[str, ...]] = {}
 
     # -- plumbing ----------------------------------------------------------------------------
 
@@ -108,10 +109,14 @@ class ReviewCore:
 
     # -- what an expert may see --------------------------------------------------------------
 
-    def groups_of(self, expert_id: str, round_name: str) -> list[str]:
-        expert = self._expert(expert_id)
+    def groups_of(self, expert_id: str, round_name: str) -> tuple[str, ...]:
         kind = PROFESSIONAL if round_name == PROFESSIONAL else COMPREHENSIVE
-        return [g for g in expert.groups if (grp := self.case.group(g)) and grp.kind == kind]
+        found = self._groups_of.get((expert_id, kind))
+        if found is None:  # the case never changes; asked for every row of a paper import
+            expert = self._expert(expert_id)
+            found = self._groups_of[(expert_id, kind)] = tuple(
+                g for g in expert.groups if (grp := self.case.group(g)) and grp.kind == kind)
+        return found
 
     def scope(self, expert_id: str, round_name: str | None = None) -> list[Application]:
         """Applications the expert's group scores in the round (recused ones included)."""
