@@ -29,7 +29,8 @@ class Terminal:
 
     def tmux(self, *args: str) -> str:
         out = subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True, text=True,
-                             check=True, timeout=20)
+                             timeout=20)
+        assert out.returncode == 0, f"tmux {' '.join(args[:1])}: {out.stderr.strip()}"
         return out.stdout
 
     def keys(self, *keys: str) -> None:
@@ -64,7 +65,9 @@ class Terminal:
 
 def start_demo(tmp_path: Path, size: tuple[int, int] = (100, 30)) -> tuple[Terminal, Path]:
     db = tmp_path / "demo.db"
-    term = Terminal(f"reviewer-test-{os.getpid()}")
+    # a server of its own per test: a socket reused right after kill-server can refuse the
+    # next new-session while the old server is still going away
+    term = Terminal(f"reviewer-test-{os.getpid()}-{tmp_path.name}")
     env = f"PYTHONPATH={ROOT} REVIEWER_LANG=zh"
     command = f"env {env} {sys.executable} -m reviewer.tui.demo {db}"
     term.tmux("new-session", "-d", "-s", "demo", "-x", str(size[0]), "-y", str(size[1]),
