@@ -46,20 +46,16 @@ def _pages(story: list[object], tmp_path: Path, name: str) -> list[str]:
 
 
 def test_a_long_table_prints_the_pages_of_the_whole_table_split_by_reportlab(
-        tmp_path: Path) -> None:
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     styles = layout.make_styles(find_cjk_font(None).name)
     count = 700
     paged = layout.grid_table(HEADER, _rows(count), WIDTHS, styles, numeric=[2, 3, 4],
                               extra=_rules(count))
     assert isinstance(paged, layout.PagedTable)
     # The same table as one LongTable, the way grid_table built every table before.
-    saved = layout.PAGED_ROWS
-    layout.PAGED_ROWS = count
-    try:
-        whole = layout.grid_table(HEADER, _rows(count), WIDTHS, styles, numeric=[2, 3, 4],
-                                  extra=_rules(count))
-    finally:
-        layout.PAGED_ROWS = saved
+    monkeypatch.setattr(layout, "PAGED_ROWS", count)
+    whole = layout.grid_table(HEADER, _rows(count), WIDTHS, styles, numeric=[2, 3, 4],
+                              extra=_rules(count))
     assert isinstance(whole, LongTable)
     title = layout.para("附表", styles.h2)  # the table starts part-way down its first page
     expected = _pages([title, whole], tmp_path, "whole")

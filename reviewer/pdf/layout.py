@@ -211,9 +211,13 @@ def grid_table(header: Sequence[str], rows: Sequence[Sequence[str]], widths: Seq
     if len(rows) > PAGED_ROWS and all(_one_body_row(command) for command in extra):
         lowest = row_height or styles.cell.leading + CELL_TOP + CELL_BOTTOM
         return PagedTable(data[0], data[1:], list(widths), style, list(extra), row_height, lowest)
-    style += list(extra)
+    return _long_table(data[0], data[1:], list(widths), [*style, *extra], row_height)
+
+
+def _long_table(header: list[Cell], rows: list[list[Cell]], widths: list[float],
+                style: list[tuple[Any, ...]], row_height: float | None) -> LongTable:
     heights = None if row_height is None else [None] + [row_height] * len(rows)
-    return LongTable(data, colWidths=list(widths), rowHeights=heights, repeatRows=1,
+    return LongTable([header, *rows], colWidths=widths, rowHeights=heights, repeatRows=1,
                      style=style, hAlign="LEFT")
 
 
@@ -248,11 +252,9 @@ class PagedTable(Flowable):
         return int(height // self._lowest_row) + 1
 
     def _window(self, count: int) -> LongTable:
-        rows = self._rows[:count]
         commands = [c for c in self._row_commands if c[1][1] <= count]
-        heights = None if self._row_height is None else [None] + [self._row_height] * len(rows)
-        return LongTable([self._header, *rows], colWidths=self._widths, rowHeights=heights,
-                         repeatRows=1, style=[*self._style, *commands], hAlign="LEFT")
+        return _long_table(self._header, self._rows[:count], self._widths,
+                           [*self._style, *commands], self._row_height)
 
     def _rest(self, consumed: int) -> PagedTable:
         commands = [(c[0], (c[1][0], c[1][1] - consumed), (c[2][0], c[2][1] - consumed), *c[3:])
