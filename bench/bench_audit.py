@@ -50,7 +50,7 @@ from reviewer.domain.events import Event  # noqa: E402
 from reviewer.domain.panel import load_panel_by_id  # noqa: E402
 from reviewer.domain.review import Review  # noqa: E402
 from reviewer.session import AUDIT_KEY_LABEL, Session, Unlocked  # noqa: E402
-from reviewer.storage.models import AuditEvent, ChainHead  # noqa: E402
+from reviewer.storage.models import audit_events, chain_head  # noqa: E402
 from reviewer.storage.store import EventStore  # noqa: E402
 
 PIN_HASH = "$argon2id$v=19$m=8,t=1,p=1$YmVuY2hzYWx0$0000000000000000000000"  # never checked
@@ -122,8 +122,8 @@ def build(url: str, who: Unlocked, total: int) -> int:
             break
     with store.engine.begin() as conn:
         for start in range(0, len(rows), 20000):
-            conn.execute(insert(AuditEvent), rows[start:start + 20000])
-        conn.execute(update(ChainHead).where(ChainHead.id == 1).values(
+            conn.execute(insert(audit_events), rows[start:start + 20000])
+        conn.execute(update(chain_head).where(chain_head.c.id == 1).values(
             seq=seq, hash=prev, mac=prev_mac, tag=head_mac(key, seq, prev, prev_mac)))
     store.dispose()
     return seq

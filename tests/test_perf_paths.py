@@ -229,6 +229,30 @@ def test_help_and_usage_errors_import_neither_the_session_nor_sqlalchemy() -> No
     assert out.stdout.strip().splitlines()[-1] == "HEAVY="
 
 
+def test_a_command_on_a_session_runs_without_the_orm(tmp_path: Path) -> None:
+    """Start-up: the store runs Core statements only, so a command that creates a session's
+    database, writes its first events and reads them back (``results`` on a new database)
+    never imports ``sqlalchemy.orm``, a third of SQLAlchemy's import time."""
+    import subprocess
+    import sys
+
+    from tests.session_fixtures import sealed_case
+
+    bundle = sealed_case(tmp_path, apps=4, experts=13)
+    probe = ("import sys\n"
+             "from reviewer.cli.main import main\n"
+             "code = main(sys.argv[1:])\n"
+             "orm = sorted(m for m in sys.modules if m.startswith('sqlalchemy.orm'))\n"
+             "print(code, 'ORM=' + ','.join(orm), file=sys.stderr)\n")
+    out = subprocess.run([sys.executable, "-c", probe, "results", str(bundle), "--json",
+                          "--passphrase-file", str(tmp_path / "case.passphrase"),
+                          "--db", f"sqlite:///{tmp_path / 's.db'}"],
+                         capture_output=True, text=True,
+                         cwd=Path(__file__).resolve().parent.parent)
+    assert out.stderr.strip().splitlines()[-1] == "0 ORM=", out.stderr
+    assert '"events": 1' in out.stdout  # the session was opened and read back
+
+
 def test_the_compact_snapshot_form_of_scores_comes_back_exactly() -> None:
     """Same sheets, same order, same cells, same Decimal texts ("20" and "20.0" differ), an
     emptied sheet kept; anything malformed raises (the open then refolds from the genesis)."""

@@ -45,18 +45,18 @@ from reviewer.domain.errors import DomainError
 from reviewer.domain.events import Event
 from reviewer.storage.models import (
     SCHEMA_VERSION,
-    AuditEvent,
-    Base,
-    ChainHead,
-    SchemaInfo,
-    SessionMeta,
+    audit_events,
+    chain_head,
+    metadata,
+    schema_info,
+    session_meta,
 )
 
 Decide = Callable[[list[Event], HeadRow | None], list[Event]]
 FIRST_OPEN_ATTEMPTS = 40
 _PG_INIT_LOCK = 0x7265766965776572  # pg_advisory_xact_lock key: "reviewer"
-_EVENT_COLUMNS = (AuditEvent.seq, AuditEvent.at, AuditEvent.actor, AuditEvent.kind,
-                  AuditEvent.payload, AuditEvent.prev_hash, AuditEvent.hash, AuditEvent.mac)
+_EVENT_COLUMNS = tuple(audit_events.c[name] for name in (
+    "seq", "at", "actor", "kind", "payload", "prev_hash", "hash", "mac"))
 
 
 class StoreError(DomainError):
@@ -214,20 +214,20 @@ class EventStore:
         with self.engine.begin() as conn:
             if conn.dialect.name == "postgresql":
                 conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_INIT_LOCK})
-            Base.metadata.create_all(conn)
-            info = conn.execute(select(SchemaInfo.version)).scalar()
+            metadata.create_all(conn)
+            info = conn.execute(select(schema_info.c.version)).scalar()
             if info is None:
-                conn.execute(insert(SchemaInfo).values(
+                conn.execute(insert(schema_info).values(
                     id=1, version=SCHEMA_VERSION, program=__version__))
             elif info > SCHEMA_VERSION:
                 raise StoreError("store.newer_schema", found=info, supported=SCHEMA_VERSION)
             elif info < SCHEMA_VERSION:
                 raise StoreError("store.old_schema", found=info, supported=SCHEMA_VERSION)
-            meta = conn.execute(select(SessionMeta)).first()
+            meta = conn.execute(select(session_meta)).first()
             if meta is None:
-                conn.execute(insert(SessionMeta).values(
+                conn.execute(insert(session_meta).values(
                     id=1, case_id=case_id, bundle_sha256=bundle_sha256, created_at=now))
-                conn.execute(insert(ChainHead).values(
+                conn.execute(insert(chain_head).values(
                     id=1, seq=0, hash=GENESIS, mac=GENESIS_MAC,
                     tag=head_mac(self.key, 0, GENESIS, GENESIS_MAC), writes=0))
             elif meta.case_id != case_id or meta.bundle_sha256 != bundle_sha256:
@@ -244,17 +244,17 @@ class EventStore:
 
     def events(self, since: int = 0, until: int | None = None) -> list[Event]:
         def query(conn: Any) -> list[Event]:
-            stmt = select(*_EVENT_COLUMNS).where(AuditEvent.seq > since)
+            stmt = select(*_EVENT_COLUMNS).where(audit_events.c.seq > since)
             if until is not None:
-                stmt = stmt.where(AuditEvent.seq <= until)
-            return [row_to_event(r) for r in conn.execute(stmt.order_by(AuditEvent.seq))]
+                stmt = stmt.where(audit_events.c.seq <= until)
+            return [row_to_event(r) for r in conn.execute(stmt.order_by(audit_events.c.seq))]
 
         result: list[Event] = self._read(query)
         return result
 
     def has_events_after(self, seq: int) -> bool:
         def query(conn: Any) -> bool:
-            return conn.execute(select(AuditEvent.seq).where(AuditEvent.seq > seq)
+            return conn.execute(select(audit_events.c.seq).where(audit_events.c.seq > seq)
                                 .limit(1)).first() is not None
 
         result: bool = self._read(query)
@@ -273,8 +273,8 @@ class EventStore:
             start, strict = since, raw is not None
             while True:
                 stmt = (select(*_EVENT_COLUMNS)
-                        .where(AuditEvent.seq > start, AuditEvent.seq <= until)
-                        .order_by(AuditEvent.seq))
+                        .where(audit_events.c.seq > start, audit_events.c.seq <= until)
+                        .order_by(audit_events.c.seq))
                 if strict and raw is not None:
                     raw.text_factory = str
                 try:
@@ -296,8 +296,8 @@ class EventStore:
     def head(self) -> HeadRow | None:
         def query(conn: Any) -> HeadRow | None:
             return _head_row(conn.execute(
-                select(ChainHead.seq, ChainHead.hash, ChainHead.mac, ChainHead.tag)
-                .where(ChainHead.id == 1)).first())
+                select(chain_head.c.seq, chain_head.c.hash, chain_head.c.mac, chain_head.c.tag)
+                .where(chain_head.c.id == 1)).first())
 
         result: HeadRow | None = self._read(query)
         return result
@@ -312,13 +312,13 @@ class EventStore:
         """
         try:
             with self.engine.begin() as conn:
-                conn.execute(update(ChainHead).where(ChainHead.id == 1)
-                             .values(writes=ChainHead.writes + 1))
+                conn.execute(update(chain_head).where(chain_head.c.id == 1)
+                             .values(writes=chain_head.c.writes + 1))
                 head = _head_row(conn.execute(
-                    select(ChainHead.seq, ChainHead.hash, ChainHead.mac, ChainHead.tag)
-                    .where(ChainHead.id == 1)).first())
-                rows = conn.execute(select(*_EVENT_COLUMNS).where(AuditEvent.seq > known_seq)
-                                    .order_by(AuditEvent.seq)).all()
+                    select(chain_head.c.seq, chain_head.c.hash, chain_head.c.mac, chain_head.c.tag)
+                    .where(chain_head.c.id == 1)).first())
+                rows = conn.execute(select(*_EVENT_COLUMNS).where(audit_events.c.seq > known_seq)
+                                    .order_by(audit_events.c.seq)).all()
                 newer = [row_to_event(r) for r in rows]
                 fresh = decide(newer, head)
                 if not fresh:
@@ -345,9 +345,9 @@ class EventStore:
                 # dict per row, which costs more than the insert itself on a big import
                 mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
                 conn.exec_driver_sql(
-                    f"INSERT INTO {AuditEvent.__tablename__} (seq, at, actor, kind, payload, "
+                    f"INSERT INTO {audit_events.name} (seq, at, actor, kind, payload, "
                     f"prev_hash, hash, mac) VALUES ({', '.join([mark] * 8)})", rows_out)
-                conn.execute(update(ChainHead).where(ChainHead.id == 1).values(
+                conn.execute(update(chain_head).where(chain_head.c.id == 1).values(
                     seq=seq, hash=prev, mac=prev_mac,
                     tag=head_mac(self.key, seq, prev, prev_mac)))
                 return newer, placed
