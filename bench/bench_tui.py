@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import statistics
 import sys
 import tempfile
@@ -85,6 +86,7 @@ async def run(apps: int, keys: int, db: Path) -> None:
     session.run(lambda r: r.acknowledge("E1"))
     session.run(lambda r: [e for a in r.scope("E1") for e in r.declare_no_conflict("E1", a.id)])
     prepared = time.perf_counter() - started
+    gc.freeze()  # as ``reviewer open`` does once the session is open
 
     base = await baseline(keys)
     start = time.perf_counter()  # the same pilot start-up on the bare one-Input app, warm

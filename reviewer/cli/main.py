@@ -10,6 +10,7 @@ never a traceback:
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 from collections.abc import Sequence
@@ -21,6 +22,15 @@ from reviewer.domain.errors import DomainError
 from reviewer.i18n import set_locale, t
 
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a writer whose reader left
+
+# The cyclic collector's defaults (a young collection every 700 new objects, a full one each
+# time the heap has grown by a quarter) spend a one-shot command's time walking the session
+# state it is building, nearly all of which survives: 1.6 s of a 7.6 s paper import of
+# 800,000 cells, 0.2 s of a 1.8 s ``results``. Collecting after every 50,000 new objects
+# instead takes 0.7 s and 0.06 s of them; the export's peak, which holds ReportLab's cyclic
+# flowables, grew by 2 % (more generous thresholds grew it by 9 %). The terminal
+# application, which runs all day, keeps the defaults (``open_command``).
+BATCH_GC_THRESHOLDS = (50_000, 10, 10)
 
 
 def _early_lang(argv: Sequence[str]) -> str | None:
@@ -64,6 +74,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         set_locale(lang)
     parser = build_parser()
     args = parser.parse_args(args_list)
+    if args.command != "open":
+        gc.set_threshold(*BATCH_GC_THRESHOLDS)
     try:
         code = int(args.handler(args))
         sys.stdout.flush()  # inside the try: a reader that went away (| head) is not an error
