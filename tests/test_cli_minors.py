@@ -49,3 +49,23 @@ def test_a_formatting_error_raises_under_tests_and_never_reaches_users(
         i18n.t("review.declaration_required", expert="E1")  # application missing
     monkeypatch.setenv(i18n.STRICT_ENV, "0")  # as users run it
     assert i18n.t("review.declaration_required", expert="E1").startswith("专家 {expert}")
+
+
+def test_results_json_written_in_batches_is_the_json_dump_text() -> None:
+    """``results --json`` is streamed in batches of pieces; across every batch boundary the
+    text is exactly ``json.dump``'s (what the golden files and scripts reading it expect)."""
+    import io
+    import json
+
+    from reviewer.cli.review_commands import JSON_PIECES_PER_WRITE, write_json
+
+    value = {"professional": {f"g{i}": [{"id": f"A{j}", "totals": {"E1": "9.50"}, "名": "张"}
+                                        for j in range(40)] for i in range(60)}, "empty": []}
+    expected = io.StringIO()
+    json.dump(value, expected, ensure_ascii=False, sort_keys=True, indent=1)
+    written = io.StringIO()
+    write_json(value, written)
+    pieces = sum(1 for _ in json.JSONEncoder(ensure_ascii=False, sort_keys=True,
+                                             indent=1).iterencode(value))
+    assert pieces > 2 * JSON_PIECES_PER_WRITE  # more than one batch boundary was crossed
+    assert written.getvalue() == expected.getvalue() + "\n"
