@@ -14,6 +14,7 @@ import gc
 import os
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from reviewer import __version__
 from reviewer.cli import case_commands, review_commands, sits_commands
@@ -98,5 +99,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
+def run() -> NoReturn:
+    """The console script: ``main`` in a process of its own, which then ends.
+
+    Before the interpreter's last full collection, everything still alive is frozen: that
+    walk over what the command left (the libraries, the case) took 0.07 s of every command.
+    Freezing skips no finalizer; ``main`` itself, which tests call in their own long-lived
+    process, leaves the collector alone.
+    """
+    code = main()
+    gc.freeze()
+    sys.exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()
