@@ -72,3 +72,12 @@ def test_wheel_installs_with_its_panels_and_seals_and_opens_a_case(tmp_path: Pat
                   str(PASSPHRASE_FILE)], elsewhere, env).stdout
     assert audit.strip()
     assert (elsewhere / "day.db").is_file()
+
+
+def test_reportlab_runs_on_its_c_helpers() -> None:
+    """``reportlab[accel]`` is a declared dependency: without ``rl_accel`` ReportLab falls back
+    to Python for number formatting, text widths and ASCII85 (18 % of laying out the
+    2,000-application report), silently, so an install that missed it is caught here."""
+    from reportlab.lib import rl_accel
+
+    assert not rl_accel._py_funcs, f"pure-Python fallbacks in use: {sorted(rl_accel._py_funcs)}"
