@@ -220,3 +220,11 @@ def test_the_signed_export_is_masked_and_unmask_is_recorded_with_it(
         assert len(state.exports) == 2 and session.verify_audit().ok
     finally:
         session.close()
+
+
+def test_a_number_alone_in_its_string_is_masked_at_the_shortest_length() -> None:
+    """Short strings skip the search (scores, ids); an 11-digit mobile number standing alone is
+    the shortest text that can hold one, and is masked."""
+    assert mask_text("13812345678") == "138****5678"
+    assert mask_text("1381234567") == "1381234567"  # 10 digits: not a mobile number
+    assert mask_text("98.50") == "98.50"

@@ -26,6 +26,7 @@ _ID = re.compile(r"(?<![0-9A-Za-z])(?:[0-9]{17}[0-9Xx]|[0-9]{15})(?![0-9A-Za-z])
 _PHONE = re.compile(r"(?<![0-9A-Za-z])1[3-9][0-9][- ]?[0-9]{4}[- ]?[0-9]{4}(?![0-9A-Za-z])")
 
 _THREE_DIGITS = re.compile(r"[0-9]{3}")
+_SHORTEST = 11  # len("13812345678")
 # what holds no text: returned as it is before any other test (most of a results tree)
 _ATOMS = frozenset({int, float, bool, type(None), Decimal, Fraction})
 
@@ -48,7 +49,9 @@ def mask_phone(number: str) -> str:
 
 def mask_text(text: str) -> str:
     """Every ID number and mobile number inside ``text`` masked; the rest unchanged."""
-    if not _THREE_DIGITS.search(text):  # both patterns need three digits in a row
+    # both patterns need three digits in a row and at least 11 characters (a mobile number
+    # unbroken; an ID number is 15 or 18): most strings of a results tree are short scores
+    if len(text) < _SHORTEST or not _THREE_DIGITS.search(text):
         return text
     text = _ID.sub(lambda m: mask_id_number(m.group(0)), text)
     return _PHONE.sub(lambda m: mask_phone(m.group(0)), text)
