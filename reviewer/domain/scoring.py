@@ -250,7 +250,8 @@ class Scoring(Justifying):
                         and (expert_id, app.id, self.round) not in self.state.abstained):
                     problem(entries[0][0].row, "import.sheet_incomplete", expert=expert_id,
                             application=app.id)
-        comments = self._paper_comments(sheets, problem)
+        comments = self._paper_comments(
+            sheets, problem, frozenset(c for c, key in key_of.items() if key is None))
         if problems:
             raise ImportRejected(sorted(problems, key=lambda p: p.row))
         # one act, one instant: every event of the import carries the same time (the clock
@@ -292,16 +293,19 @@ class Scoring(Justifying):
         return events
 
     def _paper_comments(self, sheets: dict[str, list[tuple[SheetRow, dict[str, Decimal]]]],
-                        problem: Callable[..., None]) -> dict[tuple[str, str], str]:
-        """Each row's 理由 column, and a problem for every row whose scores need a comment
+                        problem: Callable[..., None], comment_columns: frozenset[str]
+                        ) -> dict[tuple[str, str], str]:
+        """Each row's 理由 column (``comment_columns``: the file's columns that hold one), and
+        a problem for every row whose scores need a comment
         (``reviewer.domain.justification``) that has none. An outlier is judged against the
         sheets that will count after the import: those submitted at the terminal and not
         replaced, and the other rows of this file."""
         comments: dict[tuple[str, str], str] = {}
         for expert_id, entries in sheets.items():
             for row, _ in entries:
-                text = next((v for k, v in row.values.items()
-                             if k.strip().lower() in JUSTIFICATION_COLUMNS), "")
+                # the file's 理由 columns, found once (a sheet file without one is common)
+                text = next((v for k, v in row.values.items() if k in comment_columns),
+                            "") if comment_columns else ""
                 text = str(text or "").strip()
                 if len(text) > MAX_COMMENT:
                     problem(row.row, "justify.too_long", max=MAX_COMMENT)
