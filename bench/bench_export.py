@@ -64,7 +64,7 @@ BARE_TABLE = (
 
 
 def cli(*argv: str, db: str, passphrase: Path) -> str:
-    out = subprocess.run([REVIEWER, *argv, "--passphrase-file", str(passphrase), "--db", db],
+    out = subprocess.run([*REVIEWER, *argv, "--passphrase-file", str(passphrase), "--db", db],
                          capture_output=True, text=True)
     if out.returncode != 0:
         raise SystemExit(f"reviewer {' '.join(argv)} exited {out.returncode}: {out.stderr}")
@@ -144,13 +144,13 @@ def bench_size(size: str, work: Path, runs: int) -> dict[str, object]:
     key_pass = closed / "key.passphrase"
     key_pass.write_text(KEY_PASSPHRASE + "\n", encoding="utf-8")
     if not (closed / "secretary.key.pem").exists():
-        subprocess.run([REVIEWER, "keygen", "--name", "基准秘书", "--role", "评审秘书",
+        subprocess.run([*REVIEWER, "keygen", "--name", "基准秘书", "--role", "评审秘书",
                         "-o", str(closed / "secretary"), "--key-passphrase-file", str(key_pass)],
                        check=True, capture_output=True)
     cells_file = closed / "cells.json"
     cells, font_path, font_index = report_cells(bundle, db, cells_file)
     out_pdf, bare_pdf = closed / "results.pdf", closed / "bare.pdf"
-    export = [REVIEWER, "export", str(bundle), "-o", str(out_pdf), "--key",
+    export = [*REVIEWER, "export", str(bundle), "-o", str(out_pdf), "--key",
               str(closed / "secretary.key.pem"), "--cert", str(closed / "secretary.cert.pem"),
               "--key-passphrase-file", str(key_pass), "--passphrase-file", str(passphrase),
               "--db", db]

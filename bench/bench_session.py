@@ -21,8 +21,9 @@ JSON object per measurement and a table; the ratio is command / baseline.
 
 ``--before DIR`` runs every command a second time with ``PYTHONPATH=DIR`` (an older tree,
 e.g. ``git archive <commit> | tar -x -C DIR``) in the same loop: command, before, baseline,
-so the machine's load hits all three alike. The command is the installed console script
-beside ``sys.executable`` (not a pyenv shim, whose bash start-up is not the program's).
+so the machine's load hits all three alike. The command is ``python -m reviewer.cli.main``,
+what the console script runs (``run``); an older tree runs the same way, whichever entry
+point its own console script named.
 """
 
 from __future__ import annotations
@@ -76,8 +77,9 @@ BARE_IMPORT = (
 )
 
 
-REVIEWER = str(Path(sys.executable).with_name("reviewer")) \
-    if Path(sys.executable).with_name("reviewer").exists() else "reviewer"
+# what the console script runs; an older tree (--before) runs it the same way, whatever entry
+# point its console script named
+REVIEWER = [sys.executable, "-m", "reviewer.cli.main"]
 BEFORE: Path | None = None  # --before: an older tree run beside the current one
 
 
@@ -89,7 +91,7 @@ def timed(argv: list[str], before: bool = False) -> tuple[float, int]:
         # (and refold) the current one's on every other run
         env["REVIEWER_STATE_DIR"] = env.get("REVIEWER_STATE_DIR", "/tmp/rv-state") + "-before"
     if argv and argv[0] == "reviewer":
-        argv = [REVIEWER, *argv[1:]]
+        argv = [*REVIEWER, *argv[1:]]
     out = subprocess.run([sys.executable, "-c", MEASURE, *argv], capture_output=True,
                          text=True, check=True, env=env)
     seconds, rss, rc = out.stdout.split()
