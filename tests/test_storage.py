@@ -158,3 +158,29 @@ def test_failed_pins_are_recorded_even_though_the_action_fails(tmp_path: Path) -
     kinds = [e.kind for e in session.store.events()]
     assert kinds[-1] == "pin.failed"
     session.close()
+
+
+def test_after_a_command_the_sqlite_file_alone_holds_the_whole_session(tmp_path: Path) -> None:
+    """A secretary who copies the session database after a command (a backup, a hand-over)
+    copies one file: the command closes its connections itself, so SQLite has folded the WAL
+    back into the file and the copy has every event, not only those of earlier commands."""
+    import shutil
+    import sqlite3
+    import subprocess
+    import sys
+
+    from tests.session_fixtures import sealed_case
+
+    bundle = sealed_case(tmp_path, apps=4, experts=13)
+    db = tmp_path / "s.db"
+    root = Path(__file__).resolve().parent.parent
+    for argv in (["results", "--json"], ["ack", "--expert", "E0000", "--paper"]):
+        subprocess.run([sys.executable, "-m", "reviewer.cli.main", argv[0], str(bundle),
+                        *argv[1:], "--passphrase-file", str(tmp_path / "case.passphrase"),
+                        "--db", f"sqlite:///{db}"], cwd=root, check=True, capture_output=True)
+    copy = tmp_path / "copy" / "s.db"
+    copy.parent.mkdir()
+    shutil.copy(db, copy)  # the file only, as a person copies it
+    with sqlite3.connect(copy) as conn:
+        kinds = [k for (k,) in conn.execute("SELECT kind FROM audit_events ORDER BY seq")]
+    assert kinds[0] == "session.opened" and kinds[-1] == "ack.recorded", kinds

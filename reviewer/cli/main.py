@@ -97,6 +97,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(t("cli.interrupted"), file=sys.stderr)
         return 130
+    finally:
+        review_commands.close_opened()
 
 
 def run() -> NoReturn:

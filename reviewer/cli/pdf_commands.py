@@ -112,11 +112,12 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
     case = None
     if args.case:
+        from reviewer.cli.review_commands import opened
         from reviewer.services.opening import open_handle
 
         passphrase = read_secret(args.passphrase_file, "REVIEWER_PASSPHRASE",
                                  t("cli.prompt_passphrase"))
-        case = open_handle(args.case, passphrase, Settings.from_options(args))
+        case = opened(open_handle(args.case, passphrase, Settings.from_options(args)))
     report = verify_pdf(VerifyPdf(args.pdf, tuple(args.trust)), case)
     print(report.to_json() if args.json else report.describe())
     return int(report.exit_code)

@@ -24,6 +24,9 @@ if TYPE_CHECKING:
     from reviewer.services import secretary as sec
 
 
+_OPENED: list[SessionHandle] = []
+
+
 def open_session(args: argparse.Namespace) -> SessionHandle:
     """The CLI's only input for a session: the bundle, its passphrase, the settings."""
     from reviewer.services.opening import open_handle
@@ -31,7 +34,25 @@ def open_session(args: argparse.Namespace) -> SessionHandle:
 
     passphrase = read_secret(args.passphrase_file, "REVIEWER_PASSPHRASE",
                              t("cli.prompt_passphrase"))
-    return open_handle(args.bundle, passphrase, Settings.from_options(args))
+    return opened(open_handle(args.bundle, passphrase, Settings.from_options(args)))
+
+
+def opened(handle: SessionHandle) -> SessionHandle:
+    """``handle``, to be closed when the command ends (``close_opened``)."""
+    _OPENED.append(handle)
+    return handle
+
+
+def close_opened() -> None:
+    """Close the sessions the command opened. Its database connections end here rather than
+    whenever the interpreter gets to them: on SQLite the last one to close folds the WAL back
+    into the database file, so that the file alone (a copy, a backup) is the whole session."""
+    while _OPENED:
+        handle = _OPENED.pop()
+        try:
+            handle.close()
+        except Exception:  # noqa: BLE001 - the command's outcome stands; the process ends
+            pass
 
 
 def say(text: str) -> None:
