@@ -182,6 +182,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--work", type=Path, default=Path("/tmp/rv-bench"))
     args = parser.parse_args()
+    args.work = args.work.resolve()  # the commands run from outside any tree
     args.work.mkdir(parents=True, exist_ok=True)
     os.environ["REVIEWER_STATE_DIR"] = str(args.work / "state-export")
     rows = [bench_size(size, args.work, args.runs) for size in args.sizes.split(",")]

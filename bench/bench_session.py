@@ -92,8 +92,10 @@ def timed(argv: list[str], before: bool = False) -> tuple[float, int]:
         env["REVIEWER_STATE_DIR"] = env.get("REVIEWER_STATE_DIR", "/tmp/rv-state") + "-before"
     if argv and argv[0] == "reviewer":
         argv = [*REVIEWER, *argv[1:]]
+    # run from outside any tree: ``python -m`` puts the working directory first on sys.path,
+    # ahead of PYTHONPATH, and from a checkout would run that checkout as "before" too
     out = subprocess.run([sys.executable, "-c", MEASURE, *argv], capture_output=True,
-                         text=True, check=True, env=env)
+                         text=True, check=True, env=env, cwd=os.path.abspath(os.sep))
     seconds, rss, rc = out.stdout.split()
     if rc != "0":
         raise SystemExit(f"{' '.join(argv)} exited {rc}: {out.stderr}")
@@ -250,6 +252,7 @@ def main() -> None:
     global BEFORE
     WHAT.intersection_update(args.what.split(","))
     BEFORE = args.before.resolve() if args.before else None
+    args.work = args.work.resolve()  # the commands run from outside any tree
     args.work.mkdir(parents=True, exist_ok=True)
     os.environ["REVIEWER_STATE_DIR"] = str(args.work / "state")
     rows = [compare("reviewer --help", "-", ["reviewer", "--help"],
