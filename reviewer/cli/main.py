@@ -108,7 +108,7 @@ def run() -> NoReturn:
     Before the interpreter's last full collection, everything still alive is frozen: that
     walk over what the command left (the libraries, the case) took 0.07 s of every command.
     Freezing skips no finalizer; ``main`` itself, which tests call in their own long-lived
-    process, leaves the collector alone.
+    process, does not freeze.
     """
     code = main()
     gc.freeze()

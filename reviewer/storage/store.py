@@ -57,6 +57,9 @@ FIRST_OPEN_ATTEMPTS = 40
 _PG_INIT_LOCK = 0x7265766965776572  # pg_advisory_xact_lock key: "reviewer"
 _EVENT_COLUMNS = tuple(audit_events.c[name] for name in (
     "seq", "at", "actor", "kind", "payload", "prev_hash", "hash", "mac"))
+_SEQ = audit_events.c.seq
+_HEAD = chain_head.c
+_HEAD_ROW = select(_HEAD.seq, _HEAD.hash, _HEAD.mac, _HEAD.tag).where(_HEAD.id == 1)
 
 
 class StoreError(DomainError):
@@ -244,17 +247,17 @@ class EventStore:
 
     def events(self, since: int = 0, until: int | None = None) -> list[Event]:
         def query(conn: Any) -> list[Event]:
-            stmt = select(*_EVENT_COLUMNS).where(audit_events.c.seq > since)
+            stmt = select(*_EVENT_COLUMNS).where(_SEQ > since)
             if until is not None:
-                stmt = stmt.where(audit_events.c.seq <= until)
-            return [row_to_event(r) for r in conn.execute(stmt.order_by(audit_events.c.seq))]
+                stmt = stmt.where(_SEQ <= until)
+            return [row_to_event(r) for r in conn.execute(stmt.order_by(_SEQ))]
 
         result: list[Event] = self._read(query)
         return result
 
     def has_events_after(self, seq: int) -> bool:
         def query(conn: Any) -> bool:
-            return conn.execute(select(audit_events.c.seq).where(audit_events.c.seq > seq)
+            return conn.execute(select(_SEQ).where(_SEQ > seq)
                                 .limit(1)).first() is not None
 
         result: bool = self._read(query)
@@ -273,8 +276,8 @@ class EventStore:
             start, strict = since, raw is not None
             while True:
                 stmt = (select(*_EVENT_COLUMNS)
-                        .where(audit_events.c.seq > start, audit_events.c.seq <= until)
-                        .order_by(audit_events.c.seq))
+                        .where(_SEQ > start, _SEQ <= until)
+                        .order_by(_SEQ))
                 if strict and raw is not None:
                     raw.text_factory = str
                 try:
@@ -295,9 +298,7 @@ class EventStore:
 
     def head(self) -> HeadRow | None:
         def query(conn: Any) -> HeadRow | None:
-            return _head_row(conn.execute(
-                select(chain_head.c.seq, chain_head.c.hash, chain_head.c.mac, chain_head.c.tag)
-                .where(chain_head.c.id == 1)).first())
+            return _head_row(conn.execute(_HEAD_ROW).first())
 
         result: HeadRow | None = self._read(query)
         return result
@@ -312,13 +313,11 @@ class EventStore:
         """
         try:
             with self.engine.begin() as conn:
-                conn.execute(update(chain_head).where(chain_head.c.id == 1)
-                             .values(writes=chain_head.c.writes + 1))
-                head = _head_row(conn.execute(
-                    select(chain_head.c.seq, chain_head.c.hash, chain_head.c.mac, chain_head.c.tag)
-                    .where(chain_head.c.id == 1)).first())
-                rows = conn.execute(select(*_EVENT_COLUMNS).where(audit_events.c.seq > known_seq)
-                                    .order_by(audit_events.c.seq)).all()
+                conn.execute(update(chain_head).where(_HEAD.id == 1)
+                             .values(writes=_HEAD.writes + 1))
+                head = _head_row(conn.execute(_HEAD_ROW).first())
+                rows = conn.execute(select(*_EVENT_COLUMNS).where(_SEQ > known_seq)
+                                    .order_by(_SEQ)).all()
                 newer = [row_to_event(r) for r in rows]
                 fresh = decide(newer, head)
                 if not fresh:
@@ -347,7 +346,7 @@ class EventStore:
                 conn.exec_driver_sql(
                     f"INSERT INTO {audit_events.name} (seq, at, actor, kind, payload, "
                     f"prev_hash, hash, mac) VALUES ({', '.join([mark] * 8)})", rows_out)
-                conn.execute(update(chain_head).where(chain_head.c.id == 1).values(
+                conn.execute(update(chain_head).where(_HEAD.id == 1).values(
                     seq=seq, hash=prev, mac=prev_mac,
                     tag=head_mac(self.key, seq, prev, prev_mac)))
                 return newer, placed
