@@ -139,6 +139,25 @@ def unlock(bundle_path: Path, passphrase: str) -> Unlocked:
                     opened.derive_key(PIN_VAULT_LABEL))
 
 
+def _unlock_while_importing_the_store(bundle_path: Path, passphrase: str) -> Unlocked:
+    """``unlock`` on a second thread while this one imports the storage layer.
+
+    The passphrase's Argon2id runs in C with the GIL released (about 0.15 s) and importing
+    SQLAlchemy is Python work of about the same length: on two cores every command that opens
+    a session pays only the longer of the two. Nothing else is shared; an error of either is
+    raised here, the unlock's first.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="unlock") as pool:
+        unlocking = pool.submit(unlock, bundle_path, passphrase)
+        try:
+            import reviewer.storage.store  # noqa: F401  (while the KDF runs)
+        finally:
+            unlocked = unlocking.result()
+    return unlocked
+
+
 def database_url(bundle_path: Path, explicit: str | None = None) -> str:
     from reviewer.storage.store import default_url
 
@@ -196,7 +215,7 @@ class Session:
     @classmethod
     def open(cls, bundle_path: Path, passphrase: str, db_url: str | None = None,
              clock: Callable[[], datetime] = utc_now) -> Session:
-        unlocked = unlock(bundle_path, passphrase)
+        unlocked = _unlock_while_importing_the_store(bundle_path, passphrase)
         return cls.attach(unlocked, database_url(bundle_path, db_url), clock)
 
     @classmethod
