@@ -11,7 +11,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from reportlab.platypus import LongTable
+from reportlab.platypus import LongTable, Table
 
 from reviewer.pdf import layout
 from reviewer.pdf.fonts import find_cjk_font
@@ -72,3 +72,41 @@ def test_a_table_with_a_style_spanning_rows_is_left_to_reportlab() -> None:
     span = [("SPAN", (0, 1), (0, 3))]
     table = layout.grid_table(HEADER, _rows(300), WIDTHS, styles, extra=span)
     assert isinstance(table, LongTable)
+
+
+def _cell_looks(table: Table) -> list[list[dict[str, object]]]:
+    return [[{k: v for k, v in vars(style).items() if k != "name"} for style in row]
+            for row in table._cellStyles]  # noqa: SLF001 (what every cell is drawn with)
+
+
+def test_every_cell_is_styled_as_reportlab_styles_it_from_the_commands() -> None:
+    """The shared styles of a run of rows are the styles ReportLab gives each cell itself,
+    whatever the commands cover: whole table, a column's body, the header, one cut row with
+    its own colour, ranges counted from the end, and an empty range."""
+    styles = layout.make_styles(find_cjk_font(None).name)
+    rows = _rows(40)
+    style = [("FONTNAME", (0, 0), (-1, -1), styles.font), ("FONTSIZE", (0, 0), (-1, -1), 7),
+             ("LEADING", (0, 0), (-1, -1), 9), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+             ("ALIGN", (2, 1), (-2, -1), "RIGHT"), ("FONT", (0, 0), (-1, 0), styles.font, 8),
+             ("TEXTCOLOR", (0, 8), (-1, 8), layout.CUT_COLOUR),
+             ("LEFTPADDING", (1, -3), (1, -1), 9), ("TOPPADDING", (0, 5), (-1, 2), 7),
+             ("GRID", (0, 0), (-1, -1), 0.35, layout.GRID_COLOUR),
+             ("BACKGROUND", (0, 0), (-1, 0), layout.HEAD_COLOUR)]
+    data = [list(HEADER), *rows]
+    by_reportlab = Table(data, style=style)
+    cell_styles, drawn = layout.shared_cell_styles(len(data), len(HEADER), style)
+    ours = Table(data, style=drawn, cellStyles=cell_styles)
+    assert _cell_looks(ours) == _cell_looks(by_reportlab)
+    assert [c[0] for c in drawn] == ["GRID", "BACKGROUND"]  # lines and fills stay ReportLab's
+    assert ours._cellStyles[8][0].color != ours._cellStyles[9][0].color  # noqa: SLF001
+
+
+def test_a_table_builds_one_style_per_column_for_its_body_rows() -> None:
+    """What makes a long table cheap: its body rows share their columns' styles."""
+    styles = layout.make_styles(find_cjk_font(None).name)
+    table = layout.grid_table(HEADER, _rows(60), WIDTHS, styles, numeric=[2, 3, 4])
+    assert isinstance(table, LongTable)
+    body = table._cellStyles[1:]  # noqa: SLF001
+    assert len({id(style) for row in body for style in row}) == len(HEADER)
+    assert body[0][2].alignment == "RIGHT" and body[0][1].alignment == "LEFT"
+    assert table._cellStyles[0][2] is not body[0][2]  # the header keeps its own  # noqa: SLF001

@@ -217,8 +217,50 @@ def grid_table(header: Sequence[str], rows: Sequence[Sequence[str]], widths: Seq
 def _long_table(header: list[Cell], rows: list[list[Cell]], widths: list[float],
                 style: list[tuple[Any, ...]], row_height: float | None) -> LongTable:
     heights = None if row_height is None else [None] + [row_height] * len(rows)
+    cell_styles, drawn = shared_cell_styles(1 + len(rows), len(widths), style)
     return LongTable([header, *rows], colWidths=widths, rowHeights=heights, repeatRows=1,
-                     style=style, hAlign="LEFT")
+                     style=drawn, cellStyles=cell_styles, hAlign="LEFT")
+
+
+# the commands ReportLab applies to each cell's ``CellStyle`` (``tables._setCellStyle``)
+CELL_STYLE_COMMANDS = frozenset({
+    "FONT", "FONTNAME", "FACE", "SIZE", "FONTSIZE", "LEADING", "TEXTCOLOR", "ALIGN",
+    "ALIGNMENT", "VALIGN", "LEFTPADDING", "RIGHTPADDING", "TOPPADDING", "BOTTOMPADDING",
+    "HREF", "DESTINATION", "DIRECTION", "SHAPING"})
+
+
+def shared_cell_styles(row_count: int, column_count: int, style: Sequence[tuple[Any, ...]]
+                       ) -> tuple[list[list[Any]], list[tuple[Any, ...]]]:
+    """The ``cellStyles`` a table of ``row_count`` rows gets from the cell-style commands of
+    ``style``, built once per run of rows that the same commands cover, and the commands
+    left for ReportLab (lines, backgrounds).
+
+    Given only ``style``, ReportLab makes a ``CellStyle`` for every cell and applies every
+    command to every cell it covers: ten commands over a quarter of a million cells were
+    2.5 million calls in the export of 2,000 applications, done again for each page's
+    window of a long table. Rows covered by the same commands get the same styles (ReportLab
+    builds each run's row itself, from the commands moved onto one row), which ReportLab
+    only reads: it writes a cell's style only when it splits inside a row (``splitInRow``),
+    which these tables never ask for.
+    """
+    covering: list[tuple[tuple[Any, ...], int, int]] = []
+    drawn: list[tuple[Any, ...]] = []
+    for command in style:
+        (_, first), (_, last) = command[1], command[2]
+        if command[0] in CELL_STYLE_COMMANDS and type(first) is int and type(last) is int:
+            covering.append((command, first + row_count if first < 0 else first,
+                             last + row_count if last < 0 else last))
+        else:
+            drawn.append(command)
+    bounds = sorted({0, row_count} | {min(max(edge, 0), row_count) for _, first, last
+                                     in covering for edge in (first, last + 1)})
+    cell_styles: list[list[Any]] = []
+    for start, end in zip(bounds, bounds[1:]):
+        one_row = [(command[0], (command[1][0], 0), (command[2][0], 0), *command[3:])
+                   for command, first, last in covering if first <= start <= last]
+        shared = Table([[""] * column_count], style=one_row)._cellStyles[0]  # noqa: SLF001
+        cell_styles.extend(list(shared) for _ in range(end - start))
+    return cell_styles, drawn
 
 
 def _one_body_row(command: tuple[Any, ...]) -> bool:
