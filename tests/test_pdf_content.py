@@ -137,6 +137,27 @@ def test_no_line_starts_with_closing_or_ends_with_opening_punctuation(text: str)
             assert before[-1] not in CANNOT_END, (width, lines)
 
 
+def test_a_paragraph_wrapped_again_breaks_for_the_width_it_is_given_now(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """One cell measured at every page of its table: the same width keeps its lines, and a
+    new width (or none kept) breaks them again exactly as a fresh paragraph would."""
+    from reviewer.pdf import kinsoku
+
+    styles = make_styles(find_cjk_font(None).name)
+    splits: list[int] = []
+    real_split = kinsoku.kinsoku_split
+    monkeypatch.setattr(kinsoku, "kinsoku_split",
+                        lambda *args: splits.append(1) or real_split(*args))
+    paragraph = KinsokuParagraph(TEXTS[0], styles.cell)
+    for width in (60, 60, 140, 60, 300, 300):
+        paragraph.wrap(width, 10_000)
+        fresh = KinsokuParagraph(TEXTS[0], styles.cell)
+        fresh.wrap(width, 10_000)
+        assert line_texts(paragraph) == line_texts(fresh)
+        assert paragraph.height == fresh.height
+    assert len(splits) == 4 + 6  # the paragraph's four new widths, and each fresh one
+
+
 needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None,
                                    reason="poppler-utils not installed")
 

@@ -100,7 +100,14 @@ def kinsoku_split(frags: Sequence[Any], max_widths: Sequence[float],
 
 
 class KinsokuParagraph(Paragraph):
-    """A ``Paragraph`` whose CJK wrapping follows 避头尾 (style ``wordWrap='CJK'``)."""
+    """A ``Paragraph`` whose CJK wrapping follows 避头尾 (style ``wordWrap='CJK'``).
+
+    The lines of the last widths asked for are kept: a table cell is wrapped again at every
+    measure of its table (a long table's header on every page, twice), always to the same
+    width, and ReportLab only reads the lines it is given."""
+
+    _broken_for: tuple[tuple[float, ...], bool] | None = None
+    _broken: Any = None
 
     def breakLinesCJK(self, maxWidths: Any) -> Any:  # noqa: N802, N803 (ReportLab API)
         if not isinstance(maxWidths, list | tuple):
@@ -111,7 +118,11 @@ class KinsokuParagraph(Paragraph):
         if not self.frags:
             return super().breakLinesCJK(maxWidths)
         auto = getattr(self, "autoLeading", getattr(self.style, "autoLeading", ""))
-        return kinsoku_split(self.frags, maxWidths, auto not in ("", "off"))
+        asked = (tuple(maxWidths), auto not in ("", "off"))
+        if asked != self._broken_for:
+            self._broken = kinsoku_split(self.frags, maxWidths, asked[1])
+            self._broken_for = asked
+        return self._broken
 
 
 def line_texts(paragraph: Paragraph) -> list[str]:
