@@ -655,3 +655,21 @@ def test_score_sheet_rows_keep_their_spreadsheet_numbers(tmp_path: Path) -> None
         read_score_sheet(tmp_path / "bad.csv")
     assert caught.value.exit_code == 41
     assert "bad.csv 第1行 round列：缺少必需的列" in str(caught.value)
+
+
+
+def test_a_short_row_of_a_score_sheet_reads_its_missing_cells_as_empty(tmp_path: Path) -> None:
+    """A CSV row cut short (a spreadsheet drops trailing empty cells) keeps what it has; a
+    header written with spaces is the criterion's name; the columns keep their order."""
+    sheet = tmp_path / "short.csv"
+    sheet.write_text("专家,申报编号,轮次, 工艺专长 ,技能水平,理由\n"
+                     "E1,A1,专业组,20,22.5,好\n"
+                     "E1,A2,专业组,18\n"
+                     ",,,,,\n"
+                     "E2\n", encoding="utf-8")
+    rows = read_score_sheet(sheet)
+    assert [(r.row, r.expert, r.application, r.round) for r in rows] == [
+        (2, "E1", "A1", "专业组"), (3, "E1", "A2", "专业组"), (5, "E2", "", "")]
+    assert rows[0].values == {"工艺专长": "20", "技能水平": "22.5", "理由": "好"}
+    assert rows[1].values == {"工艺专长": "18", "技能水平": "", "理由": ""}
+    assert list(rows[2].values.items()) == [("工艺专长", ""), ("技能水平", ""), ("理由", "")]

@@ -61,9 +61,22 @@ def find_table(folder: Path, stem: str, problems: Problems) -> Path | None:
     return found[0] if found else None
 
 
-def read_table(path: Path, spec: Mapping[str, Sequence[str]], required: Sequence[str],
-               problems: Problems) -> Table | None:
-    """Rows of ``path`` keyed by the fields of ``spec`` (field -> accepted headers)."""
+@dataclass(frozen=True)
+class Columns:
+    """A spreadsheet's header resolved against the fields it may hold, and its rows as
+    read (row 2 on): what ``read_table`` keys by field, for a reader that builds its own
+    rows from the positions."""
+
+    file: str
+    headers: dict[str, str]  # field -> header as written
+    positions: dict[int, str]  # column index -> field
+    extra_positions: dict[int, str]  # column index -> unrecognised header as written
+    body: list[list[str]]
+
+
+def read_columns(path: Path, spec: Mapping[str, Sequence[str]], required: Sequence[str],
+                 problems: Problems) -> Columns | None:
+    """The header of ``path`` resolved by ``spec`` (field -> accepted headers)."""
     raw = _raw_rows(path, problems)
     if raw is None:
         return None
@@ -96,8 +109,20 @@ def read_table(path: Path, spec: Mapping[str, Sequence[str]], required: Sequence
             accepted = "、".join(dict.fromkeys((name, *spec[name])))
             problems.add(file, "casefolder.missing_column", row=1, column=name,
                          accepted=accepted)
+    del raw[0]
+    return Columns(file, headers, positions, extra_positions, raw)
+
+
+def read_table(path: Path, spec: Mapping[str, Sequence[str]], required: Sequence[str],
+               problems: Problems) -> Table | None:
+    """Rows of ``path`` keyed by the fields of ``spec`` (field -> accepted headers)."""
+    columns = read_columns(path, spec, required, problems)
+    if columns is None:
+        return None
+    headers, positions, extra_positions = (columns.headers, columns.positions,
+                                           columns.extra_positions)
     rows = []
-    for number, values in enumerate(raw[1:], start=2):
+    for number, values in enumerate(columns.body, start=2):
         if not any(values):
             continue
         cells = {name: "" for name in headers}
@@ -105,7 +130,7 @@ def read_table(path: Path, spec: Mapping[str, Sequence[str]], required: Sequence
             cells[name] = values[index] if index < len(values) else ""
         extra = {h: (values[i] if i < len(values) else "") for i, h in extra_positions.items()}
         rows.append(Row(number, cells, extra))
-    return Table(file, headers, rows)
+    return Table(columns.file, headers, rows)
 
 
 class _Damaged(Exception):
