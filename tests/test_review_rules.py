@@ -689,6 +689,29 @@ def test_paper_import_is_all_or_nothing_with_every_problem_and_its_row() -> None
     assert review.state.scores == {} and review.state.submitted == {}
 
 
+def test_rows_of_different_layouts_each_read_their_own_columns() -> None:
+    """Rows with criteria named by key, by Chinese name, or both (the later column wins, as
+    on a sheet whose last column corrects the first) are read each by its own columns; the
+    same text always gives the same value, and the event records it canonically."""
+    review = paper_review()
+    by_key = sheet(2, "E1", "A1", ("20", "20.0", "15", "25"))
+    by_name = sheet(3, "E1", "A2", ("19.5", "20", "15", "25"), by_name=True)
+    both = SheetRow(4, "E2", "A1", "professional",
+                    {**dict(zip(YUNLING, ("1", "2", "3", "4"), strict=True)),
+                     **dict(zip(("工艺专长", "技能水平", "领军作用", "业绩贡献"),
+                                ("20", "20", "15", "25"), strict=True))})
+    fine = review.import_sheets([by_key, by_name, both, sheet(5, "E2", "A2")],
+                                file_sha256="d" * 64)
+    imported = {e.payload["expert"]: e.payload["scores"] for e in fine
+                if e.kind == "sheet.imported"}
+    assert imported["E1"]["A1"] == dict(zip(YUNLING, ("20", "20", "15", "25"), strict=True))
+    assert imported["E1"]["A2"] == dict(zip(YUNLING, ("19.5", "20", "15", "25"), strict=True))
+    assert imported["E2"]["A1"] == dict(zip(YUNLING, ("20", "20", "15", "25"), strict=True))
+    problems = rejected(review, [sheet(2, "E1", "A1", ("20", "x", "15", "25")),
+                                 sheet(3, "E1", "A2", ("20", "x", "15", "25"), by_name=True)])
+    assert problems == [(2, "review.score_not_number"), (3, "review.score_not_number")]
+
+
 def test_paper_import_requires_every_application_of_the_sheet() -> None:
     review = paper_review()
     problems = rejected(review, [sheet(2, "F1", "B1")])

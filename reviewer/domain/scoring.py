@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from reviewer.domain import events as ev
 from reviewer.domain.errors import DomainError, Phrases
@@ -24,6 +25,10 @@ from reviewer.domain.justification import (
     requirements,
 )
 from reviewer.domain.review_core import DRAFT, UNSCORED, _normal, _plain, _text, stamp
+
+if TYPE_CHECKING:
+    from reviewer.domain.case import Expert
+    from reviewer.domain.panel import Criterion
 
 # columns a typed-in paper sheet may carry besides the criteria (the printed sheet has them)
 IGNORED_SHEET_COLUMNS = frozenset({"合计", "总分", "total", "签名", "signature", "备注", "note",
@@ -179,7 +184,7 @@ class Scoring(Justifying):
         if not rows:
             problem(0, "import.empty")
         self._require_open_round()
-        columns = sorted({k for row in rows for k in row.values})
+        columns = sorted(set().union(*(row.values for row in rows)))
         key_of: dict[str, str | None] = {}  # column -> criterion key (None: the 理由 column)
         for column in columns:
             criterion = self.panel.criterion(column)
@@ -190,58 +195,87 @@ class Scoring(Justifying):
                 else criterion.key if criterion else column
         sheets: dict[str, list[tuple[SheetRow, dict[str, Decimal]]]] = {}
         seen: dict[tuple[str, str], int] = {}
-        # parse_value is pure for a criterion and a text, and a sheet file repeats a few
-        # dozen texts per criterion: each is parsed (or refused) once
-        parsed_texts: dict[tuple[str, str], Decimal | DomainError] = {}
+        # A sheet file is hundreds of thousands of rows over a few hundred experts, written
+        # in one column layout with a few dozen texts per criterion: what depends only on
+        # the expert, the round's text, the layout or a criterion's text is worked out once.
+        experts: dict[str, tuple[Expert | None, bool, bool]] = {}
+        rounds: dict[str, str | None] = {}
+        plans: dict[tuple[str, ...], list[tuple[Criterion, str | None]]] = {}
+        # parse_value is pure for a criterion and a text: each text parsed (or refused) once
+        parsed_texts: dict[str, dict[str, Decimal | DomainError | None]] = {
+            criterion.key: {} for criterion in self.panel.expert_criteria}
+        # every value's text as the event records it (canonical), by the text as written
+        written: dict[str, dict[str, str]] = {key: {} for key in parsed_texts}
+        shown_cells: dict[tuple[str, str], dict[str, str]] = {}
+        current = self.round
         for row in rows:
-            expert = self.case.expert(row.expert)
+            about = experts.get(row.expert)
+            if about is None:
+                found = self.case.expert(row.expert)
+                about = experts[row.expert] = (
+                    found, found is not None and self.has_acknowledged(found.id),
+                    found is not None and self.is_submitted(found.id))
+            expert, acknowledged, submitted = about
             app = self.case.application(row.application)
-            round_name = self.round_alias(row.round)
+            if row.round in rounds:
+                round_name = rounds[row.round]
+            else:
+                round_name = rounds[row.round] = self.round_alias(row.round)
             if expert is None:
                 problem(row.row, "import.unknown_expert", expert=row.expert)
             if app is None:
                 problem(row.row, "import.unknown_application", application=row.application)
             if round_name is None:
                 problem(row.row, "import.bad_round", round=row.round)
-            elif round_name != self.round:
+            elif round_name != current:
                 problem(row.row, "import.round_not_open", round=row.round)
-            if expert is None or app is None or round_name != self.round:
+            if expert is None or app is None or round_name != current:
                 continue
-            if not self.has_acknowledged(expert.id):
+            if not acknowledged:
                 problem(row.row, "import.no_ack", expert=expert.id)
             if not self.in_scope(expert.id, app):
                 problem(row.row, "import.wrong_group", expert=expert.id, application=app.id)
             elif self.conflicts.is_recused(expert.id, app.id, self.state):
                 problem(row.row, "import.recused", expert=expert.id, application=app.id)
-            if self.is_submitted(expert.id) and not replace:
+            if submitted and not replace:
                 problem(row.row, "import.already_submitted", expert=expert.id)
-            if (expert.id, app.id) in seen:
-                problem(row.row, "import.duplicate_row", first=seen[(expert.id, app.id)])
-            seen[(expert.id, app.id)] = row.row
+            pair = (expert.id, app.id)
+            if pair in seen:
+                problem(row.row, "import.duplicate_row", first=seen[pair])
+            seen[pair] = row.row
+            layout = tuple(row.values)
+            plan = plans.get(layout)
+            if plan is None:  # each criterion's column: the last one naming it, as written
+                column_of = {key_of[k]: k for k in layout if key_of[k] is not None}
+                plan = plans[layout] = [(criterion, column_of.get(criterion.key))
+                                        for criterion in self.panel.expert_criteria]
             values: dict[str, Decimal] = {}
-            given = {key_of[k]: v for k, v in row.values.items() if key_of[k] is not None}
-            for criterion in self.panel.expert_criteria:
-                text = given.get(criterion.key)
-                if text is None or not str(text).strip():
+            shown: dict[str, str] = {}
+            for criterion, source in plan:
+                cell = row.values[source] if source is not None else None
+                outcome: Decimal | DomainError | None
+                if type(cell) is not str:
+                    outcome = self._sheet_cell(criterion, cell)
+                else:
+                    memo = parsed_texts[criterion.key]
+                    if cell in memo:
+                        outcome = memo[cell]
+                    else:
+                        outcome = memo[cell] = self._sheet_cell(criterion, cell)
+                        if isinstance(outcome, Decimal):
+                            written[criterion.key][cell] = _plain(outcome)
+                if outcome is None:
                     problem(row.row, "import.missing_criterion", criterion=criterion.name,
                             criterion_en=criterion.name_en)
-                    continue
-                memo = (criterion.key, text) if isinstance(text, str) else None
-                outcome = parsed_texts.get(memo) if memo is not None else None
-                if outcome is None:
-                    try:
-                        outcome = self.parse_value(criterion.key, text)
-                    except DomainError as exc:
-                        outcome = exc
-                    assert outcome is not None
-                    if memo is not None:
-                        parsed_texts[memo] = outcome
-                if isinstance(outcome, DomainError):
+                elif isinstance(outcome, DomainError):
                     problems.append(RowProblem(row.row, outcome.code,
                                                {k: str(v) for k, v in outcome.params.items()}))
-                    continue
-                values[criterion.key] = outcome
+                else:
+                    values[criterion.key] = outcome
+                    shown[criterion.key] = (written[criterion.key][cell] if type(cell) is str
+                                            else _plain(outcome))
             sheets.setdefault(expert.id, []).append((row, values))
+            shown_cells[pair] = shown
         for expert_id, entries in sorted(sheets.items()):
             present = {r.application for r, _ in entries}
             for app in self.scope(expert_id):
@@ -261,14 +295,6 @@ class Scoring(Justifying):
         def event(kind: str, actor: str, /, **payload: object) -> Event:
             return Event(kind=kind, actor=actor, at=at, payload=payload)
 
-        texts: dict[Decimal, str] = {}  # a sheet file repeats a few dozen values
-
-        def text_of(value: Decimal) -> str:
-            text = texts.get(value)
-            if text is None:
-                text = texts[value] = _plain(value)
-            return text
-
         events = [event(ev.SCORES_IMPORTED, ev.SECRETARY, file_sha256=file_sha256,
                         rows=len(rows), replace=replace, reason=reason.strip(),
                         overrides=self._overrides(sheets))]
@@ -280,8 +306,8 @@ class Scoring(Justifying):
             # event per cell made every cell of a big import its own HMAC, row and replay)
             scores: dict[str, dict[str, str]] = {}
             changed_comments: dict[str, str] = {}
-            for row, values in entries:
-                scores[row.application] = {key: text_of(value) for key, value in values.items()}
+            for row, _ in entries:
+                scores[row.application] = shown_cells[(expert_id, row.application)]
                 comment = comments.get((expert_id, row.application), "")
                 if comment != self.state.justifications.get(
                         (expert_id, row.application, self.round, OVERALL), ""):
@@ -291,6 +317,17 @@ class Scoring(Justifying):
             events.append(event(ev.SHEET_SUBMITTED, ev.SECRETARY, expert=expert_id,
                                 round=self.round, confirmed_no_conflict=True, source="paper"))
         return events
+
+    def _sheet_cell(self, criterion: Criterion, text: object) -> Decimal | DomainError | None:
+        """A paper cell's value, the refusal of it, or None for a blank cell."""
+        if text is None or not str(text).strip():
+            return None
+        try:
+            value = self.parse_value(criterion.key, text)  # type: ignore[arg-type]
+        except DomainError as exc:
+            return exc
+        assert value is not None
+        return value
 
     def _paper_comments(self, sheets: dict[str, list[tuple[SheetRow, dict[str, Decimal]]]],
                         problem: Callable[..., None], comment_columns: frozenset[str]
