@@ -253,6 +253,40 @@ def test_a_command_on_a_session_runs_without_the_orm(tmp_path: Path) -> None:
     assert '"events": 1' in out.stdout  # the session was opened and read back
 
 
+def test_a_command_derives_the_bundle_key_while_it_imports_the_storage_layer(
+        tmp_path: Path) -> None:
+    """Start-up: the passphrase's Argon2id (C, the GIL released) runs on its own thread and
+    starts before the store (SQLAlchemy) has finished importing, so the two overlap on a
+    second core. The CLI once resolved the database URL, importing the store, before the
+    unlock began."""
+    import subprocess
+    import sys
+
+    from tests.session_fixtures import sealed_case
+
+    bundle = sealed_case(tmp_path, apps=4, experts=13)
+    probe = ("import sys, threading\n"
+             "from reviewer.bundle import crypto\n"
+             "real = crypto.hash_secret_raw\n"
+             "seen = []\n"
+             "def kdf(*args, **kwargs):\n"
+             "    store = sys.modules.get('reviewer.storage.store')\n"
+             "    seen.append((threading.current_thread().name, hasattr(store, 'EventStore')))\n"
+             "    return real(*args, **kwargs)\n"
+             "crypto.hash_secret_raw = kdf\n"
+             "from reviewer.cli.main import main\n"
+             "code = main(sys.argv[1:])\n"
+             "print(code, seen, file=sys.stderr)\n")
+    out = subprocess.run([sys.executable, "-c", probe, "results", str(bundle), "--json",
+                          "--passphrase-file", str(tmp_path / "case.passphrase"),
+                          "--db", f"sqlite:///{tmp_path / 's.db'}"],
+                         capture_output=True, text=True,
+                         cwd=Path(__file__).resolve().parent.parent)
+    code, seen = out.stderr.strip().splitlines()[-1].split(" ", 1)
+    assert code == "0", out.stderr
+    assert seen.startswith("[('unlock") and seen.endswith(", False)]"), seen
+
+
 def test_the_compact_snapshot_form_of_scores_comes_back_exactly() -> None:
     """Same sheets, same order, same cells, same Decimal texts ("20" and "20.0" differ), an
     emptied sheet kept; anything malformed raises (the open then refolds from the genesis)."""

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from reviewer.domain.errors import DomainError
 from reviewer.services.handle import SessionHandle
-from reviewer.session import Session, Unlocked, database_url, unlock
+from reviewer.session import Session, Unlocked, unlock
 from reviewer.settings import Settings
 
 __all__ = ["Session", "Unlocked", "open_session", "open_handle", "attach", "passphrase_matches"]
@@ -15,8 +15,9 @@ __all__ = ["Session", "Unlocked", "open_session", "open_handle", "attach", "pass
 def open_session(bundle: Path, passphrase: str, settings: Settings | None = None) -> Session:
     """Decrypt ``bundle`` and attach its database (``settings.db_url``, else REVIEWER_DB, else
     beside the bundle)."""
-    db = (settings or Settings()).db_url
-    return Session.open(bundle, passphrase, database_url(bundle, db))
+    # the URL is resolved inside ``Session.open``, after the storage layer's import that
+    # it overlaps with the passphrase's KDF
+    return Session.open(bundle, passphrase, (settings or Settings()).db_url)
 
 
 def open_handle(bundle: Path, passphrase: str, settings: Settings | None = None) -> SessionHandle:
