@@ -246,7 +246,7 @@ def results(review: Review) -> SessionResults:
     chosen = nominees(review, tables)
     chosen_ids = {i for ids in chosen.values() for i in ids}
     comp = comprehensive_table(review)
-    listed = final_table(review)
+    listed = comp if panel.has_comprehensive else final_table(review)  # ``final_table``, once
     final = (review.ranking.final_list(state, listed, lineage(tables, chosen))
              if listed is not None else FinalList([], [], []))
     comp_ranks = {e.application: e.rank for e in listed.ranked} if listed else {}
