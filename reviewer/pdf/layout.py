@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any, BinaryIO, TypeAlias
 
 from reportlab.lib import colors
@@ -255,7 +256,7 @@ def shared_cell_styles(row_count: int, column_count: int, style: Sequence[tuple[
     bounds = sorted({0, row_count} | {min(max(edge, 0), row_count) for _, first, last
                                      in covering for edge in (first, last + 1)})
     cell_styles: list[list[Any]] = []
-    for start, end in zip(bounds, bounds[1:]):
+    for start, end in pairwise(bounds):
         one_row = [(command[0], (command[1][0], 0), (command[2][0], 0), *command[3:])
                    for command, first, last in covering if first <= start <= last]
         shared = Table([[""] * column_count], style=one_row)._cellStyles[0]  # noqa: SLF001
