@@ -126,6 +126,7 @@ class Ranking:
         self.conflicts = conflicts
         self.points = case.criterion_points(panel)
         self._expert_keys = [c.key for c in panel.expert_criteria]
+        self._expert_key_set = frozenset(self._expert_keys)
         self._fractions: dict[Decimal, Fraction] = {}
         self._ineligible = {i.application: i for i in self._find_ineligible()}
         # fixed by the case: asked for every row of a paper import and every keystroke
@@ -210,7 +211,7 @@ class Ranking:
             if key in state.abstained:
                 continue
             values = state.scores.get(key)
-            if not values or any(k not in values for k in self._expert_keys):
+            if not values or not self._expert_key_set <= values.keys():  # a partial sheet
                 continue
             if self.conflicts.excludes_sheet(expert.id, app.id, state, round_name):
                 continue
@@ -220,7 +221,7 @@ class Ranking:
     def expert_total(self, values: dict[str, Decimal]) -> Fraction:
         """The expert's own total: the plain sum of their criterion scores (Decimal sums of
         half points are exact)."""
-        total = sum((values[k] for k in self._expert_keys), Decimal(0))
+        total = sum(map(values.__getitem__, self._expert_keys), Decimal(0))
         exact = self._fractions.get(total)
         if exact is None:  # a few hundred distinct totals among hundreds of thousands of sheets
             exact = self._fractions[total] = Fraction(total)
