@@ -52,15 +52,8 @@ def read_score_sheet(path: Path) -> list[SheetRow]:
     for number, values in enumerate(columns.body, start=2):
         if not any(values):
             continue
-        width = len(values)
-        if width > widest:
-            given = {header: values[index] for index, header in scored}
-            rows.append(SheetRow(number, values[expert], values[application], values[round_],
-                                 given))
-        else:  # a short row: the cells it lacks are empty
-            def cell(index: int) -> str:
-                return values[index] if index < width else ""  # noqa: B023 (used at once)
-
-            rows.append(SheetRow(number, cell(expert), cell(application), cell(round_),
-                                 {header: cell(index) for index, header in scored}))
+        if len(values) <= widest:  # a short row: the cells it lacks are empty
+            values = values + [""] * (widest + 1 - len(values))
+        rows.append(SheetRow(number, values[expert], values[application], values[round_],
+                             {header: values[index] for index, header in scored}))
     return rows

@@ -318,12 +318,13 @@ class Scoring(Justifying):
                                 round=self.round, confirmed_no_conflict=True, source="paper"))
         return events
 
-    def _sheet_cell(self, criterion: Criterion, text: object) -> Decimal | DomainError | None:
+    def _sheet_cell(self, criterion: Criterion, text: str | None
+                    ) -> Decimal | DomainError | None:
         """A paper cell's value, the refusal of it, or None for a blank cell."""
         if text is None or not str(text).strip():
             return None
         try:
-            value = self.parse_value(criterion.key, text)  # type: ignore[arg-type]
+            value = self.parse_value(criterion.key, text)
         except DomainError as exc:
             return exc
         assert value is not None
