@@ -11,6 +11,8 @@ itself — not the decoding fallback — has to refuse them.
 from __future__ import annotations
 
 import hashlib
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -211,8 +213,6 @@ def test_an_untouched_canonical_history_opens_from_the_snapshot(url: str) -> Non
 def test_help_and_usage_errors_import_neither_the_session_nor_sqlalchemy() -> None:
     """Start-up: ``reviewer --help`` (and every refusal of the command line) needs only the
     parser and the catalogue; the session, SQLAlchemy and the core come with the command."""
-    import subprocess
-    import sys
 
     probe = ("import sys\n"
              "from reviewer.cli.main import main\n"
@@ -229,26 +229,29 @@ def test_help_and_usage_errors_import_neither_the_session_nor_sqlalchemy() -> No
     assert out.stdout.strip().splitlines()[-1] == "HEAVY="
 
 
+def _results_under(probe: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    """``reviewer results --json`` on a new sealed case, run by ``probe`` in a fresh
+    interpreter (whose own imports are what is measured)."""
+    from tests.session_fixtures import sealed_case
+
+    bundle = sealed_case(tmp_path, apps=4, experts=13)
+    return subprocess.run([sys.executable, "-c", probe, "results", str(bundle), "--json",
+                           "--passphrase-file", str(tmp_path / "case.passphrase"),
+                           "--db", f"sqlite:///{tmp_path / 's.db'}"],
+                          capture_output=True, text=True,
+                          cwd=Path(__file__).resolve().parent.parent)
+
+
 def test_a_command_on_a_session_runs_without_the_orm(tmp_path: Path) -> None:
     """Start-up: the store runs Core statements only, so a command that creates a session's
     database, writes its first events and reads them back (``results`` on a new database)
     never imports ``sqlalchemy.orm``, a third of SQLAlchemy's import time."""
-    import subprocess
-    import sys
-
-    from tests.session_fixtures import sealed_case
-
-    bundle = sealed_case(tmp_path, apps=4, experts=13)
     probe = ("import sys\n"
              "from reviewer.cli.main import main\n"
              "code = main(sys.argv[1:])\n"
              "orm = sorted(m for m in sys.modules if m.startswith('sqlalchemy.orm'))\n"
              "print(code, 'ORM=' + ','.join(orm), file=sys.stderr)\n")
-    out = subprocess.run([sys.executable, "-c", probe, "results", str(bundle), "--json",
-                          "--passphrase-file", str(tmp_path / "case.passphrase"),
-                          "--db", f"sqlite:///{tmp_path / 's.db'}"],
-                         capture_output=True, text=True,
-                         cwd=Path(__file__).resolve().parent.parent)
+    out = _results_under(probe, tmp_path)
     assert out.stderr.strip().splitlines()[-1] == "0 ORM=", out.stderr
     assert '"events": 1' in out.stdout  # the session was opened and read back
 
@@ -259,12 +262,6 @@ def test_a_command_derives_the_bundle_key_while_it_imports_the_storage_layer(
     starts before the store (SQLAlchemy) has finished importing, so the two overlap on a
     second core. The CLI once resolved the database URL, importing the store, before the
     unlock began."""
-    import subprocess
-    import sys
-
-    from tests.session_fixtures import sealed_case
-
-    bundle = sealed_case(tmp_path, apps=4, experts=13)
     probe = ("import sys, threading\n"
              "from reviewer.bundle import crypto\n"
              "real = crypto.hash_secret_raw\n"
@@ -277,11 +274,7 @@ def test_a_command_derives_the_bundle_key_while_it_imports_the_storage_layer(
              "from reviewer.cli.main import main\n"
              "code = main(sys.argv[1:])\n"
              "print(code, seen, file=sys.stderr)\n")
-    out = subprocess.run([sys.executable, "-c", probe, "results", str(bundle), "--json",
-                          "--passphrase-file", str(tmp_path / "case.passphrase"),
-                          "--db", f"sqlite:///{tmp_path / 's.db'}"],
-                         capture_output=True, text=True,
-                         cwd=Path(__file__).resolve().parent.parent)
+    out = _results_under(probe, tmp_path)
     code, seen = out.stderr.strip().splitlines()[-1].split(" ", 1)
     assert code == "0", out.stderr
     assert seen.startswith("[('unlock") and seen.endswith(", False)]"), seen
