@@ -312,3 +312,30 @@ def test_the_compact_snapshot_form_of_scores_comes_back_exactly() -> None:
     broken["scores"]["strings"][0] = 7
     with pytest.raises(TypeError):
         state_from_plain(broken)
+    broken = json.loads(json.dumps(plain))
+    broken["scores"]["values"][0] = 20
+    with pytest.raises(TypeError):
+        state_from_plain(broken)
+    broken = json.loads(json.dumps(plain))
+    broken["scores"]["layouts"] = broken["scores"]["layouts"][:1]  # a sheet names a lost layout
+    with pytest.raises(IndexError):
+        state_from_plain(broken)
+
+
+def test_sheets_of_one_layout_name_their_criteria_once_in_the_snapshot() -> None:
+    """A province-wide session is 200,000 sheets of the same criteria: the snapshot holds one
+    index per value, not a criterion and a value per cell."""
+    from decimal import Decimal
+
+    from reviewer.domain.state import SessionState, state_from_plain, state_to_plain
+
+    state = SessionState()
+    state.scores = {(f"E{n % 7}", f"A{n}", "professional"):
+                    {"a": Decimal(n % 5), "b": Decimal("2.5"), "c": Decimal("0")}
+                    for n in range(300)}
+    plain = state_to_plain(state)
+    assert plain is not None
+    assert len(plain["scores"]["layouts"]) == 1
+    assert len(plain["scores"]["cells"]) == 300 * (4 + 3)
+    assert sorted(plain["scores"]["values"]) == ["0", "1", "2", "2.5", "3", "4"]
+    assert state_from_plain(plain).scores == state.scores

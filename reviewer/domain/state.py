@@ -230,52 +230,58 @@ def _keyed(rows: list[list[Any]], width: int, value: Any = lambda v: v) -> dict[
 
 
 def _scores_out(scores: dict[ScoreKey, dict[str, Decimal]]) -> dict[str, list[Any]]:
-    """Every sheet's cells as one flat list of indexes into a table of the distinct strings:
-    [expert, application, round, n, criterion, value, … n pairs] per sheet. Nested lists of
-    strings (a list and a string object per cell) made the snapshot of a 20,000-application
-    session cost more memory to read than the state it rebuilds."""
-    index: dict[str, int] = {}
+    """Every sheet as a flat run of indexes: [expert, application, round, layout, value, …
+    one value per criterion of its layout]. Ids, rounds and criteria are indexes into one
+    table of strings, a sheet's criteria (in their order) into a table of layouts, and its
+    values into a table of score texts.
+
+    Nested lists of strings (a list and a string object per cell) made the snapshot of a
+    20,000-application session cost more memory to read than the state it rebuilds; naming
+    each cell's criterion again (format 3) was a third of the snapshot's numbers, and of the
+    time to write and read them.
+    """
+    names: dict[str, int] = {}
+    name = names.setdefault
+    texts: dict[str, int] = {}
+    text = texts.setdefault
+    layouts: dict[tuple[str, ...], int] = {}
+    layout = layouts.setdefault
+    # the state shares one Decimal per score text (``_decimal``), so a value's text is
+    # looked up once per object: by identity, which is sound while ``scores`` holds them
+    of_object: dict[int, int] = {}
     flat: list[int] = []
     put = flat.append
-
-    def at(text: str) -> int:
-        found = index.get(text)
-        if found is None:
-            found = index[text] = len(index)
-        return found
-
     for (expert, app, round_), cell in scores.items():
-        put(at(expert))
-        put(at(app))
-        put(at(round_))
-        put(len(cell))
-        for criterion, value in cell.items():
-            put(at(criterion))
-            put(at(str(value)))
-    return {"strings": list(index), "cells": flat}
+        put(name(expert, len(names)))
+        put(name(app, len(names)))
+        put(name(round_, len(names)))
+        put(layout(tuple(cell), len(layouts)))
+        for value in cell.values():
+            found = of_object.get(id(value))
+            if found is None:
+                found = of_object[id(value)] = text(str(value), len(texts))
+            put(found)
+    shapes = [[name(criterion, len(names)) for criterion in criteria] for criteria in layouts]
+    return {"strings": list(names), "layouts": shapes, "values": list(texts), "cells": flat}
 
 
 def _scores_in(plain: dict[str, list[Any]]) -> dict[ScoreKey, dict[str, Decimal]]:
     """Inverse of ``_scores_out``, same order; raises on anything malformed."""
     strings, flat = plain["strings"], plain["cells"]
-    if not all(type(text) is str for text in strings):
+    if not all(type(text) is str for text in strings) or \
+            not all(type(text) is str for text in plain["values"]):
         raise TypeError("snapshot strings")
-    values: dict[int, Decimal] = {}
+    numbers = [_decimal(text) for text in plain["values"]]
+    layouts = [tuple(strings[index] for index in shape) for shape in plain["layouts"]]
     scores: dict[ScoreKey, dict[str, Decimal]] = {}
     position, end = 0, len(flat)
     while position < end:
-        expert, app, round_, count = flat[position:position + 4]
+        expert, app, round_, shape = flat[position:position + 4]
         position += 4
         cell: dict[str, Decimal] = {}
-        for _ in range(count):
-            criterion, value = flat[position], flat[position + 1]
-            position += 2
-            number = values.get(value)
-            if number is None:
-                number = values[value] = Decimal(strings[value])
-            cell[strings[criterion]] = number
-        if position > end:
-            raise IndexError("snapshot cells")
+        for criterion in layouts[shape]:  # a plain loop: dict(zip(…)) was slower per sheet
+            cell[criterion] = numbers[flat[position]]
+            position += 1
         scores[(strings[expert], strings[app], strings[round_])] = cell
     return scores
 

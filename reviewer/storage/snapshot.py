@@ -38,7 +38,8 @@ from typing import Any
 from reviewer.domain.audit import ChainPoint
 from reviewer.storage.checkpoint import state_dir
 
-FORMAT = 3  # 2: scores as indexes into a string table (state._scores_out); 3: + MAC digest
+FORMAT = 4  # 2: scores as indexes into a string table (state._scores_out); 3: + MAC digest;
+# 4: a sheet names its layout of criteria once, its values index a table of score texts
 
 
 @dataclass(frozen=True)
