@@ -51,21 +51,72 @@ def test_a_formatting_error_raises_under_tests_and_never_reaches_users(
     assert i18n.t("review.declaration_required", expert="E1").startswith("专家 {expert}")
 
 
+def _dumped(value: object) -> str:
+    import io
+    import json
+
+    expected = io.StringIO()
+    json.dump(value, expected, ensure_ascii=False, sort_keys=True, indent=1)
+    return expected.getvalue() + "\n"
+
+
 def test_results_json_written_in_batches_is_the_json_dump_text() -> None:
     """``results --json`` is streamed in batches of pieces; across every batch boundary the
     text is exactly ``json.dump``'s (what the golden files and scripts reading it expect)."""
     import io
-    import json
 
-    from reviewer.cli.review_commands import JSON_PIECES_PER_WRITE, write_json
+    from reviewer.cli import json_text
 
-    value = {"professional": {f"g{i}": [{"id": f"A{j}", "totals": {"E1": "9.50"}, "名": "张"}
+    value = {"professional": {f"g{i}": [{"id": f"A{j}", "totals": {"E1": "9.50"}, "名": "张",
+                                         "rank": j, "tied": [], "nominated": j < 3}
                                         for j in range(40)] for i in range(60)}, "empty": []}
-    expected = io.StringIO()
-    json.dump(value, expected, ensure_ascii=False, sort_keys=True, indent=1)
-    written = io.StringIO()
-    write_json(value, written)
-    pieces = sum(1 for _ in json.JSONEncoder(ensure_ascii=False, sort_keys=True,
-                                             indent=1).iterencode(value))
-    assert pieces > 2 * JSON_PIECES_PER_WRITE  # more than one batch boundary was crossed
-    assert written.getvalue() == expected.getvalue() + "\n"
+    writes: list[str] = []
+
+    class Recorded(io.StringIO):
+        def write(self, text: str) -> int:
+            writes.append(text)
+            return super().write(text)
+
+    written = Recorded()
+    json_text.write_indented(value, written)
+    assert len(writes) > 2  # more than one batch boundary was crossed
+    assert written.getvalue() == _dumped(value)
+
+
+def _json_values() -> object:
+    from hypothesis import strategies as st
+
+    scalars = (st.none() | st.booleans() | st.integers() | st.text(max_size=6)
+               | st.floats(allow_nan=True, allow_infinity=True))
+    keys = st.text(max_size=4) | st.integers(-3, 3) | st.booleans()
+    return st.recursive(scalars, lambda inner: st.lists(inner, max_size=4)
+                        | st.tuples(inner, inner)
+                        | st.dictionaries(st.text(max_size=4), inner, max_size=4)
+                        | st.dictionaries(keys, inner, max_size=3), max_leaves=30)
+
+
+def test_the_fast_indented_json_is_json_dump_for_any_json_value() -> None:
+    """Nested and flat containers, empty ones, tuples, floats (NaN too), non-string keys and
+    control or CJK characters: the text is ``json.dump``'s, or the same error."""
+    import io
+
+    from hypothesis import example, given, settings
+
+    from reviewer.cli.json_text import write_indented
+
+    @settings(max_examples=300, deadline=None, derandomize=True)
+    @given(_json_values())
+    @example({"rank": 1, "tied": True, "gap": None, "mean": 1.5, "id": "A1", "pair": (1, "x"),
+              "totals": {"E1": "9.5", "E2": {}}, "rows": [[], [0.0, False], {"k": [None]}]})
+    def same_text(value: object) -> None:
+        try:
+            expected = _dumped(value)
+        except TypeError:  # keys of mixed types cannot be sorted: the same refusal
+            with pytest.raises(TypeError):
+                write_indented(value, io.StringIO())
+            return
+        written = io.StringIO()
+        write_indented(value, written)
+        assert written.getvalue() == expected
+
+    same_text()

@@ -9,10 +9,9 @@ them, and their import is most of a command's start-up.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any
 
 from reviewer.cli.parser import Parser, add_bundle, reason
 from reviewer.cli.passphrase import read_secret
@@ -166,30 +165,14 @@ def cmd_results(args: argparse.Namespace) -> int:
     if args.unmask:
         print(t("cli.unmasked_notice"), file=sys.stderr)
     if args.json:
-        write_json(data.to_json(), sys.stdout)
+        from reviewer.cli.json_text import write_indented
+
+        write_indented(data.to_json(), sys.stdout)
     else:
         from reviewer.cli.results_text import print_results
 
         print_results(handle.session.review, data, unmask=args.unmask)
     return 0
-
-
-JSON_PIECES_PER_WRITE = 8192
-
-
-def write_json(value: object, out: TextIO) -> None:
-    """``value`` as indented JSON, streamed a few thousand pieces at a time: joined into one
-    string it was the peak memory of a 20,000-application session, and handed over one
-    piece per ``write`` (as ``json.dump`` does) the writes took longer than the encoding."""
-    pieces: list[str] = []
-    encoder = json.JSONEncoder(ensure_ascii=False, sort_keys=True, indent=1)
-    for piece in encoder.iterencode(value):
-        pieces.append(piece)
-        if len(pieces) >= JSON_PIECES_PER_WRITE:
-            out.write("".join(pieces))
-            pieces.clear()
-    pieces.append("\n")
-    out.write("".join(pieces))
 
 
 def cmd_audit_verify(args: argparse.Namespace) -> int:
