@@ -209,6 +209,21 @@ def test_explicit_font_must_exist_and_be_truetype(tmp_path: Path, monkeypatch) -
     assert not (tmp_path / "x.pdf").exists()
 
 
+def test_fontconfig_is_asked_only_when_no_known_place_has_a_font(monkeypatch) -> None:
+    monkeypatch.delenv(fonts.ENV_VAR, raising=False)
+    found = fonts.find_cjk_font()
+    if not found.embedded:
+        pytest.skip("no embeddable CJK font on this machine")
+    asked: list[bool] = []
+    monkeypatch.setattr(fonts, "_fc_list", lambda: asked.append(True) or [])
+    monkeypatch.setattr(fonts, "CANDIDATES", ((found.path, found.subfont_index),))
+    assert fonts.find_cjk_font().path == found.path
+    assert not asked
+    monkeypatch.setattr(fonts, "CANDIDATES", (("/nonexistent/font.ttc", 0),))
+    fonts.find_cjk_font()
+    assert asked == [True]
+
+
 def test_fallback_font_comes_with_a_warning(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.delenv(fonts.ENV_VAR, raising=False)
     monkeypatch.setattr(fonts, "CANDIDATES", ())

@@ -12,7 +12,9 @@ import hashlib
 import os
 import shutil
 import subprocess
+from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 
 from reportlab.pdfbase import pdfmetrics
@@ -91,6 +93,12 @@ def _fc_list() -> list[str]:
     return sorted(f for f in files if f.lower().endswith((".ttf", ".ttc")))
 
 
+def _fontconfig_candidates() -> Iterator[tuple[str, int]]:
+    """fontconfig's fonts, asked for only once the known places hold none that works."""
+    for path in _fc_list():
+        yield path, 0
+
+
 def find_cjk_font(font_path: str | os.PathLike[str] | None = None) -> FontChoice:
     """Register and return the best embeddable CJK font.
 
@@ -107,7 +115,8 @@ def find_cjk_font(font_path: str | os.PathLike[str] | None = None) -> FontChoice
         except (TTFError, OSError, ValueError) as exc:
             raise FontError("pdf.font.unusable", path=path, problem=str(exc)) from exc
     seen: set[str] = set()
-    candidates = list(CANDIDATES) + [(f, 0) for f in _fc_list()]
+    # not a list: fontconfig's subprocess ran on every export, used or not
+    candidates = chain(CANDIDATES, _fontconfig_candidates())
     for path, index in candidates:
         if path in seen or not Path(path).is_file():
             continue
