@@ -86,12 +86,15 @@ def test_results_json_written_in_batches_is_the_json_dump_text() -> None:
 def _json_values() -> object:
     from hypothesis import strategies as st
 
+    from reviewer.domain.panel import Round
+
     scalars = (st.none() | st.booleans() | st.integers() | st.text(max_size=6)
-               | st.floats(allow_nan=True, allow_infinity=True))
+               | st.floats(allow_nan=True, allow_infinity=True) | st.sampled_from(list(Round)))
     keys = st.text(max_size=4) | st.integers(-3, 3) | st.booleans()
+    names = st.text(max_size=4) | st.sampled_from(list(Round))  # the results' keys: str, StrEnum
     return st.recursive(scalars, lambda inner: st.lists(inner, max_size=4)
                         | st.tuples(inner, inner)
-                        | st.dictionaries(st.text(max_size=4), inner, max_size=4)
+                        | st.dictionaries(names, inner, max_size=4)
                         | st.dictionaries(keys, inner, max_size=3), max_leaves=30)
 
 
@@ -103,11 +106,13 @@ def test_the_fast_indented_json_is_json_dump_for_any_json_value() -> None:
     from hypothesis import example, given, settings
 
     from reviewer.cli.json_text import write_indented
+    from reviewer.domain.panel import Round
 
     @settings(max_examples=300, deadline=None, derandomize=True)
     @given(_json_values())
     @example({"rank": 1, "tied": True, "gap": None, "mean": 1.5, "id": "A1", "pair": (1, "x"),
-              "totals": {"E1": "9.5", "E2": {}}, "rows": [[], [0.0, False], {"k": [None]}]})
+              "totals": {"E1": "9.5", "E2": {}}, "rows": [[], [0.0, False], {"k": [None]}],
+              "stats": {Round.PROFESSIONAL: {"mean": "1", "experts": {"E1": [1, 2]}}}})
     def same_text(value: object) -> None:
         try:
             expected = _dumped(value)

@@ -10,7 +10,7 @@ given ``",\\n" + indentation`` as its item separator writes exactly the indented
 the few containers above those are walked here.
 
 Anything this walk does not know to the letter (a key that is not a string, a float, a
-tuple, a subclass) is handed to ``json.dumps`` with the same options, and its lines moved to
+tuple, a subclass as a value) is handed to ``json.dumps`` with the same options, and its lines moved to
 the depth it stands at: the encoder never writes a raw newline inside a string, so adding the
 indentation after every newline is exact.
 """
@@ -21,7 +21,10 @@ import json
 from json.encoder import encode_basestring
 from typing import Any, TextIO
 
-PIECES_PER_WRITE = 8192  # one ``write`` per batch: a piece per ``write`` took longer than encoding
+# one ``write`` per batch (a piece per ``write`` took longer than the encoding), and a batch
+# kept small: a flat container is one piece of up to many kilobytes (an expert's totals)
+PIECES_PER_WRITE = 8192
+CHARS_PER_WRITE = 1 << 18
 
 _SCALARS = frozenset({str, int, float, bool, type(None)})
 _LITERALS = {True: "true", False: "false", None: "null"}
@@ -47,11 +50,13 @@ class _Writer:
     def __init__(self, out: TextIO) -> None:
         self.out = out
         self.pieces: list[str] = []
+        self.flat_chars = 0  # in the flat containers' pieces since the last write
         self._flat: dict[int, json.JSONEncoder] = {}
 
     def flush(self) -> None:
         self.out.write("".join(self.pieces))
         self.pieces.clear()
+        self.flat_chars = 0
 
     def put(self, value: Any, depth: int) -> None:
         kind = type(value)
@@ -60,7 +65,8 @@ class _Writer:
                 self.pieces.append("{}" if kind is dict else "[]")
             elif _is_flat(value.values() if kind is dict else value):
                 self._put_flat(value, depth)
-            elif kind is dict and not all(type(key) is str for key in value):
+            elif kind is dict and not all(isinstance(key, str) for key in value):
+                # json.dump writes a str subclass (a round's StrEnum) as its text, as here
                 self._put_as_dumps(value, depth)
             else:
                 self._put_nested(value, depth)
@@ -72,7 +78,7 @@ class _Writer:
             self.pieces.append(int.__repr__(value))
         else:
             self._put_as_dumps(value, depth)
-        if len(self.pieces) >= PIECES_PER_WRITE:
+        if len(self.pieces) >= PIECES_PER_WRITE or self.flat_chars >= CHARS_PER_WRITE:
             self.flush()
 
     def _put_flat(self, value: dict[Any, Any] | list[Any], depth: int) -> None:
@@ -82,6 +88,7 @@ class _Writer:
             encoder = self._flat[depth] = json.JSONEncoder(
                 ensure_ascii=False, sort_keys=True, separators=(",\n" + " " * (depth + 1), ": "))
         text = encoder.encode(value)
+        self.flat_chars += len(text)
         self.pieces.append(f"{text[0]}\n{' ' * (depth + 1)}{text[1:-1]}\n{' ' * depth}{text[-1]}")
 
     def _put_nested(self, value: dict[str, Any] | list[Any], depth: int) -> None:
