@@ -2,17 +2,17 @@
 ensure_ascii=False)`` writes, at the speed of the standard library's C encoder.
 
 Why not ``json.dump`` itself. With an indent the standard library encodes in Python, every
-piece passing up a generator per level of nesting: 0.8 s of a 20,000-application session's
-``results``. Its C encoder only writes one separator between items, whatever the depth. But
+piece passing up a generator per level of nesting: 0.5–0.8 s of a 20,000-application
+session's ``results``. Its C encoder only writes one separator between items, whatever the depth. But
 a container whose items are all scalars (the totals of an application, a row of statistics:
 nearly every value in the results) is written at one depth only, and there the C encoder
 given ``",\\n" + indentation`` as its item separator writes exactly the indented text. Only
 the few containers above those are walked here.
 
 Anything this walk does not know to the letter (a key that is not a string, a float, a
-tuple, a subclass as a value) is handed to ``json.dumps`` with the same options, and its lines moved to
-the depth it stands at: the encoder never writes a raw newline inside a string, so adding the
-indentation after every newline is exact.
+tuple, a subclass as a value) is handed to ``json.dumps`` with the same options, and its
+lines moved to the depth it stands at: the encoder never writes a raw newline inside a
+string, so adding the indentation after every newline is exact.
 """
 
 from __future__ import annotations

@@ -134,7 +134,7 @@ class SessionState:
                 cell = scores.setdefault((expert, _intern(app), round_), {})
                 for criterion, value in given.items():
                     # ``_decimal`` inlined for the texts already shared: a province-wide
-                    # import applies 800,000 cells here, and the call was a quarter of it
+                    # import applies 800,000 cells here (0.22 -> 0.19 s without the call)
                     number = shared.get(value)
                     cell[_intern(criterion)] = _decimal(value) if number is None else number
                 self.score_versions += len(given)
