@@ -7,7 +7,8 @@ and prints: startup to the first screen, opening the scoring screen (5,000-row q
 per-keystroke latency for moving in the queue (each move rendering the application's
 Markdown, and keys held down, when it renders only where the cursor stops) and typing a score. Pilot adds its own wait
 for idleness to every key; the same key on a bare one-Input app is measured as a baseline
-and subtracted ("net").
+and subtracted ("net"). Start-up is compared with the bare one-Input app and with a bare app
+showing the waiting screen's widgets (header, name list, PIN field, button, footer).
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from argon2 import PasswordHasher  # noqa: E402
 from textual.app import App, ComposeResult  # noqa: E402
-from textual.widgets import Input  # noqa: E402
+from textual.containers import Horizontal, Vertical  # noqa: E402
+from textual.widgets import Button, Footer, Header, Input, Label, OptionList, Static  # noqa: E402
 
 from reviewer.domain.case import Application, Case, Expert, Group, Rules  # noqa: E402
 from reviewer.domain.panel import load_panel_by_id  # noqa: E402
@@ -56,6 +58,31 @@ def unlocked(apps: int) -> Unlocked:
 class Bare(App[None]):
     def compose(self) -> ComposeResult:
         yield Input()
+
+
+class SameWidgets(App[None]):
+    """The waiting screen's widgets on a bare app: what Textual itself takes to show them."""
+
+    CSS = """
+    #body { height: 1fr; padding: 1 2; }
+    #pick { width: 1fr; margin-right: 2; }
+    #experts { height: 1fr; }
+    #login { width: 1fr; max-width: 48; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="body"):
+            with Vertical(id="pick"):
+                yield Label("pick a name")
+                yield OptionList(*(f"专家{i}  高级工程师" for i in range(1, 4)), id="experts")
+            with Vertical(id="login"):
+                yield Static("welcome")
+                yield Label("PIN")
+                yield Input(password=True, restrict=r"[0-9]*", max_length=32)
+                yield Button("登录", variant="primary")
+                yield Static("")
+        yield Footer()
 
 
 async def baseline(keys: int) -> float:
@@ -93,6 +120,12 @@ async def run(apps: int, keys: int, db: Path) -> None:
     async with Bare().run_test(size=(100, 30)) as bare_pilot:
         await bare_pilot.pause()
     bare_start = time.perf_counter() - start
+    async with SameWidgets().run_test(size=(100, 30)) as same_pilot:
+        await same_pilot.pause()  # warm, like the bare app above
+    start = time.perf_counter()
+    async with SameWidgets().run_test(size=(100, 30)) as same_pilot:
+        await same_pilot.pause()
+    same_start = time.perf_counter() - start
     start = time.perf_counter()
     app = ReviewerApp(session, refresh_seconds=0)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -156,6 +189,8 @@ async def run(apps: int, keys: int, db: Path) -> None:
     print(f"prepare session (not UI)          {ms(prepared)}")
     print(f"startup to the first screen       {ms(first_screen)}  bare app {ms(bare_start)}"
           f"  ratio {first_screen / bare_start:.2f}x")
+    print(f"  the same widgets on a bare app    {ms(same_start)}"
+          f"  ratio {first_screen / same_start:.2f}x")
     print(f"login to scoring screen (queue)   {ms(scoring_opens)}")
     print(f"pilot baseline per key (bare app) {ms(base)}")
     print(f"queue ↓ per key   median {ms(statistics.median(moves))}  "
