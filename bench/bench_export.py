@@ -14,7 +14,10 @@ groups nominate), a comprehensive paper sheet for every nominee, ``scores import
   ReportLab tables of 10 columns, one table of 40 rows per page (so that ReportLab never
   splits a table: one ``LongTable`` of all 200,000 cells at N = 2,000 takes longer than our
   whole export, since every split measures the rest again), in the same embedded font,
-  written to a file. Nothing of ours is imported by the baseline.
+  written to a file. Nothing of ours is imported by the baseline;
+- the floor: the same baseline in a process that also imports what any signed export must
+  (SQLAlchemy, pyHanko's signers) while Argon2id derives the bundle key. Its ratio to the
+  baseline is what a target leaves for everything else.
 
 Every export is recorded in the chain, so each run exports again on the same closed session
 (an export is allowed as often as the secretary likes; the chain grows by one event a run).
@@ -37,7 +40,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
-from bench_session import REVIEWER, built, timed  # noqa: E402
+from bench_session import FIXED, REVIEWER, built, timed  # noqa: E402
 from synth import BENCH_PASSPHRASE, SIZES, layout  # noqa: E402
 
 KEY_PASSPHRASE = "bench-only signing key passphrase"  # benchmark data only
@@ -156,18 +159,23 @@ def bench_size(size: str, work: Path, runs: int) -> dict[str, object]:
               "--db", db]
     bare = [sys.executable, "-c", BARE_TABLE, font_path, str(font_index), str(cells_file),
             str(bare_pdf)]
-    times, base, peaks = [], [], []
+    floor = [sys.executable, "-c", FIXED + "import pyhanko.sign.signers\n" + BARE_TABLE,
+             *bare[3:]]
+    times, base, peaks, floors = [], [], [], []
     for _ in range(runs):
         out_pdf.unlink(missing_ok=True)
         seconds, rss = timed(export)
         times.append(seconds)
         peaks.append(rss)
         base.append(timed(bare)[0])
+        floors.append(timed(floor)[0])
     verify = subprocess.run(["pdfsig", str(out_pdf)], capture_output=True, text=True)
     row: dict[str, object] = {
         "what": "export + sign", "size": size, "median_s": round(statistics.median(times), 3),
         "baseline_s": round(statistics.median(base), 3),
         "ratio": round(statistics.median(times) / statistics.median(base), 2),
+        "floor_s": round(statistics.median(floors), 3),
+        "floor_ratio": round(statistics.median(floors) / statistics.median(base), 2),
         "peak_mib": max(peaks), "pages": pdf_pages(out_pdf), "bare_pages": pdf_pages(bare_pdf),
         "kib": out_pdf.stat().st_size // 1024, "bare_kib": bare_pdf.stat().st_size // 1024,
         "cells": cells, "pdfsig_valid": "Signature is Valid" in verify.stdout}
@@ -189,12 +197,12 @@ def main() -> None:
     print()
     print(f"# load average {os.getloadavg()[0]:.1f} {os.getloadavg()[1]:.1f} "
           f"{os.getloadavg()[2]:.1f}")
-    print(f"{'size':7} {'export s':>9} {'bare s':>7} {'ratio':>6} {'MiB':>5} {'pages':>6} "
-          f"{'bare pp':>8} {'KiB':>6} {'cells':>7} pdfsig")
+    print(f"{'size':7} {'export s':>9} {'bare s':>7} {'ratio':>6} {'floor':>6} {'MiB':>5} "
+          f"{'pages':>6} {'bare pp':>8} {'KiB':>6} {'cells':>7} pdfsig")
     for r in rows:
         print(f"{r['size']:7} {r['median_s']:>9} {r['baseline_s']:>7} {r['ratio']:>6} "
-              f"{r['peak_mib']:>5} {r['pages']:>6} {r['bare_pages']:>8} {r['kib']:>6} "
-              f"{r['cells']:>7} {'valid' if r['pdfsig_valid'] else 'NOT VALID'}")
+              f"{r['floor_ratio']:>6} {r['peak_mib']:>5} {r['pages']:>6} {r['bare_pages']:>8} "
+              f"{r['kib']:>6} {r['cells']:>7} {'valid' if r['pdfsig_valid'] else 'NOT VALID'}")
 
 
 if __name__ == "__main__":

@@ -14,7 +14,11 @@ application is scored by one professional group of 7–15 experts on 4 criteria.
 - one write (``reviewer recuse``) in a session scored at the terminals (an event per
   declaration and per cell: 110,000 events at medium) against the same write in a session
   that holds only the pledges;
-- ``reviewer --help`` against ``python -c "import sqlalchemy"``.
+- ``reviewer --help`` against ``python -c "import sqlalchemy"``;
+- (``floor``) the part no code of ours can shed, against the same baselines: SQLAlchemy
+  imported while Argon2id derives the bundle key, and that plus reading every stored row and
+  recomputing the SHA-256 chain from the genesis (what "every command refuses a chain that
+  does not verify" costs at the least). A target below the floor's ratio cannot be met.
 
 Peak memory is the child's maximum resident set (``ru_maxrss``). Figures are printed as one
 JSON object per measurement and a table; the ratio is command / baseline.
@@ -74,6 +78,39 @@ BARE_IMPORT = (
     "    rows = [(row[0], row[1], head[i], row[i]) for row in r for i in range(3, len(row))]\n"
     "c.executemany('insert into cells values (?,?,?,?)', rows)\n"
     "c.commit()\n"
+)
+
+# The part of every command that its promises fix, whatever the code around it: the
+# libraries it is built on (SQLAlchemy) imported while the bundle's key is derived (Argon2id at
+# the parameters ``reviewer seal`` writes, on a thread, as the unlock does).
+FIXED = (
+    "import sys, threading\n"
+    "from argon2.low_level import Type, hash_secret_raw\n"
+    "kdf = threading.Thread(target=hash_secret_raw, args=(b'passphrase', b'0' * 16),\n"
+    "    kwargs=dict(time_cost=3, memory_cost=64 * 1024, parallelism=4, hash_len=32,\n"
+    "                type=Type.ID))\n"
+    "kdf.start()\n"
+    "import sqlalchemy\n"
+    "kdf.join()\n"
+)
+
+# ... and then what "nothing is computed from a chain that does not verify" costs at the least:
+# every stored row read and the SHA-256 chain recomputed from the genesis (no HMAC per row, as
+# a verified snapshot allows; no decoding, no state).
+FIXED_AND_CHAIN = FIXED + (
+    "import hashlib, json, sqlite3\n"
+    "q = json.encoder.encode_basestring\n"
+    "c = sqlite3.connect(sys.argv[1])\n"
+    "prev = None\n"
+    "for seq, at, actor, kind, payload, prev_hash, h, mac in c.execute(\n"
+    "        'select seq, at, actor, kind, payload, prev_hash, hash, mac from audit_events '\n"
+    "        'order by seq'):\n"
+    "    body = (f'{{\"actor\":{q(actor)},\"at\":{q(at)},\"kind\":{q(kind)},'\n"
+    "            f'\"payload\":{payload},\"seq\":{seq}}}').encode()\n"
+    "    if prev is not None and prev_hash != prev or \\\n"
+    "            hashlib.sha256(prev_hash.encode() + body).hexdigest() != h:\n"
+    "        sys.exit(f'row {seq} does not chain')\n"
+    "    prev = h\n"
 )
 
 
@@ -142,7 +179,7 @@ def compare(name: str, size: str, command: list[str], baseline: list[str], runs:
     return _row(name, size, times, base_times, peaks, before, before_peaks)
 
 
-WHAT = {"results", "typed", "import", "write"}  # --what: which measurements of each size
+WHAT = {"results", "typed", "import", "write", "floor"}  # --what: which measurements of each size
 
 
 def built(folder: Path, size: str, *, score: str) -> Path:
@@ -207,6 +244,19 @@ def bench_size(size: str, work: Path, runs: int) -> list[dict[str, object]]:
                             [sys.executable, "-c", BARE_IMPORT, str(scored_dir / "sheets.csv"),
                              str(bare_db)], runs, (fresh_import_db, fresh_bare_db)))
         os.environ["REVIEWER_STATE_DIR"] = str(work / "state")
+    if "floor" in WHAT:  # what the targets leave for everything but the fixed part
+        typed_dir = built(work / f"{size}-typed", size, score="terminal")
+        typed_db = typed_dir / "case.session.db"
+        rows.append(compare("floor: imports + KDF, vs the bare read", size,
+                            [sys.executable, "-c", FIXED],
+                            [sys.executable, "-c", BARE_READ, str(typed_db)], runs))
+        rows.append(compare("floor: + chain from the genesis, vs the bare read", size,
+                            [sys.executable, "-c", FIXED_AND_CHAIN, str(typed_db)],
+                            [sys.executable, "-c", BARE_READ, str(typed_db)], runs))
+        rows.append(compare("floor: imports + KDF, vs the bare import", size,
+                            [sys.executable, "-c", FIXED],
+                            [sys.executable, "-c", BARE_IMPORT, str(scored_dir / "sheets.csv"),
+                             str(bare_db)], runs, (None, fresh_bare_db)))
     if "write" not in WHAT:
         return rows
 
@@ -247,7 +297,7 @@ def main() -> None:
     parser.add_argument("--before", type=Path, default=None,
                         help="an older source tree to run beside this one")
     parser.add_argument("--what", default="results,typed,import,write",
-                        help="which measurements per size (results, typed, import, write)")
+                        help="which measurements per size (results, typed, import, write, floor)")
     args = parser.parse_args()
     global BEFORE
     WHAT.intersection_update(args.what.split(","))
