@@ -25,6 +25,14 @@ promise is that every command refuses a tampered history. ``verify_audit`` (``au
 and ``require_intact`` before every export) replays and validates everything from the first
 event and compares the result with the live state.
 
+That check from the genesis is the cost of every command in a long history (0.35–0.5 s for
+the 110,000 events of 2,000 applications typed at the terminals). A one-shot command (the
+command line: one process, one thread) shares it with a forked child (``fork_verifier``,
+``reviewer.storage.forked``), which follows the later half of the rows from the stored row
+where this process stops; this process takes the child's half only if the child started
+exactly from the row it verified last, and else reads the rest itself. The check is the same
+row for row; ``tests/test_two_core_check.py`` edits every row in every way and compares.
+
 What this session writes itself is applied without being verified and validated again: it
 was decided on the verified state and chained here, and any later reader checks it.
 """
@@ -64,7 +72,8 @@ from reviewer.domain.replay import validate
 from reviewer.domain.review import Review, stamp, utc_now
 from reviewer.domain.state import snapshot_shape, state_from_plain, state_to_plain
 from reviewer.storage.checkpoint import Checkpoint, CheckpointDamaged
-from reviewer.storage.snapshot import SnapshotFile
+from reviewer.storage.forked import Forked
+from reviewer.storage.snapshot import Snapshot, SnapshotFile
 
 if TYPE_CHECKING:  # the store (and SQLAlchemy) is imported when a database is opened:
     # sealing, inspecting and reading a bundle need neither
@@ -80,10 +89,85 @@ Command = Callable[[Review], list[Event]]
 SNAPSHOT_EVERY = 1000
 # events read from the store at a time when refolding (memory stays bounded)
 READ_CHUNK = 5000
+# a history at least this long is checked on two cores where the caller allows it
+# (``fork_verifier``): below it, starting the child costs more than it saves
+FORK_FROM = 20_000
 
 
 class _Refold(Exception):
     """The snapshot cannot be used: fold the history from the genesis instead."""
+
+
+def _check_seen(seen: ChainPoint | None, verifier: ChainVerifier, batch: list[Any], start: int,
+                before: int) -> None:
+    """The row this terminal's checkpoint names, if it is among the rows just verified
+    (``batch[start:]`` from seq ``before + 1`` on), must be the one it saw; if not, the refold
+    from the genesis names the first thing wrong (an event no command writes before the
+    changed one, or the rollback)."""
+    if seen is not None and before < seen.seq <= verifier.point.seq:
+        row = batch[start + seen.seq - before - 1]
+        if (row[6], row[7]) != (seen.hash, seen.mac):
+            raise _Refold
+
+
+@dataclass(frozen=True)
+class _Followed:
+    """What the forked child followed (``_follow_in_child``), as it crosses the pipe."""
+
+    start: ChainPoint
+    end: ChainPoint
+    macs: bytes
+
+    def encode(self) -> bytes:
+        points = [self.start.seq, self.start.hash, self.start.mac,
+                  self.end.seq, self.end.hash, self.end.mac]
+        return json.dumps(points).encode("ascii") + b"\n" + self.macs
+
+    @staticmethod
+    def decode(data: bytes | None) -> _Followed | None:
+        if not data:
+            return None
+        head, _, macs = data.partition(b"\n")
+        try:
+            seq, hash_, mac, end_seq, end_hash, end_mac = json.loads(head)
+        except (ValueError, TypeError):
+            return None
+        return _Followed(ChainPoint(seq, hash_, mac), ChainPoint(end_seq, end_hash, end_mac),
+                         macs)
+
+
+def _follow_in_child(store: EventStore, since: int, until: int,
+                     seen: ChainPoint | None) -> bytes:
+    """In the forked child: follow the stored rows ``since < seq <= until`` from the stored row
+    ``since`` itself, as ``Session._restore`` follows them, checkpoint included; nothing
+    unless every one of them follows. That row's own hash is the parent's to check."""
+    store.forget_inherited_connections()
+    starts: list[ChainPoint] = []
+    verifier = ChainVerifier(b"")  # unkeyed: it only follows
+    macs: list[bytes] = []
+
+    def each(batch: list[Any]) -> None:
+        index = 0
+        if not starts:
+            seq, hash_, mac = batch[0][0], batch[0][6], batch[0][7]
+            if seq != since or type(hash_) is not str or type(mac) is not str:
+                raise _Refold
+            starts.append(ChainPoint(seq, hash_, mac))
+            verifier.point = starts[0]
+            index = 1
+        before = verifier.point.seq
+        if verifier.follow_stored_rows(batch, index) != len(batch) - index:
+            raise _Refold
+        _check_seen(seen, verifier, batch, index, before)
+        macs.extend(row[7].encode("ascii") for row in batch[index:])
+
+    try:
+        store.scan(since - 1, until, each)
+    except _Refold:
+        return b""
+    if not starts or verifier.point.seq != until:
+        return b""
+    return _Followed(starts[0], verifier.point, b"".join(macs)).encode()
 
 
 def _stand_in_key(sha256: str, label: str) -> bytes:
@@ -182,7 +266,7 @@ class Session:
     def __init__(self, unlocked: Unlocked, store: EventStore,
                  clock: Callable[[], datetime] = utc_now,
                  checkpoint: Checkpoint | None = None,
-                 snapshot: SnapshotFile | None = None) -> None:
+                 snapshot: SnapshotFile | None = None, *, fork_verifier: bool = False) -> None:
         self.case = unlocked.case
         self.panel = unlocked.panel
         self.bundle_sha256 = unlocked.sha256
@@ -197,6 +281,8 @@ class Session:
         self.seq = 0
         self.snapshot = snapshot
         self._snap_work = 0
+        self._fork_verifier = fork_verifier
+        self.forked_rows = 0  # rows of the history that a forked child checked on this open
         self._restore()
         self.refresh()
         self._keep_snapshot()
@@ -214,13 +300,19 @@ class Session:
 
     @classmethod
     def open(cls, bundle_path: Path, passphrase: str, db_url: str | None = None,
-             clock: Callable[[], datetime] = utc_now) -> Session:
+             clock: Callable[[], datetime] = utc_now, *, fork_verifier: bool = False
+             ) -> Session:
+        """``fork_verifier``: a long history may be checked on two cores, by a forked child
+        (``reviewer.storage.forked`` says where that is safe; a process with threads never
+        forks)."""
         unlocked = _unlock_while_importing_the_store(bundle_path, passphrase)
-        return cls.attach(unlocked, database_url(bundle_path, db_url), clock)
+        return cls.attach(unlocked, database_url(bundle_path, db_url), clock,
+                          fork_verifier=fork_verifier)
 
     @classmethod
     def attach(cls, unlocked: Unlocked, db_url: str,
-               clock: Callable[[], datetime] = utc_now) -> Session:
+               clock: Callable[[], datetime] = utc_now, *, fork_verifier: bool = False
+               ) -> Session:
         from reviewer.storage.store import EventStore
 
         key = unlocked.key(AUDIT_KEY_LABEL)
@@ -230,7 +322,8 @@ class Session:
         checkpoint = Checkpoint.for_session(key, unlocked.sha256, identity)
         snapshot = SnapshotFile.for_session(key, unlocked.sha256, identity, snapshot_shape())
         try:
-            return cls(unlocked, store, clock, checkpoint, snapshot)
+            return cls(unlocked, store, clock, checkpoint, snapshot,
+                       fork_verifier=fork_verifier)
         except BaseException:
             store.dispose()
             raise
@@ -301,44 +394,60 @@ class Session:
 
     def _restore(self) -> None:
         """Start from this terminal's snapshot when the keyed chain, checked from the genesis
-        without decoding, arrives exactly at the head the snapshot was folded from."""
+        without decoding, arrives exactly at the head the snapshot was folded from.
+
+        A long history is checked on two cores where the caller allows it: a forked child
+        follows the later half from the stored row where this process will stop, while this
+        process decodes the snapshot and checks the first half. It adopts the child's half
+        only if the child started from exactly the row this process verified last; else (the
+        child failed, or read other rows than this process) it reads on itself, so every
+        problem is found and named as on one core.
+        """
         snap = self.snapshot.load() if self.snapshot is not None else None
         if snap is None or snap.point.seq < 1:
             return
+        until, seen = snap.point.seq, self._seen
+        half = until // 2
+        child = Forked.start(lambda: _follow_in_child(self.store, half, until, seen)) \
+            if self._fork_verifier and until >= FORK_FROM else None
+        try:
+            self._restore_from(snap, child, half)
+        finally:
+            if child is not None:
+                child.cancel()  # reaped already, unless this process stopped early
+
+    def _restore_from(self, snap: Snapshot, child: Forked | None, half: int) -> None:
         from reviewer.storage.store import row_to_event
         try:
             state = state_from_plain(snap.plain)
         except (ValueError, TypeError, KeyError, IndexError, ArithmeticError):
             return
         verifier = ChainVerifier(self._key)
-        seen = self._seen
-
-        def check_seen(batch: list[Any], start: int, before: int) -> None:
-            """The row this terminal's checkpoint names, if it is among the rows just
-            verified (``batch[start:]`` from seq ``before + 1`` on), must be the one it saw;
-            if not, the refold from the genesis names the first thing wrong (an event no
-            command writes before the changed one, or the rollback)."""
-            if seen is not None and before < seen.seq <= verifier.point.seq:
-                row = batch[start + seen.seq - before - 1]
-                if (row[6], row[7]) != (seen.hash, seen.mac):
-                    raise _Refold
+        seen, until = self._seen, snap.point.seq
 
         def each(batch: list[Any]) -> None:
             index = 0
             while index < len(batch):
                 before = verifier.point.seq
                 done = verifier.follow_stored_rows(batch, index)  # MACs: at the end
-                check_seen(batch, index, before)
+                _check_seen(seen, verifier, batch, index, before)
                 index += done
                 if index < len(batch):
                     before = verifier.point.seq
                     # names the problem, or accepts an older but equivalent JSON form
                     verifier.feed(row_to_event(batch[index]))
-                    check_seen(batch, index, before)
+                    _check_seen(seen, verifier, batch, index, before)
                     index += 1
 
         try:
-            self._verified(lambda: self.store.scan(0, snap.point.seq, each))
+            self._verified(lambda: self.store.scan(0, until if child is None else half, each))
+            if child is not None:
+                followed = _Followed.decode(child.result())
+                if followed is not None and \
+                        verifier.adopt_followed(followed.start, followed.end, followed.macs):
+                    self.forked_rows = followed.end.seq - followed.start.seq
+                else:
+                    self._verified(lambda: self.store.scan(verifier.point.seq, until, each))
         except _Refold:
             return
         if verifier.point != snap.point or \

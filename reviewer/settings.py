@@ -33,6 +33,9 @@ class Settings:
     trust: tuple[Path, ...] = ()  # certificates trusted when verifying a PDF
     db_url: str | None = None  # else REVIEWER_DB, else beside the bundle
     language: str | None = None  # "zh" | "en" | None (from the environment)
+    # a long history may be checked on two cores by a forked child: for one-shot commands,
+    # never for the terminal application (``reviewer.storage.forked``)
+    fork_verifier: bool = False
 
     @property
     def can_sign(self) -> bool:

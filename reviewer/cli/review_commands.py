@@ -27,13 +27,17 @@ _OPENED: list[SessionHandle] = []
 
 
 def open_session(args: argparse.Namespace) -> SessionHandle:
-    """The CLI's only input for a session: the bundle, its passphrase, the settings."""
+    """The CLI's only input for a session: the bundle, its passphrase, the settings. A
+    command is one process with one thread: a long history is checked on two cores."""
+    from dataclasses import replace
+
     from reviewer.services.opening import open_handle
     from reviewer.settings import Settings
 
     passphrase = read_secret(args.passphrase_file, "REVIEWER_PASSPHRASE",
                              t("cli.prompt_passphrase"))
-    return opened(open_handle(args.bundle, passphrase, Settings.from_options(args)))
+    settings = replace(Settings.from_options(args), fork_verifier=True)
+    return opened(open_handle(args.bundle, passphrase, settings))
 
 
 def opened(handle: SessionHandle) -> SessionHandle:

@@ -188,6 +188,19 @@ class ChainVerifier:
             last = events[-1]
             self.point = ChainPoint(last.seq, last.hash, last.mac)
 
+    def adopt_followed(self, start: ChainPoint, end: ChainPoint, macs: bytes) -> bool:
+        """Move past rows that another verifier followed (``follow_stored_rows``) from
+        ``start`` to ``end``; ``macs`` are their stored MACs in order, as that verifier read
+        them. Only where this one stands exactly at ``start``: the rows were followed from
+        the stored row ``start`` names, and only this verifier has checked that row's hash.
+        The same caveat as ``follow_stored_rows``: the caller must still require ``point``
+        and ``macs_digest()`` to equal an authenticated snapshot's."""
+        if start != self.point or end.seq < start.seq:
+            return False
+        self._macs.update(macs)  # SHA-256 streams: the same digest as one update per MAC
+        self.point = end
+        return True
+
     def feed(self, event: Event) -> None:
         point = self.point
         expected = point.seq + 1

@@ -17,7 +17,9 @@ def open_session(bundle: Path, passphrase: str, settings: Settings | None = None
     beside the bundle)."""
     # the URL is resolved inside ``Session.open``, after the storage layer's import that
     # it overlaps with the passphrase's KDF
-    return Session.open(bundle, passphrase, (settings or Settings()).db_url)
+    settings = settings or Settings()
+    return Session.open(bundle, passphrase, settings.db_url,
+                        fork_verifier=settings.fork_verifier)
 
 
 def open_handle(bundle: Path, passphrase: str, settings: Settings | None = None) -> SessionHandle:

@@ -356,6 +356,12 @@ class EventStore:
     def dispose(self) -> None:
         self.engine.dispose()
 
+    def forget_inherited_connections(self) -> None:
+        """In a forked child (``reviewer.storage.forked``): a pool of its own, leaving the
+        parent's connections untouched and open (SQLAlchemy's recipe for an engine that
+        crosses ``fork``)."""
+        self.engine.dispose(close=False)
+
 
 def _lenient_text(data: bytes) -> str:
     """SQLite text as read: undecodable bytes (a damaged file) reach the verifier, which
