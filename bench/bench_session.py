@@ -274,16 +274,27 @@ def bench_size(size: str, work: Path, runs: int) -> list[dict[str, object]]:
                 "--application", f"A{(n * 7919) % apps:05d}", "--kind", "other",
                 "--reason", "基准", *passphrase, "--db", f"sqlite:///{db}"]
 
+    def write(folder: Path, db: Path, before: bool = False) -> tuple[float, int]:
+        """One recusal, timed; a pair an earlier run already recused is refused (exit 1),
+        so the next pair is tried instead."""
+        for _ in range(5):
+            try:
+                return timed(recuse(folder, db), before=before)
+            except SystemExit as refused:
+                if "exited 1" not in str(refused):
+                    raise
+        raise SystemExit("five pairs in a row were refused")
+
     times, base, peaks, before, before_peaks = [], [], [], [], []
     for _ in range(runs):
-        seconds, rss = timed(recuse(typed_dir, typed_db))
+        seconds, rss = write(typed_dir, typed_db)
         times.append(seconds)
         peaks.append(rss)
         if BEFORE is not None:
-            seconds, rss = timed(recuse(typed_dir, typed_db), before=True)
+            seconds, rss = write(typed_dir, typed_db, before=True)
             before.append(seconds)
             before_peaks.append(rss)
-        base.append(timed(recuse(acked_dir, acked_db))[0])
+        base.append(write(acked_dir, acked_db)[0])
     row = _row("one write (recuse)", size, times, base, peaks, before, before_peaks)
     rows.append(row)
     return rows
