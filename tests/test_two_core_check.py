@@ -217,6 +217,36 @@ def test_a_command_checks_a_long_history_on_two_cores_and_prints_the_same(
     assert printed[1] == printed[0]
 
 
+def test_the_terminal_application_forks_only_before_it_starts(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``reviewer open`` with the passphrase given opens before the application runs its
+    threads (two cores allowed); the unlock screen's open runs beside them (not allowed)."""
+    import gc
+
+    import reviewer.services.opening as opening
+    from reviewer.cli.main import main
+    from reviewer.settings import Settings
+    from reviewer.tui.app import ReviewerApp
+
+    allowed: list[bool] = []
+
+    def recorded(bundle: Path, passphrase: str, settings: Settings | None = None) -> None:
+        assert settings is not None
+        allowed.append(settings.fork_verifier)
+
+    def unlock_screen_opens(app: ReviewerApp) -> None:
+        assert app.opener is not None
+        app.opener(BENCH_PASSPHRASE)
+
+    monkeypatch.setattr(opening, "open_session", recorded)
+    monkeypatch.setattr(ReviewerApp, "run", unlock_screen_opens)
+    monkeypatch.setattr(gc, "freeze", lambda: None)  # this test process lives on
+    bundle = sealed_case(tmp_path)
+    assert main(["open", str(bundle), "--passphrase-file",
+                 str(tmp_path / "case.passphrase")]) == 0
+    assert allowed == [True, False]
+
+
 @pytest.mark.postgres
 def test_two_cores_on_postgresql_check_what_one_core_checks(tmp_path: Path) -> None:
     url = backend_url("postgresql", tmp_path)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import gc
 import os
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -47,7 +48,10 @@ def run_app(args: argparse.Namespace) -> int:
     bundle: Path = args.bundle
     settings = Settings.from_options(args)
     passphrase = _passphrase(args)
-    session = open_session(bundle, passphrase, settings) if passphrase else None
+    # before the application runs its threads, a long history is checked on two cores;
+    # the unlock screen's later open (``opener``) runs beside them and does not fork
+    session = open_session(bundle, passphrase, replace(settings, fork_verifier=True)) \
+        if passphrase else None
     # what exists now (the libraries, the decrypted case, the folded state) lives as long as
     # the application: full collections need not walk it again (measured: 50–60 ms of the
     # start-up with a 5,000-application session, each time one fell during it)
