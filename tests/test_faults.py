@@ -310,7 +310,8 @@ class _Proxy:
         self.up = True
         self.links: list[socket.socket] = []
         self.lock = threading.Lock()
-        threading.Thread(target=self._accept, daemon=True).start()
+        self.threads = [threading.Thread(target=self._accept, daemon=True)]
+        self.threads[0].start()
 
     def _accept(self) -> None:
         while True:
@@ -325,7 +326,10 @@ class _Proxy:
             with self.lock:
                 self.links += [client, server]
             for a, b in ((client, server), (server, client)):
-                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
+                pipe = threading.Thread(target=self._pipe, args=(a, b), daemon=True)
+                with self.lock:
+                    self.threads.append(pipe)
+                pipe.start()
 
     @staticmethod
     def _pipe(a: socket.socket, b: socket.socket) -> None:
@@ -349,8 +353,16 @@ class _Proxy:
         self.up = True
 
     def close(self) -> None:
+        """Cut, stop listening and wait for every relay thread: none outlives the test (a
+        later test may fork, which a process with other threads must not)."""
         self.cut()
+        with contextlib.suppress(OSError):
+            self.listener.shutdown(socket.SHUT_RDWR)  # wakes the blocked accept (Linux)
         self.listener.close()
+        with self.lock:
+            threads = list(self.threads)
+        for thread in threads:
+            thread.join(timeout=10)
 
 
 def _terminate_backends(url: str) -> int:

@@ -35,6 +35,9 @@ def unlocked() -> Unlocked:
 
 @pytest.fixture(autouse=True)
 def short_history_counts_as_long(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    others = [t.name for t in threading.enumerate() if t is not threading.main_thread()]
+    assert not others, f"threads left running by an earlier test: {others} (a process " \
+                       "with other threads never forks, so these tests could not check it)"
     monkeypatch.setenv("REVIEWER_STATE_DIR", str(tmp_path / "state"))
     monkeypatch.setattr(session_module, "SNAPSHOT_EVERY", 1)  # after every write
     monkeypatch.setattr(session_module, "FORK_FROM", 4)
