@@ -143,18 +143,18 @@ def _follow_in_child(store: EventStore, since: int, until: int,
     ``since`` itself, as ``Session._restore`` follows them, checkpoint included; nothing
     unless every one of them follows. That row's own hash is the parent's to check."""
     store.forget_inherited_connections()
-    starts: list[ChainPoint] = []
+    start: ChainPoint | None = None
     verifier = ChainVerifier(b"")  # unkeyed: it only follows
     macs: list[bytes] = []
 
     def each(batch: list[Any]) -> None:
+        nonlocal start
         index = 0
-        if not starts:
+        if start is None:
             seq, hash_, mac = batch[0][0], batch[0][6], batch[0][7]
             if seq != since or type(hash_) is not str or type(mac) is not str:
                 raise _Refold
-            starts.append(ChainPoint(seq, hash_, mac))
-            verifier.point = starts[0]
+            start = verifier.point = ChainPoint(seq, hash_, mac)
             index = 1
         before = verifier.point.seq
         if verifier.follow_stored_rows(batch, index) != len(batch) - index:
@@ -166,9 +166,9 @@ def _follow_in_child(store: EventStore, since: int, until: int,
         store.scan(since - 1, until, each)
     except _Refold:
         return b""
-    if not starts or verifier.point.seq != until:
+    if start is None or verifier.point.seq != until:
         return b""
-    return _Followed(starts[0], verifier.point, b"".join(macs)).encode()
+    return _Followed(start, verifier.point, b"".join(macs)).encode()
 
 
 def _stand_in_key(sha256: str, label: str) -> bytes:

@@ -17,20 +17,12 @@ import pytest
 import reviewer.session as session_module
 from reviewer.domain.audit import ChainBroken
 from reviewer.domain.results import results
-from reviewer.session import Session, Unlocked
+from reviewer.session import Session
 from reviewer.storage.forked import Forked
-from tests.builders import Clock, app, expert, make_case
-from tests.session_fixtures import BENCH_PASSPHRASE, backend_url, sealed_case
+from tests.builders import Clock
+from tests.session_fixtures import BENCH_PASSPHRASE, CRITERIA, backend_url, sealed_case
 from tests.tamper import execute
-
-CRITERIA = ("craft_expertise", "skill_level", "leadership", "contribution")
-
-
-def unlocked() -> Unlocked:
-    apps = [app("A1", "g1"), app("A2", "g1"), app("A3", "g1")]
-    people = [expert(f"E{i}", ["g1", "comp"]) for i in range(1, 4)]
-    case, panel = make_case("yunling-craftsman", apps, people)
-    return Unlocked(case, panel, "cd" * 32)
+from tests.test_snapshot import unlocked  # the same three applications and experts
 
 
 @pytest.fixture(autouse=True)
