@@ -357,3 +357,32 @@ def test_a_group_lists_its_members_in_the_case_order() -> None:
     assert [e.id for e in case.members("g1")] == ["E2", "E1"]
     assert [e.id for e in case.members("comp")] == ["E1"]
     assert case.members("nobody") == ()
+
+
+# aggregates near enough to round to one float: a mean of half points, and it moved by far
+# less than a float can tell (and tie-break values the same way)
+_NEAR = st.builds(lambda base, nudge: base + nudge,
+                  st.fractions(min_value=0, max_value=100, max_denominator=30),
+                  st.sampled_from([Fraction(0), Fraction(1, 10**30), Fraction(-1, 10**30),
+                                   Fraction(1, 3 * 10**25)]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(_NEAR, st.lists(_NEAR, min_size=1, max_size=1)), min_size=1,
+                max_size=12))
+def test_a_table_orders_and_ties_by_the_exact_values_even_where_floats_cannot_tell(
+        rows: list[tuple[Fraction, list[Fraction]]]) -> None:
+    """The table's sort compares floats first for speed: it must give the order of the
+    Fractions themselves, and call two entries tied exactly when both values are equal."""
+    from reviewer.domain.ranking import Entry, _order
+
+    entries = [Entry(f"A{i:02d}", {}, aggregate, tuple(tie)) for i, (aggregate, tie)
+               in enumerate(rows)]
+    fast = sorted(entries, key=lambda e: (_order(e), e.application))
+    exact = sorted(entries, key=lambda e: (-(e.aggregate or 0), tuple(-k for k in e.tie_key),
+                                           e.application))
+    assert [e.application for e in fast] == [e.application for e in exact]
+    for first in entries:
+        for second in entries:
+            assert (_order(first) == _order(second)) == (
+                (first.aggregate, first.tie_key) == (second.aggregate, second.tie_key))

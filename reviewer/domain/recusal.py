@@ -26,6 +26,7 @@ DECLARED = "declared"
 
 # strongest first: the reason shown when several apply
 _KIND_ORDER = {"self": 0, "relative": 1, "interest": 2, "same_unit": 3, "other": 4}
+_NONE: dict[str, Conflict] = {}  # an expert with no fixed conflict (never written to)
 
 
 @dataclass(frozen=True)
@@ -94,7 +95,16 @@ class ConflictIndex:
             return self._resolve(current, expert, application, declaration)
         return current
 
+    def _untouched(self, expert: str, application: str, state: SessionState) -> bool:
+        """No conflict was ever found, listed or declared for the pair: the answer for nearly
+        every sheet of a results table or an import (asked once per sheet, hundreds of
+        thousands of times), without building a Conflict."""
+        return application not in self._fixed.get(expert, _NONE) and \
+            (expert, application) not in state.declared
+
     def is_recused(self, expert: str, application: str, state: SessionState) -> bool:
+        if self._untouched(expert, application, state):
+            return False
         found = self.conflict(expert, application, state)
         return found is not None and found.active
 
@@ -104,7 +114,8 @@ class ConflictIndex:
 
         A conflict declared during the comprehensive round does not rewrite the professional
         round, which closed before it (its nominations are already fixed)."""
-        if not self.is_recused(expert, application, state):
+        if self._untouched(expert, application, state) or \
+                not self.is_recused(expert, application, state):
             return False
         declaration = state.declared.get((expert, application))
         fixed = self.fixed(expert, application)
