@@ -14,6 +14,7 @@ import dataclasses
 import re
 from decimal import Decimal
 from fractions import Fraction
+from operator import is_
 from typing import Any
 
 # the commands whose ``--unmask`` is audited (the replay validator accepts only these)
@@ -29,6 +30,7 @@ _THREE_DIGITS = re.compile(r"[0-9]{3}")
 _SHORTEST = 11  # len("13812345678")
 # what holds no text: returned as it is before any other test (most of a results tree)
 _ATOMS = frozenset({int, float, bool, type(None), Decimal, Fraction})
+_INIT_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
 def mask_id_number(number: str) -> str:
@@ -76,18 +78,26 @@ def mask_value(value: Any) -> Any:
         return masked if isinstance(value, list) else tuple(masked)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         changes = {}
-        for f in dataclasses.fields(value):
-            if f.init:
-                old = getattr(value, f.name)
-                new = mask_value(old)
-                if new is not old:
-                    changes[f.name] = new
+        for name in _init_fields(type(value)):
+            old = getattr(value, name)
+            new = mask_value(old)
+            if new is not old:
+                changes[name] = new
         return dataclasses.replace(value, **changes) if changes else value
     return value
 
 
+def _init_fields(cls: type) -> tuple[str, ...]:
+    """A dataclass's init fields, looked up once per class (a results tree holds tens of
+    thousands of rows of one class, and ``fields()`` builds its tuple on every call)."""
+    names = _INIT_FIELDS.get(cls)
+    if names is None:
+        names = _INIT_FIELDS[cls] = tuple(f.name for f in dataclasses.fields(cls) if f.init)
+    return names
+
+
 def _same(masked: Any, original: Any) -> bool:
-    return all(m is o for m, o in zip(masked, original, strict=True))
+    return all(map(is_, masked, original))
 
 
 def has_full_number(text: str) -> bool:
