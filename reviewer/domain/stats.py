@@ -122,10 +122,19 @@ def _round_stats(review: Review, round_name: str, tables: list[RoundTable]) -> d
     per_expert: dict[str, list[int]] = {}
     outliers: list[dict[str, Any]] = []
     agreement: dict[str, str | None] = {}
+    # the tables share one Fraction per distinct total (``Ranking.expert_total``): a few
+    # hundred objects among hundreds of thousands of sheets, each doubled once, by identity
+    # (sound while the tables, which hold them, are alive: throughout this call)
+    doubled_of: dict[int, int] = {}
     for table in tables:
         by_expert: dict[str, dict[str, int]] = {}
         for entry in table.ranked + table.short:
-            doubled = {e: _doubled(v) for e, v in entry.totals.items()}
+            doubled = {}
+            for e, v in entry.totals.items():
+                x2 = doubled_of.get(id(v))
+                if x2 is None:
+                    x2 = doubled_of[id(v)] = _doubled(v)
+                doubled[e] = x2
             total_sum = sum(doubled.values())
             total_sq = sum(v * v for v in doubled.values())
             count = len(doubled)
@@ -147,6 +156,7 @@ def _round_stats(review: Review, round_name: str, tables: list[RoundTable]) -> d
         w = kendalls_w(by_expert)
         agreement[table.group] = None if w is None else show(w)
     experts = {}
+    half_text: dict[int, str] = {}  # each distinct total's text, once
     for expert, doubled_values in sorted(per_expert.items()):
         n = len(doubled_values)
         s2 = sum(doubled_values)
@@ -156,7 +166,8 @@ def _round_stats(review: Review, round_name: str, tables: list[RoundTable]) -> d
             "count": n,
             "mean": show(Fraction(s2, 2 * n)),
             "sd": sqrt_text(var),
-            "totals": [_show_half(v) for v in sorted(doubled_values)],
+            "totals": [half_text[v] if v in half_text else half_text.setdefault(v, _show_half(v))
+                       for v in sorted(doubled_values)],
         }
     outliers.sort(key=lambda o: (o["group"], o["application"], o["expert"]))
     return {"experts": experts, "outliers": outliers, "kendalls_w": agreement}
