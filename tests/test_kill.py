@@ -96,6 +96,19 @@ def _snapshot(bundle: Path, url: str) -> tuple[dict, dict, str]:
         session.close()
 
 
+def _reopen_if_submitted(bundle: Path, url: str, expert: str) -> None:
+    """With more runs than experts an expert comes round again with the sheet submitted: the
+    secretary sends it back first, as a panel would (a submitted sheet is locked)."""
+    from reviewer.session import Session
+
+    session = Session.open(bundle, BENCH_PASSPHRASE, url)
+    try:
+        if session.review.is_submitted(expert):
+            session.run(lambda r: r.reopen(expert, "重新评分（强制中断测试）"))
+    finally:
+        session.close()
+
+
 def _finish_sheet(bundle: Path, url: str, expert: str, flag: Path) -> None:
     from reviewer.session import Session
 
@@ -125,6 +138,7 @@ def test_killed_terminals_never_lose_a_submitted_sheet(bundle: Path, backend: st
     kills = 0
     for attempt in range(KILLS):
         expert = experts[1 + attempt % (len(experts) - 1)]
+        _reopen_if_submitted(bundle, url, expert)
         before_sheets, before_submitted, _ = _snapshot(bundle, url)
         code = _kill_after(argv(expert), _moment(rnd, whole))
         kills += code is None
