@@ -107,6 +107,34 @@ def test_export_refuses_when_the_results_change_during_the_render(
     handle.close()
 
 
+def test_two_terminals_exporting_at_once_record_one_export_and_write_one_file(
+        tmp_path: Path, identity: keys.SignerIdentity) -> None:
+    """The other terminal's export is recorded while this one renders: this one is refused,
+    writes nothing (not over the other's file either) and records nothing."""
+    handle = closed_session(tmp_path)
+    other = tmp_path / "other.pdf"
+    out = tmp_path / "r.pdf"
+
+    def progress(fraction: float, message: str) -> None:
+        if not other.exists():  # the other terminal finishes its export first
+            documents.export_results(handle, documents.ExportResults(other, identity),
+                                     Settings())
+
+    with pytest.raises(Exception) as err:
+        documents.export_results(handle, documents.ExportResults(out, identity), Settings(),
+                                 progress=progress)
+    assert getattr(err.value, "code", "") == "review.export_concurrent"
+    assert not out.exists()
+    assert other.exists()
+    exported = [e for e in handle.session.store.events(0) if e.kind == "results.exported"]
+    assert len(exported) == 1
+    # a copy asked for afterwards is a new export of the same results, and goes ahead
+    again = documents.export_results(handle, documents.ExportResults(out, identity), Settings())
+    assert again.path == out and out.exists()
+    assert sum(e.kind == "results.exported" for e in handle.session.store.events(0)) == 2
+    handle.close()
+
+
 def test_verify_against_a_case_checks_the_audit_chain_first(tmp_path: Path) -> None:
     session, _ = build_session(tmp_path)
     session.run(lambda r: r.acknowledge("E1"))

@@ -145,7 +145,19 @@ class Rounds(ReviewCore):
                             band=tier.key, amount=amount, reason=reason.strip(),
                             article=spec.article if spec else "")]
 
-    def record_export(self, file_sha256: str, pages: int) -> list[Event]:
+    def require_no_export_since(self, exports_seen: int) -> None:
+        """Refuse an export whose results were taken when the chain held ``exports_seen``
+        exports, if another terminal has recorded one since: two terminals exporting at once
+        issue one signed record of the results, not two (issue 14, "Many terminals"). A
+        later export, taken after the first was recorded, is a new copy and goes ahead."""
+        if len(self.state.exports) != exports_seen:
+            latest = self.state.exports[-1] if self.state.exports else {}
+            raise DomainError("review.export_concurrent", at=str(latest.get("at", "")))
+
+    def record_export(self, file_sha256: str, pages: int,
+                      exports_seen: int | None = None) -> list[Event]:
+        if exports_seen is not None:
+            self.require_no_export_since(exports_seen)
         return [self.event(ev.EXPORTED, ev.SECRETARY, file_sha256=file_sha256, pages=pages)]
 
     def record_unmask(self, command: str) -> list[Event]:

@@ -21,6 +21,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli.audit_broken_unreadable": ("审计链断裂：第 {seq} 条记录无法读取", "Audit chain broken: event {seq} cannot be read"),
     "cli.audit_broken_invalid": ("审计链断裂：第 {seq} 条记录无效", "Audit chain broken: event {seq} is invalid"),
     "cli.audit_broken_rolled_back": ("审计链断裂：数据库在第 {seq} 条处被回退", "Audit chain broken: the database was rolled back at event {seq}"),
+    "review.export_concurrent": ("另一终端已在此期间导出并记录了同一结果（{at}），本次导出未写入文件、未作记录；如需另一份，请重新导出", "Another terminal exported and recorded these results meanwhile ({at}); this export wrote no file and recorded nothing. Export again for another copy"),
     "review.round_moved_on": ("另一终端已结束该轮评审（您看到的是：{expected}，现在：{round}），本次操作未执行", "Another terminal has already closed that round (you saw: {expected}; now: {round}); nothing was done"),
     "bundle.kdf_out_of_bounds": ("案卷 {path} 的文件头要求的密钥派生参数超出允许范围（时间 {time_cost}、内存 {memory_mib} MiB、并行 {parallelism}；上限为时间 {max_time}、内存 {max_mib} MiB、并行 {max_parallelism}），文件头被改动，拒绝打开", "The header of the bundle {path} asks for key-derivation costs outside the allowed bounds (time {time_cost}, memory {memory_mib} MiB, parallelism {parallelism}; at most time {max_time}, {max_mib} MiB, parallelism {max_parallelism}): the header was altered; refusing to open it"),
     "store.bad_url": ("评审数据库地址无法使用：{url}（{detail}）", "Unusable session database URL: {url} ({detail})"),

@@ -66,6 +66,7 @@ class ExportResults:
 class _Snapshot:
     data: ReportData
     head: str
+    exports: int  # the exports the chain held when the data was taken
 
 
 def export_results(handle: SessionHandle, command: ExportResults, settings: Settings,
@@ -81,7 +82,8 @@ def export_results(handle: SessionHandle, command: ExportResults, settings: Sett
         session = handle.session
         return _Snapshot(report_data(session.review, session.bundle_sha256,
                                      unmask=command.unmask),
-                         session.review.state.results_head)
+                         session.review.state.results_head,
+                         len(session.review.state.exports))
 
     taken = handle.locked(snapshot)
     out = command.out
@@ -96,12 +98,15 @@ def export_results(handle: SessionHandle, command: ExportResults, settings: Sett
         if review.state.results_head != taken.head:
             raise ExportRefused("service.export_stale")
         unmasked = review.record_unmask("export") if command.unmask else []
-        return unmasked + review.record_export(signed.sha256, signed.pages)
+        return unmasked + review.record_export(signed.sha256, signed.pages,
+                                               exports_seen=taken.exports)
 
     def place() -> None:  # the file exists only when the chain records it
         handle.session.refresh()  # what other terminals decided meanwhile
         if handle.session.review.state.results_head != taken.head:
             raise ExportRefused("service.export_stale")  # nothing written
+        # nothing written either: not over the file the other terminal's export recorded
+        handle.session.review.require_no_export_since(taken.exports)
         write_atomically(out, signed.pdf)
         try:
             handle.run(record)  # decides again on the latest chain
