@@ -192,11 +192,34 @@ def worker_advance(bundle: str, url: str, start_flag: str) -> None:
         session.close()
 
 
+def worker_resolve(bundle: str, url: str, order: str, start_flag: str) -> None:
+    """One secretary terminal: sees the open tie, then (on the signal) records ``order``.
+
+    Exit 0 when this terminal's order was recorded, 1 with the refusal on stderr otherwise."""
+    from reviewer.domain.errors import DomainError
+    from reviewer.domain.results import unresolved_ties
+    from reviewer.session import Session
+
+    session = Session.open(Path(bundle), BENCH_PASSPHRASE, url)
+    assert unresolved_ties(session.review), "the tie is open when the terminal looks"
+    Path(start_flag + f".ready.{os.getpid()}").touch()
+    wait_for(Path(start_flag))
+    try:
+        session.run(lambda r: r.resolve_tie(order.split(","), "综合组复议表决（并发测试）"))
+    except DomainError as refused:
+        print(refused.code, file=sys.stderr)
+        raise SystemExit(1) from None
+    finally:
+        session.close()
+
+
 if __name__ == "__main__":
     command, *arguments = sys.argv[1:]
     if command == "score":
         worker_score(*arguments)
     elif command == "advance":
         worker_advance(*arguments)
+    elif command == "resolve":
+        worker_resolve(*arguments)
     else:
         raise SystemExit(f"unknown worker {command}")

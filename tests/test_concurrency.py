@@ -3,8 +3,9 @@
 Twenty (``REVIEWER_CONCURRENCY``, default 20) processes, one per professional-group expert,
 start on one signal and declare, score and submit through the real session on SQLite (WAL,
 one file) and PostgreSQL. Afterwards nothing is lost or duplicated and the audit chain
-verifies. Then several terminals press "advance" at the same moment: the round moves exactly
-once and every other terminal gets a clear refusal, not a traceback.
+verifies. Then several terminals press "advance" at the same moment, or record different
+orders for one tie: the round moves exactly once, one order is recorded, and every other
+terminal gets a clear refusal, not a traceback.
 """
 
 from __future__ import annotations
@@ -23,9 +24,11 @@ from tests.session_fixtures import (
     CRITERIA,
     ROOT,
     backend_url,
+    close_with_tie,
     pledged,
     professional_experts,
     sealed_case,
+    tied_case,
 )
 
 TERMINALS = int(os.environ.get("REVIEWER_CONCURRENCY", "20"))
@@ -101,6 +104,23 @@ def test_twenty_terminals_score_and_submit_at_once(bundle: Path, backend: str,
         after.close()
 
 
+def _race(flag: Path, workers: list[list[str]]) -> list[tuple[int, str, str]]:
+    """Start one terminal per worker, wait until each has opened the session and looked,
+    then give the one signal: (exit code, stdout, stderr) of each."""
+    procs = [subprocess.Popen([sys.executable, "-m", "tests.session_fixtures", *argv],
+                              cwd=ROOT, env=_env(), stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True)
+             for argv in workers]
+    deadline = time.monotonic() + 300
+    while len(list(flag.parent.glob(f"{flag.name}.ready.*"))) < len(procs):
+        assert time.monotonic() < deadline, "terminals never opened the session"
+        assert all(p.poll() is None for p in procs), [p.stderr.read() for p in procs
+                                                      if p.poll() is not None]
+        time.sleep(0.02)
+    flag.touch()
+    return [(p.wait(timeout=300), p.stdout.read(), p.stderr.read()) for p in procs]
+
+
 @pytest.fixture(scope="module")
 def small_bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return sealed_case(tmp_path_factory.mktemp("small"), apps=6, experts=12)
@@ -125,16 +145,7 @@ def test_simultaneous_advance_moves_the_round_once(small_bundle: Path, backend: 
     flag.unlink()
     # every terminal has seen the open round before any presses "advance" (with --force:
     # even a terminal allowed to force must not close the *next* round by accident)
-    procs = [subprocess.Popen([sys.executable, "-m", "tests.session_fixtures", "advance",
-                               str(bundle), url, str(flag)], cwd=ROOT, env=_env(),
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-             for _ in range(4)]
-    deadline = time.monotonic() + 300
-    while len(list(tmp_path.glob("go.ready.*"))) < len(procs):
-        assert time.monotonic() < deadline, "terminals never opened the session"
-        time.sleep(0.02)
-    flag.touch()
-    results = [(p.wait(timeout=300), p.stdout.read(), p.stderr.read()) for p in procs]
+    results = _race(flag, [["advance", str(bundle), url, str(flag)]] * 4)
     for code_, _out, err in results:
         assert "Traceback" not in err
         assert code_ in (0, 1), err
@@ -148,5 +159,47 @@ def test_simultaneous_advance_moves_the_round_once(small_bundle: Path, backend: 
         assert [a.payload["from"] for a in advances] == ["professional"]
         assert sorted(code_ for code_, _, _ in results) == [0, 1, 1, 1]
         assert after.verify_audit().ok
+    finally:
+        after.close()
+
+
+@pytest.fixture(scope="module")
+def tied_bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tied_case(tmp_path_factory.mktemp("tie"))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+def test_simultaneous_tie_votes_record_one_order(tied_bundle: Path, backend: str,
+                                                 tmp_path: Path) -> None:
+    """Four secretary terminals each record a different order for the same tie at once:
+    one order is recorded, the other three are told the tie was decided, nothing is doubled."""
+    from reviewer.domain.results import results
+    from reviewer.session import Session
+
+    url = backend_url(backend, tmp_path)
+    tie = close_with_tie(tied_bundle, url)
+    orders = [",".join(tie[k:] + tie[:k]) for k in range(4)]  # four different votes
+    assert len(set(orders)) == 4
+    flag = tmp_path / "go"
+    outcome = _race(flag, [["resolve", str(tied_bundle), url, order, str(flag)]
+                           for order in orders])
+    for code_, _out, err in outcome:
+        assert "Traceback" not in err
+        assert code_ in (0, 1), err
+    assert sorted(code_ for code_, _, _ in outcome) == [0, 1, 1, 1]
+    assert sorted(err.strip() for code_, _, err in outcome if code_ == 1) == \
+        ["review.tie_already_resolved"] * 3
+    winner = next(order for order, (code_, _, _) in zip(orders, outcome, strict=True)
+                  if code_ == 0)
+    after = Session.open(tied_bundle, BENCH_PASSPHRASE, url)
+    try:
+        assert after.verify_audit().ok
+        recorded = [e.payload["order"] for e in after.store.events(0)
+                    if e.kind == "tie.resolved"]
+        assert recorded == [winner.split(",")]
+        out = results(after.review).to_json()
+        assert out["unresolved_ties"] == []
+        assert [r["order"] for r in out["resolved_ties"]] == [winner.split(",")]
     finally:
         after.close()

@@ -90,10 +90,19 @@ class Rounds(ReviewCore):
             self._application(app_id)
         ties = unresolved_ties(self)
         if not any(set(group) == set(order) for group in ties):
+            self._refuse_if_decided(order)
             listed = " | ".join(",".join(g) for g in ties) or "-"
             raise DomainError("review.no_such_tie", ids=",".join(order), ties=listed)
         return [self.event(ev.TIE_RESOLVED, ev.SECRETARY, order=list(order),
                             reason=reason.strip(), round=self.round)]
+
+    def _refuse_if_decided(self, order: Sequence[str]) -> None:
+        """A tie decided already (another terminal's vote got there first) is named as such:
+        the second order is not recorded over the first."""
+        for earlier in self.state.resolutions:
+            if set(earlier.order) == set(order) and earlier.round == self.round:
+                raise DomainError("review.tie_already_resolved", order=",".join(earlier.order),
+                                  at=str(earlier.at))
 
     def disqualify(self, app_id: str, reason: str) -> list[Event]:
         from reviewer.domain.results import final_list

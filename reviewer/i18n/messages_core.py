@@ -37,6 +37,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "review.no_nominees": ("各专业组没有任何提名人选，不能进入综合组评审", "No professional group nominated anyone; the comprehensive round cannot open"),
     "review.tie_order_invalid": ("并列排序须列出至少两个不重复的编号", "A tie order needs at least two distinct ids"),
     "review.no_such_tie": ("{ids} 不是一组未决的并列（未决并列：{ties}）", "{ids} is not an unresolved tie (unresolved: {ties})"),
+    "review.tie_already_resolved": ("这组并列已于 {at} 决定（顺序：{order}，可能来自另一终端），本次未作记录", "This tie was already decided at {at} (order: {order}, perhaps from another terminal); nothing was recorded"),
     "review.disqualify_before_close": ("评审结束后（公示期间）才能取消资格", "Disqualification is possible only after the review is closed (during 公示)"),
     "review.already_disqualified": ("申报 {application} 已被取消资格", "Application {application} is already disqualified"),
     "review.not_a_finalist": ("申报 {application} 不在拟命名名单中", "Application {application} is not on the final list"),
