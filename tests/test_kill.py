@@ -50,34 +50,46 @@ def _env() -> dict[str, str]:
     return env
 
 
-def _kill_after(argv: list[str], delay: float) -> int | None:
-    """Run ``argv``, SIGKILL it after ``delay`` seconds unless it ended; its exit code or None."""
-    proc = subprocess.Popen(argv, cwd=ROOT, env=_env(), stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE)
-    try:
-        proc.wait(timeout=delay)
-    except subprocess.TimeoutExpired:
-        proc.send_signal(signal.SIGKILL)
-        proc.wait()
-        return None
-    _, err = proc.communicate()
-    assert proc.returncode == 0, err.decode("utf-8", "replace")
-    return proc.returncode
+class KillClock:
+    """Runs a command and SIGKILLs it at a moment drawn from how long a whole run takes here.
 
+    A fixed range (0.3-3 s) missed every run once the code got faster, and would miss the
+    other way on a slower machine. The first uncut run can be slow (cold caches, a fresh
+    PostgreSQL database), so every run that ends before its kill shortens the estimate:
+    at 80 runs the paper import on PostgreSQL was killed mid-way only 40 times against the
+    first run alone."""
 
-def _whole_run(argv: list[str]) -> float:
-    """Seconds one uncut run of ``argv`` takes on this machine.
+    def __init__(self, argv: list[str], seed: int, late: float = 0.95) -> None:
+        self.rnd = random.Random(seed)
+        self.late = late  # above 1: some kills land after the commit, on purpose
+        started = time.monotonic()
+        assert self._run(argv, 600) == 0
+        self.whole = time.monotonic() - started
+        self.killed = 0
 
-    The kill moments are drawn from it: a fixed range (0.3-3 s) missed every run once the
-    code got faster, and would miss the other way on a slower machine."""
-    started = time.monotonic()
-    assert _kill_after(argv, 600) == 0
-    return time.monotonic() - started
+    def _run(self, argv: list[str], delay: float) -> int | None:
+        proc = subprocess.Popen(argv, cwd=ROOT, env=_env(), stdout=subprocess.DEVNULL,
+                                stderr=subprocess.PIPE)
+        try:
+            proc.wait(timeout=delay)
+        except subprocess.TimeoutExpired:
+            proc.send_signal(signal.SIGKILL)
+            proc.wait()
+            return None
+        _, err = proc.communicate()
+        assert proc.returncode == 0, err.decode("utf-8", "replace")
+        return proc.returncode
 
-
-def _moment(rnd: random.Random, whole: float, late: float = 0.95) -> float:
-    """A kill moment in the second part of a run, where its work is written."""
-    return rnd.uniform(0.35 * whole, late * whole)
+    def kill(self, argv: list[str]) -> int | None:
+        """Run ``argv`` and kill it in the second part of a run, where its work is written:
+        None when it was killed, its exit code when it ended first."""
+        started = time.monotonic()
+        code = self._run(argv, self.rnd.uniform(0.35 * self.whole, self.late * self.whole))
+        if code is None:
+            self.killed += 1
+        else:  # a run that ended is a whole run too
+            self.whole = min(self.whole, time.monotonic() - started)
+        return code
 
 
 def _snapshot(bundle: Path, url: str) -> tuple[dict, dict, str]:
@@ -128,27 +140,24 @@ def test_killed_terminals_never_lose_a_submitted_sheet(bundle: Path, backend: st
     flag = tmp_path / "go"
     flag.touch()
     experts = professional_experts(bundle, url)
-    rnd = random.Random(1)
 
     def argv(expert: str) -> list[str]:
         return [sys.executable, "-m", "tests.session_fixtures", "score", str(bundle), url,
                 expert, str(flag)]
 
-    whole = _whole_run(argv(experts[0]))  # one sheet in before any kill
-    kills = 0
+    clock = KillClock(argv(experts[0]), seed=1)  # one sheet in before any kill
     for attempt in range(KILLS):
         expert = experts[1 + attempt % (len(experts) - 1)]
         _reopen_if_submitted(bundle, url, expert)
         before_sheets, before_submitted, _ = _snapshot(bundle, url)
-        code = _kill_after(argv(expert), _moment(rnd, whole))
-        kills += code is None
+        clock.kill(argv(expert))
         after_sheets, after_submitted, _ = _snapshot(bundle, url)
         for key, scores in before_sheets.items():  # nothing submitted is lost or changed
             assert after_sheets[key] == scores
             assert after_submitted[key] == before_submitted[key]
         _finish_sheet(bundle, url, expert, flag)  # the killed work can be redone
-    print(f"{KILLS} runs, {kills} killed mid-way (scoring, {backend})")
-    assert kills > 0, "no run was killed mid-way"
+    print(f"{KILLS} runs, {clock.killed} killed mid-way (scoring, {backend})")
+    assert clock.killed > 0, "no run was killed mid-way"
 
 
 def _sheet_csv(path: Path, experts: list[str], apps: list[str]) -> None:
@@ -166,7 +175,6 @@ def test_killed_paper_import_is_all_or_nothing_and_can_be_redone(bundle: Path, b
                                                                  tmp_path: Path) -> None:
     from reviewer.session import Session
 
-    rnd = random.Random(2)
     passphrase = str(bundle.parent / "case.passphrase")
     template = backend_url(backend, tmp_path)
     pledged(bundle, template)
@@ -181,12 +189,10 @@ def test_killed_paper_import_is_all_or_nothing_and_can_be_redone(bundle: Path, b
         return [sys.executable, "-m", "reviewer.cli.main", "scores", "import", str(bundle),
                 str(sheet), "--passphrase-file", passphrase, "--db", url]
 
-    whole = _whole_run(argv(clone_database(template, tmp_path, "importwhole")))
-    kills = 0
+    clock = KillClock(argv(clone_database(template, tmp_path, "importwhole")), seed=2)
     for attempt in range(KILLS):
         url = clone_database(template, tmp_path, f"import{attempt}")
-        code = _kill_after(argv(url), _moment(rnd, whole))
-        kills += code is None
+        clock.kill(argv(url))
         sheets, submitted, _ = _snapshot(bundle, url)
         # all or nothing: either every sheet of the file is in, or none is
         assert len(submitted) in (0, len(experts)), submitted
@@ -197,15 +203,14 @@ def test_killed_paper_import_is_all_or_nothing_and_can_be_redone(bundle: Path, b
             sheets, submitted, _ = _snapshot(bundle, url)
         assert len(submitted) == len(experts)
         assert all(sum(v.values()) == 80 for s in sheets.values() for v in s.values())
-    print(f"{KILLS} runs, {kills} killed mid-way (paper import, {backend})")
-    assert kills > 0, "no import was killed mid-way"
+    print(f"{KILLS} runs, {clock.killed} killed mid-way (paper import, {backend})")
+    assert clock.killed > 0, "no import was killed mid-way"
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("backend", ["sqlite", "postgres"])
 def test_killed_round_advance_happens_once_or_not_at_all(bundle: Path, backend: str,
                                                          tmp_path: Path) -> None:
-    rnd = random.Random(3)
     passphrase = str(bundle.parent / "case.passphrase")
     template = backend_url(backend, tmp_path)
     pledged(bundle, template)
@@ -218,12 +223,10 @@ def test_killed_round_advance_happens_once_or_not_at_all(bundle: Path, backend: 
         return [sys.executable, "-m", "reviewer.cli.main", "advance", str(bundle),
                 "--passphrase-file", passphrase, "--db", url]
 
-    whole = _whole_run(argv(clone_database(template, tmp_path, "advancewhole")))
-    kills = 0
+    clock = KillClock(argv(clone_database(template, tmp_path, "advancewhole")), seed=3)
     for attempt in range(KILLS):
         url = clone_database(template, tmp_path, f"advance{attempt}")
-        code = _kill_after(argv(url), _moment(rnd, whole))
-        kills += code is None
+        clock.kill(argv(url))
         _, _, round_now = _snapshot(bundle, url)
         assert round_now in ("professional", "comprehensive")
         if round_now == "professional":
@@ -232,8 +235,8 @@ def test_killed_round_advance_happens_once_or_not_at_all(bundle: Path, backend: 
             assert redo.returncode == 0, redo.stderr
         _, _, round_now = _snapshot(bundle, url)
         assert round_now == "comprehensive"
-    print(f"{KILLS} runs, {kills} killed mid-way (round advance, {backend})")
-    assert kills > 0, "no advance was killed mid-way"
+    print(f"{KILLS} runs, {clock.killed} killed mid-way (round advance, {backend})")
+    assert clock.killed > 0, "no advance was killed mid-way"
 
 
 @pytest.fixture(scope="module")
@@ -259,7 +262,6 @@ def _ties(bundle: Path, url: str) -> tuple[list[list[str]], list[list[str]]]:
 @pytest.mark.parametrize("backend", ["sqlite", "postgres"])
 def test_killed_tie_resolution_is_applied_whole_or_not_at_all(tied_bundle: Path, backend: str,
                                                               tmp_path: Path) -> None:
-    rnd = random.Random(4)
     passphrase = str(tied_bundle.parent / "case.passphrase")
     template = backend_url(backend, tmp_path)
     tie = close_with_tie(tied_bundle, template)
@@ -271,12 +273,11 @@ def test_killed_tie_resolution_is_applied_whole_or_not_at_all(tied_bundle: Path,
                 "--passphrase-file", passphrase, "--db", url]
 
     # one whole run first: the kills then land anywhere from start-up to after the commit
-    full = _whole_run(argv(clone_database(template, tmp_path, "tiefull")))
-    kills = applied = 0
+    clock = KillClock(argv(clone_database(template, tmp_path, "tiefull")), seed=4, late=1.2)
+    applied = 0
     for attempt in range(KILLS):
         url = clone_database(template, tmp_path, f"tie{attempt}")
-        code = _kill_after(argv(url), _moment(rnd, full, late=1.2))
-        kills += code is None
+        code = clock.kill(argv(url))
         unresolved, resolved = _ties(tied_bundle, url)
         applied += bool(resolved) and code is None
         # whole or nothing: the tie is open with no order recorded, or closed with all of it
@@ -286,6 +287,6 @@ def test_killed_tie_resolution_is_applied_whole_or_not_at_all(tied_bundle: Path,
                                   text=True)
             assert redo.returncode == 0, redo.stderr
         assert _ties(tied_bundle, url) == ([], [order])
-    print(f"{KILLS} runs, {kills} killed mid-way, {applied} of them after the commit "
-          f"(tie resolution, {backend}; a whole run {full:.1f} s)")
-    assert kills > 0, "no tie resolution was killed mid-way"
+    print(f"{KILLS} runs, {clock.killed} killed mid-way, {applied} of them after the commit "
+          f"(tie resolution, {backend}; a whole run {clock.whole:.1f} s)")
+    assert clock.killed > 0, "no tie resolution was killed mid-way"
