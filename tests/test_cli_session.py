@@ -53,8 +53,9 @@ def score(expert: str, app: str, maximum: Decimal) -> Decimal:
     return (maximum * fraction * 2).to_integral_value() / 2
 
 
-def write_sheets(bundle: Path, path: Path, round_label: str, passphrase: str = PASSPHRASE) -> int:
-    session = Session.open(bundle, passphrase)
+def write_sheets(bundle: Path, path: Path, round_label: str, passphrase: str = PASSPHRASE,
+                 db_url: str | None = None) -> int:
+    session = Session.open(bundle, passphrase, db_url)
     review = session.review
     criteria = review.panel.expert_criteria
     rows = 0
@@ -72,9 +73,9 @@ def write_sheets(bundle: Path, path: Path, round_label: str, passphrase: str = P
     return rows
 
 
-def results_json(bundle: Path, capsys: pytest.CaptureFixture[str]) -> dict:
+def results_json(bundle: Path, capsys: pytest.CaptureFixture[str], *extra: str) -> dict:
     capsys.readouterr()
-    assert cli(bundle, "results", "--json") == 0
+    assert cli(bundle, "results", "--json", *extra) == 0
     return json.loads(capsys.readouterr().out)
 
 

@@ -4,12 +4,15 @@ Issue 9 found ``.unsigned-*.pdf`` files — the whole report, applicant names in
 the output after 14 of 74 kills. The report is now rendered and signed in memory and only the
 signed bytes are written, in one step: after every kill the output folder holds nothing, or
 exactly the final file and it verifies. Half the runs start with an earlier export in place
-(the replace path). ``REVIEWER_KILL_COUNT`` sets the number of kills (default 6 for CI; the
-report of the edges work quotes a run of 60).
+(the replace path). The export records itself in the session database, so it is killed on
+SQLite and on PostgreSQL: after every kill the audit chain verifies and the next export
+succeeds. ``REVIEWER_KILL_COUNT`` sets the number of kills per backend (default 6 for CI; the
+note reports a run of 60). ``reviewer sign`` opens no database: its kills run once.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import random
 import shutil
@@ -17,6 +20,7 @@ import signal
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -26,44 +30,66 @@ from reviewer.i18n import set_locale
 from reviewer.pdf.errors import EXIT_OK
 from reviewer.pdf.signing import verify_pdf
 from reviewer.session import Session
+from tests.session_fixtures import backend_url
 from tests.test_cli_session import KEY_PASSPHRASE, ROOT, cli, results_json, write_sheets
 
 FOLDER, PASSPHRASE = "innovation-studio-2026", "demo-studio-2026"
 KILLS = int(os.environ.get("REVIEWER_KILL_COUNT", "6"))
 
 
+@dataclass(frozen=True)
+class ClosedCase:
+    bundle: Path
+    db_url: str
+
+
 @pytest.fixture(scope="module")
-def closed_case(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A sample session with both rounds scored on paper and closed, and a signing key."""
-    work = tmp_path_factory.mktemp("kill")
+def closed_case(request: pytest.FixtureRequest,
+                tmp_path_factory: pytest.TempPathFactory) -> ClosedCase:
+    """A sample session with both rounds scored on paper and closed, and a signing key, on
+    the backend the test names (``indirect`` parametrisation)."""
+    backend: str = request.param
+    work = tmp_path_factory.mktemp(f"kill-{backend}")
+    url = backend_url(backend, work)
     bundle = work / "case.rvb"
     shutil.copy(ROOT / "sample_cases" / f"{FOLDER}.rvb", bundle)
     shutil.copy(ROOT / "sample_cases" / f"{FOLDER}.passphrase", work / "pass.txt")
-    session = Session.open(bundle, PASSPHRASE)
+    session = Session.open(bundle, PASSPHRASE, url)
     experts = [e.id for e in session.case.experts]
     session.close()
     for expert in experts:
-        assert cli(bundle, "ack", "--expert", expert, "--paper") == 0
+        assert cli(bundle, "ack", "--expert", expert, "--paper", "--db", url) == 0
     for label in ("专业组", "综合组"):
         sheet = work / f"{label}.csv"
-        write_sheets(bundle, sheet, label, PASSPHRASE)
-        assert cli(bundle, "scores", "import", str(sheet)) == 0
+        write_sheets(bundle, sheet, label, PASSPHRASE, url)
+        assert cli(bundle, "scores", "import", str(sheet), "--db", url) == 0
         sheet.unlink()
-        assert cli(bundle, "advance") == 0
+        assert cli(bundle, "advance", "--db", url) == 0
 
     (work / "key.txt").write_text(KEY_PASSPHRASE, encoding="utf-8")
     assert main(["keygen", "--name", "张秘书", "--role", "评审秘书", "-o", str(work / "sec"),
                  "--key-passphrase-file", str(work / "key.txt")]) == 0
     set_locale(None)
-    return bundle
+    return ClosedCase(bundle, url)
 
 
-def _export_command(bundle: Path, out: Path) -> list[str]:
-    work = bundle.parent
-    return [sys.executable, "-m", "reviewer.cli.main", "export", str(bundle),
-            "--passphrase-file", str(work / "pass.txt"), "-o", str(out),
+def _export_command(case: ClosedCase, out: Path) -> list[str]:
+    work = case.bundle.parent
+    return [sys.executable, "-m", "reviewer.cli.main", "export", str(case.bundle),
+            "--passphrase-file", str(work / "pass.txt"), "-o", str(out), "--db", case.db_url,
             "--key", str(work / "sec.key.pem"), "--cert", str(work / "sec.cert.pem"),
             "--key-passphrase-file", str(work / "key.txt")]
+
+
+def _recorded_exports(case: ClosedCase) -> list[str]:
+    """The file digests the chain records, after it verified."""
+    session = Session.open(case.bundle, PASSPHRASE, case.db_url)
+    try:
+        report = session.verify_audit()
+        assert report.ok, report
+        return [e["file_sha256"] for e in session.review.state.exports]
+    finally:
+        session.close()
 
 
 def _check(out_dir: Path, trust: Path) -> str:
@@ -77,12 +103,14 @@ def _check(out_dir: Path, trust: Path) -> str:
     return "verified"
 
 
-def test_killed_export_leaves_a_signed_pdf_or_nothing(closed_case: Path,
+@pytest.mark.parametrize("closed_case", ["sqlite", "postgres"], indirect=True)
+def test_killed_export_leaves_a_signed_pdf_or_nothing(closed_case: ClosedCase,
                                                       capsys: pytest.CaptureFixture[str]) -> None:
-    assert not results_json(closed_case, capsys)["unresolved_ties"]
-    out_dir = closed_case.parent / "out"
+    bundle = closed_case.bundle
+    assert not results_json(bundle, capsys, "--db", closed_case.db_url)["unresolved_ties"]
+    out_dir = bundle.parent / "out"
     out_dir.mkdir()
-    trust = closed_case.parent / "sec.cert.pem"
+    trust = bundle.parent / "sec.cert.pem"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     started = time.monotonic()
     first = subprocess.run(_export_command(closed_case, out_dir / "results.pdf"), env=env,
@@ -93,6 +121,7 @@ def test_killed_export_leaves_a_signed_pdf_or_nothing(closed_case: Path,
     earlier = (out_dir / "results.pdf").read_bytes()
     rng = random.Random(int(os.environ.get("REVIEWER_KILL_SEED", "9")))
     seen: dict[str, int] = {}
+    recorded = len(_recorded_exports(closed_case))
     for i in range(KILLS):
         (out_dir / "results.pdf").unlink(missing_ok=True)
         if i % 2:
@@ -105,14 +134,31 @@ def test_killed_export_leaves_a_signed_pdf_or_nothing(closed_case: Path,
         process.send_signal(signal.SIGKILL)
         process.wait()
         state = _check(out_dir, trust)
+        exports = _recorded_exports(closed_case)  # the chain verifies after every kill
+        assert len(exports) in (recorded, recorded + 1)  # an export recorded once or not at all
+        if state == "verified":
+            written = (out_dir / "results.pdf").read_bytes()
+            state = ("earlier file kept" if written == earlier else
+                     "new file, recorded" if hashlib.sha256(written).hexdigest() in exports
+                     else "new file, killed before its record")
         seen[state] = seen.get(state, 0) + 1
-    print(f"{KILLS} kills over a {full:.1f} s export: {seen}")
+        recorded = len(exports)
+    # the killed export can be redone, and the file it writes is the one the chain records
+    (out_dir / "results.pdf").unlink(missing_ok=True)
+    subprocess.run(_export_command(closed_case, out_dir / "results.pdf"), env=env, check=True,
+                   capture_output=True)
+    assert _check(out_dir, trust) == "verified"
+    digest = hashlib.sha256((out_dir / "results.pdf").read_bytes()).hexdigest()
+    assert _recorded_exports(closed_case)[-1] == digest
+    print(f"{KILLS} kills over a {full:.1f} s export ({closed_case.db_url.split(':')[0].split('+')[0]}): "
+          f"{seen}")
 
 
+@pytest.mark.parametrize("closed_case", ["sqlite"], indirect=True)
 def test_killed_countersignature_leaves_the_file_signed_once_or_twice(
-        closed_case: Path) -> None:
+        closed_case: ClosedCase) -> None:
     """``reviewer sign`` rewrites the file in place: a kill leaves it as it was or complete."""
-    work = closed_case.parent
+    work = closed_case.bundle.parent
     folder = work / "sign"
     folder.mkdir()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
