@@ -16,6 +16,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -28,7 +29,14 @@ from reviewer.cli.main import main
 from reviewer.domain.errors import DomainError
 from reviewer.i18n import set_locale
 from reviewer.session import Session
-from tests.session_fixtures import BENCH_PASSPHRASE, ROOT, backend_url, pledged, sealed_case
+from tests.session_fixtures import (
+    BENCH_PASSPHRASE,
+    ROOT,
+    backend_url,
+    pledged,
+    sealed_case,
+    wait_for,
+)
 from tests.test_cli_session import KEY_PASSPHRASE, write_sheets
 
 FOLDER, PASSPHRASE = "innovation-studio-2026", "demo-studio-2026"
@@ -226,9 +234,14 @@ def test_a_recused_expert_reaches_no_content_or_aggregate_of_that_application(
 WRONG = "000000"
 
 
-def _guess(bundle: str, url: str, expert: str, times: str) -> None:
-    """Subprocess: one terminal tries ``times`` wrong PINs; prints each refusal's code."""
+def _guess(bundle: str, url: str, expert: str, times: str, start_flag: str = "") -> None:
+    """Subprocess: one terminal tries ``times`` wrong PINs; prints each refusal's code.
+    With ``start_flag`` it says it is ready and waits for the signal, to guess at once with
+    the other terminals."""
     session = Session.open(Path(bundle), BENCH_PASSPHRASE, url)
+    if start_flag:
+        Path(f"{start_flag}.ready.{os.getpid()}").touch()
+        wait_for(Path(start_flag))
     try:
         for _ in range(int(times)):
             try:
@@ -260,6 +273,47 @@ def test_pin_guessing_is_throttled_across_terminals_and_restarts(tmp_path: Path)
             session.check_pin(expert, pin)
         assert refused.value.code == "review.pin_locked"
         session.check_pin("E0001", "100001")  # another expert is not locked out
+    finally:
+        session.close()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+def test_pin_guessing_from_many_terminals_at_once_gets_five_tries_in_all(
+        tmp_path: Path, backend: str) -> None:
+    """Six terminals guess one expert's PIN at the same moment, three times each: the chain
+    counts every guess, so the whole room gets five wrong PINs before the lock, not five each."""
+    bundle = sealed_case(tmp_path, apps=6, experts=12)
+    url = backend_url(backend, tmp_path)
+    expert, terminals, each = "E0000", 6, 3
+    flag = tmp_path / "go"
+    procs = [subprocess.Popen([sys.executable, "-m", "tests.test_security", str(bundle), url,
+                               expert, str(each), str(flag)], cwd=ROOT, text=True,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              env={**os.environ, "PYTHONPATH": str(ROOT)})
+             for _ in range(terminals)]
+    deadline = time.monotonic() + 300
+    while len(list(tmp_path.glob("go.ready.*"))) < terminals:
+        assert time.monotonic() < deadline, "terminals never opened the session"
+        assert all(p.poll() is None for p in procs), [p.stderr.read() for p in procs]
+        time.sleep(0.02)
+    flag.touch()
+    codes: list[str] = []
+    for proc in procs:
+        out, err = proc.communicate(timeout=300)
+        assert proc.returncode == 0, err
+        assert "Traceback" not in err
+        codes += out.split()
+    assert sorted(codes) == sorted(["review.pin_wrong"] * 4 + ["review.pin_now_locked"]
+                                   + ["review.pin_locked"] * (terminals * each - 5)), codes
+    session = Session.open(bundle, BENCH_PASSPHRASE, url)
+    try:
+        assert session.verify_audit().ok
+        kinds = [e.kind for e in session.store.events(0) if e.payload.get("expert") == expert]
+        assert kinds.count("pin.failed") == 5 and kinds.count("pin.locked") == 1, kinds
+        with pytest.raises(DomainError) as refused:  # the right PIN waits for the lock too
+            session.check_pin(expert, "100000")
+        assert refused.value.code == "review.pin_locked"
     finally:
         session.close()
 
