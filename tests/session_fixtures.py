@@ -156,20 +156,63 @@ def wait_for(start_flag: Path) -> None:
         time.sleep(0.005)
 
 
-def worker_score(bundle: str, url: str, expert: str, start_flag: str) -> None:
+def worker_score(bundle: str, url: str, expert: str, start_flag: str, *, submit: bool = True,
+                 wait: bool = True) -> None:
     """One terminal: declare, score every application of the expert's group, submit."""
     from reviewer.session import Session
 
     session = Session.open(Path(bundle), BENCH_PASSPHRASE, url)
-    wait_for(Path(start_flag))
+    if wait:
+        wait_for(Path(start_flag))
     review = session.review
     for app in review.scope(expert):
         session.run(lambda r, a=app.id: r.declare_no_conflict(expert, a))
         for index, criterion in enumerate(CRITERIA):
             value = str(10 + (len(expert) + index + int(app.id[1:])) % 10)
             session.run(lambda r, a=app.id, c=criterion, v=value: r.set_score(expert, a, c, v))
-    session.run(lambda r: r.submit(expert, confirm_no_conflict=True))
+    if submit:
+        session.run(lambda r: r.submit(expert, confirm_no_conflict=True))
     session.close()
+
+
+def ready_then_wait(start_flag: str) -> None:
+    Path(start_flag + f".ready.{os.getpid()}").touch()
+    wait_for(Path(start_flag))
+
+
+def worker_submit(bundle: str, url: str, expert: str, start_flag: str) -> None:
+    """The expert's first terminal: on the signal, submits the sheet scored already."""
+    from reviewer.session import Session
+
+    session = Session.open(Path(bundle), BENCH_PASSPHRASE, url)
+    ready_then_wait(start_flag)
+    try:
+        session.run(lambda r: r.submit(expert, confirm_no_conflict=True))
+    finally:
+        session.close()
+
+
+def worker_rescore(bundle: str, url: str, expert: str, app: str, start_flag: str) -> None:
+    """The same expert's second terminal: on the signal, keeps changing one score until it is
+    refused. Prints how many changes it made; exit 1 with the refusal on stderr."""
+    from reviewer.domain.errors import DomainError
+    from reviewer.session import Session
+
+    session = Session.open(Path(bundle), BENCH_PASSPHRASE, url)
+    ready_then_wait(start_flag)
+    changed = 0
+    try:
+        for attempt in range(5000):
+            value = str(1 + attempt % 2)  # every write a change
+            session.run(lambda r, v=value: r.set_score(expert, app, CRITERIA[0], v))
+            changed += 1
+    except DomainError as refused:
+        print(changed)
+        print(refused.code, file=sys.stderr)
+        raise SystemExit(1) from None
+    finally:
+        session.close()
+    print(changed)
 
 
 def worker_advance(bundle: str, url: str, start_flag: str) -> None:
@@ -181,8 +224,7 @@ def worker_advance(bundle: str, url: str, start_flag: str) -> None:
 
     session = Session.open(Path(bundle), BENCH_PASSPHRASE, url)
     seen = session.review.round
-    Path(start_flag + f".ready.{os.getpid()}").touch()
-    wait_for(Path(start_flag))
+    ready_then_wait(start_flag)
     try:
         session.run(lambda r: r.advance(force=True, reason="并发测试", expected=seen))
     except DomainError as refused:
@@ -202,8 +244,7 @@ def worker_resolve(bundle: str, url: str, order: str, start_flag: str) -> None:
 
     session = Session.open(Path(bundle), BENCH_PASSPHRASE, url)
     assert unresolved_ties(session.review), "the tie is open when the terminal looks"
-    Path(start_flag + f".ready.{os.getpid()}").touch()
-    wait_for(Path(start_flag))
+    ready_then_wait(start_flag)
     try:
         session.run(lambda r: r.resolve_tie(order.split(","), "综合组复议表决（并发测试）"))
     except DomainError as refused:
@@ -221,5 +262,9 @@ if __name__ == "__main__":
         worker_advance(*arguments)
     elif command == "resolve":
         worker_resolve(*arguments)
+    elif command == "submit":
+        worker_submit(*arguments)
+    elif command == "rescore":
+        worker_rescore(*arguments)
     else:
         raise SystemExit(f"unknown worker {command}")

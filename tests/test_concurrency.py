@@ -203,3 +203,42 @@ def test_simultaneous_tie_votes_record_one_order(tied_bundle: Path, backend: str
         assert [r["order"] for r in out["resolved_ties"]] == [winner.split(",")]
     finally:
         after.close()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+def test_a_sheet_submitted_on_one_terminal_takes_no_score_from_another(small_bundle: Path,
+                                                                       backend: str,
+                                                                       tmp_path: Path) -> None:
+    """One expert signed in on two terminals: one submits while the other keeps changing a
+    score. The second is told the sheet is locked, and no score lands after the submission."""
+    from reviewer.session import Session
+    from tests.session_fixtures import worker_score
+
+    url = backend_url(backend, tmp_path)
+    pledged(small_bundle, url)
+    expert = professional_experts(small_bundle, url)[0]
+    flag = tmp_path / "go"
+    worker_score(str(small_bundle), url, expert, str(flag), submit=False, wait=False)
+    session = Session.open(small_bundle, BENCH_PASSPHRASE, url)
+    app = session.review.scope(expert)[0].id
+    session.close()
+    submitter, scorer = _race(flag, [["submit", str(small_bundle), url, expert, str(flag)],
+                                     ["rescore", str(small_bundle), url, expert, app,
+                                      str(flag)]])
+    assert submitter[0] == 0, submitter[2]
+    assert scorer[0] == 1, scorer  # refused, not still scoring after the submission
+    changed = int(scorer[1].split()[0])  # the changes it made before the lock
+    assert scorer[2].strip() == "review.sheet_locked"
+    after = Session.open(small_bundle, BENCH_PASSPHRASE, url)
+    try:
+        assert after.verify_audit().ok
+        events = [e for e in after.store.events(0) if e.payload.get("expert") == expert]
+        submitted = [e.seq for e in events if e.kind == "sheet.submitted"]
+        assert len(submitted) == 1
+        scored = [e.seq for e in events if e.kind == "score.set"
+                  and e.payload["application"] == app and e.payload["criterion"] == CRITERIA[0]]
+        assert max(scored) < submitted[0]  # nothing changed the sheet after it was submitted
+        assert len(scored) == 1 + changed  # the first entry, then each change, none lost
+    finally:
+        after.close()

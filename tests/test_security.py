@@ -34,8 +34,8 @@ from tests.session_fixtures import (
     ROOT,
     backend_url,
     pledged,
+    ready_then_wait,
     sealed_case,
-    wait_for,
 )
 from tests.test_cli_session import KEY_PASSPHRASE, write_sheets
 
@@ -240,8 +240,7 @@ def _guess(bundle: str, url: str, expert: str, times: str, start_flag: str = "")
     the other terminals."""
     session = Session.open(Path(bundle), BENCH_PASSPHRASE, url)
     if start_flag:
-        Path(f"{start_flag}.ready.{os.getpid()}").touch()
-        wait_for(Path(start_flag))
+        ready_then_wait(start_flag)
     try:
         for _ in range(int(times)):
             try:
