@@ -4,8 +4,10 @@ duplicate header cells, broken zips), a paper score sheet, a signed PDF — neve
 traceback: always the documented refusal (exit code), and nothing written on a refusal.
 
 ``REVIEWER_FUZZ_EXAMPLES`` sets the examples per property (default 40 for CI; the note
-reports a run with 500). Each property counts what it ran into ``FUZZ_COUNTS`` and the last
-test prints the totals.
+reports a run with 500). CI draws the same inputs every run (``derandomize``), so that a red
+run is a change in the code, not in the dice; ``REVIEWER_FUZZ_RANDOM=1`` draws new ones, and
+pytest's ``--hypothesis-seed=N`` replays the run that printed that seed. Each property counts
+what it ran into ``FUZZ_COUNTS`` and the last test prints the totals.
 """
 
 from __future__ import annotations
@@ -25,7 +27,9 @@ from hypothesis import strategies as st
 from tests.session_fixtures import BENCH_PASSPHRASE, sealed_case
 
 EXAMPLES = int(os.environ.get("REVIEWER_FUZZ_EXAMPLES", "40"))
-FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=True,
+FUZZ = settings(max_examples=EXAMPLES, deadline=None,
+                derandomize=os.environ.get("REVIEWER_FUZZ_RANDOM") != "1",
+                database=None,  # no example store beside the checkout
                 suppress_health_check=[HealthCheck.function_scoped_fixture,
                                        HealthCheck.too_slow])
 # a paper-sheet example opens the session twice (two key derivations): fewer of them
