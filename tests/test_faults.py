@@ -38,7 +38,7 @@ from tests.session_fixtures import (
     pledged,
     sealed_case,
 )
-from tests.test_pdf_kill import _export_command, closed_case  # noqa: F401  (a fixture)
+from tests.test_pdf_kill import ClosedCase, _export_command, closed_case  # noqa: F401  (a fixture)
 
 
 @pytest.fixture(scope="module")
@@ -243,7 +243,8 @@ def test_read_only_database_is_refused_clearly_and_nothing_changes(
         assert redo.returncode == 0, redo.stderr
 
 
-def test_export_onto_a_full_disk_leaves_no_partial_pdf(closed_case: Path,  # noqa: F811
+@pytest.mark.parametrize("closed_case", ["sqlite"], indirect=True)
+def test_export_onto_a_full_disk_leaves_no_partial_pdf(closed_case: ClosedCase,  # noqa: F811
                                                        tmp_path: Path) -> None:
     with _small_disk(tmp_path / "disk", size="4m") as disk:
         out = disk / "results.pdf"
