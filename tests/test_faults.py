@@ -1,5 +1,6 @@
 """Faults a review room meets (issue 14 "Faults"): a power cut, a full disk, a read-only
-database or output folder, and a PostgreSQL connection that drops.
+database (an SQLite file, or a PostgreSQL server that refuses writes) or output folder, and a
+PostgreSQL connection that drops.
 
 Every one gives a clear message in the user's language and the documented exit code (30 for
 the database), loses nothing recorded before (the chain verifies, every score is still there),
@@ -447,3 +448,62 @@ def test_terminal_told_when_the_database_is_gone_and_carries_on_when_it_is_back(
 
 if __name__ == "__main__":
     _limited_write(*sys.argv[1:])
+
+
+@contextlib.contextmanager
+def _read_only_postgres(url: str) -> Iterator[None]:
+    """The session's PostgreSQL database made read-only for every new connection (as a
+    server in recovery, or a DBA's ``default_transaction_read_only``), then writable again."""
+    from sqlalchemy import create_engine
+
+    base, name = url.rsplit("/", 1)
+    admin = create_engine(base + "/postgres", isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'ALTER DATABASE "{name}" SET default_transaction_read_only = on'))
+        yield
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'ALTER DATABASE "{name}" RESET default_transaction_read_only'))
+        admin.dispose()
+
+
+def test_read_only_postgres_database_is_refused_clearly_and_nothing_changes(
+        bundle: Path, tmp_path: Path) -> None:
+    url = backend_url("postgres", tmp_path)
+    pledged(bundle, url)
+    experts = _sheet(bundle, url, tmp_path / "sheet.csv")
+    session = Session.open(bundle, BENCH_PASSPHRASE, url)
+    count = session.review.state.event_count
+    session.close()
+    with _read_only_postgres(url):
+        done = subprocess.run(_import_argv(bundle, tmp_path / "sheet.csv", url), cwd=ROOT,
+                              env=_env(), capture_output=True, text=True)
+        assert done.returncode == 30, done.stderr
+        assert "只读" in done.stderr and "Traceback" not in done.stderr
+        # a terminal still reads (the queue, the results); its first write is refused
+        reader = Session.open(bundle, BENCH_PASSPHRASE, url)
+        set_locale("en")
+        try:
+            expert = _scorer(reader)
+            app = reader.review.scope(expert)[0].id
+            with pytest.raises(StoreError) as refused:
+                reader.run(lambda r: r.declare_no_conflict(expert, app))
+            assert refused.value.code == "store.read_only_server"
+            assert refused.value.exit_code == 30
+            assert "read-only" in str(refused.value) and "primary server" in str(refused.value)
+        finally:
+            set_locale(None)
+            reader.close()
+    session = Session.open(bundle, BENCH_PASSPHRASE, url)
+    try:  # nothing of the refused import landed, and the chain is whole
+        assert session.verify_audit().ok
+        assert session.review.state.event_count == count and not session.review.state.submitted
+    finally:
+        session.close()
+    redo = subprocess.run(_import_argv(bundle, tmp_path / "sheet.csv", url), cwd=ROOT,
+                          env=_env(), capture_output=True, text=True)
+    assert redo.returncode == 0, redo.stderr
+    session = Session.open(bundle, BENCH_PASSPHRASE, url)
+    assert len(session.review.state.submitted) == experts and session.verify_audit().ok
+    session.close()

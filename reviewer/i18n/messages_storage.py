@@ -8,6 +8,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "评审数据库所在磁盘已满（{path}），本次操作未写入，此前的记录完好。请腾出空间后重试",
         "The disk holding the session database is full ({path}): this action was not written "
         "and everything recorded before is intact. Free some space and try again"),
+    "store.read_only_server": (
+        "评审数据库服务器只读，无法写入（{path}），本次操作未写入，此前的记录完好。"
+        "请数据库管理员确认连接的是主服务器并解除只读设置后重试",
+        "The session database server is read-only ({path}): this action was not written and "
+        "everything recorded before is intact. Ask the database administrator to check that "
+        "this is the primary server and to lift the read-only setting, then try again"),
     "store.read_only": (
         "评审数据库只读，无法写入（{path}），本次操作未写入，此前的记录完好。"
         "请检查文件与目录的写权限或挂载方式后重试",

@@ -412,7 +412,9 @@ def failure(exc: SQLAlchemyError, url: str, key: str, connected: bool = True, /,
         return StoreError("store.disk_full", path=where)
     if any(word in message for word in _READ_ONLY) or (
             path is not None and isinstance(exc, OperationalError) and _read_only(path)):
-        return StoreError("store.read_only", path=where)
+        # a file: its permission or mount; a server: a replica or a read-only default
+        return StoreError("store.read_only" if path is not None else "store.read_only_server",
+                          path=where)
     if path is None and connected and (getattr(exc, "connection_invalidated", False) or (
             isinstance(exc, OperationalError) and any(word in message for word in _DROPPED))):
         # a terminal that was working: its server went away (the next action reconnects)
